@@ -1,0 +1,52 @@
+# hatest: `make demo` runs the reference scenario and writes the report;
+# `make test` runs every test, including the Docker-backed scenarios when a
+# Docker engine answers (and fails loudly, never skips, when it should and
+# does not).
+GO      ?= go
+HATEST  := bin/hatest
+PURE    := ./framework/timeline/... ./framework/probe/... ./framework/check/... ./framework/gate/... ./reports
+# everything else but the scenario suite and the browser test, which run on their own below
+OTHER    = $$($(GO) list ./... | grep -v -e /scenarios -e /reports -e /framework/timeline -e /framework/probe -e /framework/check -e /framework/gate)
+GOLANGCI_VERSION := v2.15.0
+
+.PHONY: all build demo test leaks lint clean
+
+all: build
+
+build:
+	$(GO) build -o $(HATEST) ./cmd/hatest
+
+## demo: build the fixtures and images, run the gate scenarios, write hatest-out/index.html
+demo: build
+	@$(HATEST) run --label-filter gate ./scenarios; code=$$?; \
+	echo; echo "report: $$(pwd)/hatest-out/index.html"; exit $$code
+
+## test: vet, unit tests (race detector on the pure packages), the runtimes' own tests,
+## the scenario catalogue (on Docker when an engine answers) with its negative controls,
+## the gate again on local processes, the browser test of a real report, a leak check
+test: build
+	$(GO) vet ./...
+	$(GO) test -race -count=1 $(PURE)
+	HATEST_REPORT_DIR=$(CURDIR)/hatest-out/other $(GO) test -count=1 $(OTHER)
+	HATEST_REPORT_DIR=$(CURDIR)/hatest-out/test $(GO) test -count=1 -timeout 30m ./scenarios
+	HATEST_RUNTIME=process HATEST_REPORT_DIR=$(CURDIR)/hatest-out/test-process \
+	  $(GO) test -count=1 -timeout 10m -run TestScenarios ./scenarios -args -ginkgo.label-filter=gate
+	HATEST_BROWSER_REPORT_DIR=$(CURDIR)/hatest-out/test HATEST_ARTIFACT_DIR=$(CURDIR)/hatest-out/screenshots \
+	  $(GO) test -count=1 ./reports/browser
+	$(MAKE) leaks
+
+## leaks: no container, network or volume labelled hatest.run may outlive a run
+leaks:
+	@if docker info >/dev/null 2>&1; then \
+	  left=$$(docker ps -aq --filter label=hatest.run; docker network ls -q --filter label=hatest.run; docker volume ls -q --filter label=hatest.run); \
+	  if [ -n "$$left" ]; then echo "leak: hatest.run resources remain:"; echo "$$left"; exit 1; fi; \
+	  echo "leaks: no hatest.run container, network or volume remains"; \
+	else echo "leaks: no docker engine answers; nothing to check"; fi
+
+lint:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: the files above need formatting"; exit 1; }
+	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION) run ./...
+
+clean:
+	rm -rf bin hatest-out

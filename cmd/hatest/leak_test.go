@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestNothingLeaksAfterSIGKILL starts `hatest run` on Docker, SIGKILLs the
+// whole process group (hatest and its suite binary at once, so no cleanup
+// runs) in the middle of a scenario, then runs hatest again. The second run
+// must sweep what the first left, and afterwards no container, network or
+// volume labelled hatest.run, and no process of either run, may remain.
+func TestNothingLeaksAfterSIGKILL(t *testing.T) {
+	if os.Getenv("HATEST_SKIP_DOCKER") == "1" {
+		t.Skip("HATEST_SKIP_DOCKER=1")
+	}
+	if err := exec.Command("docker", "info").Run(); err != nil {
+		t.Fatalf("no docker engine answers (docker info: %v); start one, or set HATEST_SKIP_DOCKER=1", err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "hatest")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build hatest: %v\n%s", err, out)
+	}
+	first := exec.Command(bin, "run", "--runtime", "docker", "-q", "--focus", "^"+upgradeScenario+"$",
+		"--report-dir", filepath.Join(dir, "first"), suite)
+	first.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var log bytes.Buffer
+	first.Stdout, first.Stderr = &log, &log
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until its clients run: the scenario is in the middle.
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		out, _ := exec.Command("docker", "ps", "-q", "--filter", "label=hatest.run", "--filter", "name=-c1").Output()
+		if len(bytes.TrimSpace(out)) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(-first.Process.Pid, syscall.SIGKILL)
+			t.Fatalf("the first run never started its clients:\n%s", log.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	ids, _ := exec.Command("docker", "ps", "--filter", "label=hatest.run", "--filter", "name=-c1", "--format", `{{.Label "hatest.run"}}`).Output()
+	runID := strings.TrimSpace(strings.Split(string(ids), "\n")[0])
+	if err := syscall.Kill(-first.Process.Pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = first.Wait()
+	if left := labelled(t, "label=hatest.run="+runID); left == "" {
+		t.Fatalf("SIGKILL left nothing of run %q behind, so the sweep is not tested: the kill came too late", runID)
+	}
+
+	second := exec.Command(bin, "run", "--runtime", "docker", "-q", "--focus", "^skew: client v1 with driver v1$",
+		"--report-dir", filepath.Join(dir, "second"), suite)
+	if out, err := second.CombinedOutput(); err != nil {
+		t.Fatalf("the second run failed: %v\n%s", err, out)
+	}
+	if left := labelled(t, "label=hatest.run="+runID); left != "" {
+		t.Fatalf("after the second run, resources of the killed run %s remain:\n%s", runID, left)
+	}
+	// Other hatest runs may be alive on this engine (a parallel test
+	// package); what no run may leave is a resource whose process is dead.
+	if orphans := orphaned(t); len(orphans) > 0 {
+		t.Fatalf("resources of dead processes remain after a run's sweep:\n%s", strings.Join(orphans, "\n"))
+	}
+	if procs := processesUnder(dir); len(procs) > 0 {
+		t.Fatalf("processes of the runs remain:\n%s", strings.Join(procs, "\n"))
+	}
+}
+
+// labelled lists the containers, networks and volumes that match filter.
+func labelled(t *testing.T, filter string) string {
+	t.Helper()
+	var all []string
+	for _, args := range [][]string{
+		{"ps", "-aq", "--filter", filter},
+		{"network", "ls", "-q", "--filter", filter},
+		{"volume", "ls", "-q", "--filter", filter},
+	} {
+		out, err := exec.Command("docker", args...).Output()
+		if err != nil {
+			t.Fatalf("docker %v: %v", args, err)
+		}
+		if s := strings.TrimSpace(string(out)); s != "" {
+			all = append(all, args[0]+": "+strings.ReplaceAll(s, "\n", " "))
+		}
+	}
+	return strings.Join(all, "\n")
+}
+
+// processesUnder lists live processes whose command line mentions dir.
+func processesUnder(dir string) []string {
+	var out []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || !bytes.Contains(cmdline, []byte(dir)) {
+			continue
+		}
+		out = append(out, e.Name()+": "+strings.ReplaceAll(string(cmdline), "\x00", " "))
+	}
+	return out
+}
+
+// orphaned lists hatest containers whose hatest.pid process is not alive.
+func orphaned(t *testing.T) []string {
+	t.Helper()
+	out, err := exec.Command("docker", "ps", "-a", "--filter", "label=hatest.run", "--format", `{{.Names}} {{.Label "hatest.pid"}}`).Output()
+	if err != nil {
+		t.Fatalf("docker ps: %v", err)
+	}
+	var dead []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		name, pid, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		if _, err := os.Stat("/proc/" + pid); err != nil {
+			dead = append(dead, name+" (pid "+pid+")")
+		}
+	}
+	return dead
+}

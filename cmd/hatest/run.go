@@ -1,0 +1,455 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hatest/hatest/framework/gate"
+	"github.com/hatest/hatest/framework/result"
+	"github.com/hatest/hatest/framework/scenario"
+	"github.com/hatest/hatest/reports"
+)
+
+func init() {
+	commands = append(commands, &command{
+		name: "run", summary: "run scenario suites and write the reports",
+		usage: "run [flags] [PKG...]",
+		help: `Compiles each package (default ./scenarios) as a Ginkgo test binary, runs its
+scenarios on the chosen runtime, and writes index.html, results.json and
+junit.xml, plus report.html and report.json per scenario, to the report
+directory. The package can be your own Ginkgo suite that imports
+github.com/hatest/hatest/framework/scenario.
+
+--runtime auto picks Docker when an engine answers within 2 s, otherwise
+local processes, and says which in one line.
+
+Exit codes: 0 every scenario passed; 1 a scenario failed; 2 bad usage or
+environment (for example --runtime docker with no engine).
+
+Examples:
+  hatest run --label-filter gate
+  hatest run --runtime process --focus 'upgrade v1 to v2' ./scenarios
+  hatest run --seed 42 --report-dir out ./my/suite`,
+		run: runRun,
+	})
+}
+
+type runOpts struct {
+	runtime, labels, focus, reportDir, timeout string
+	seed, shard, budgets, baseline             string
+	repeat                                     int
+	verbose, quiet                             bool
+}
+
+func runRun(args []string, stdout, stderr io.Writer) error {
+	c := find("run")
+	fs := flags(c, stdout)
+	var o runOpts
+	fs.StringVar(&o.runtime, "runtime", "auto", "where the system under test runs: auto, docker or process")
+	fs.StringVar(&o.labels, "label-filter", "", "Ginkgo label filter, e.g. 'gate && !slow' (default: all but the negative controls)")
+	fs.StringVar(&o.focus, "focus", "", "run only scenarios whose name matches this regular expression")
+	fs.StringVar(&o.seed, "seed", "", "seed for randomized plans (default: chosen at random and printed)")
+	fs.StringVar(&o.reportDir, "report-dir", "hatest-out", "directory for the reports; replaced if it holds an earlier hatest report")
+	fs.StringVar(&o.timeout, "timeout", "60m", "give up on the whole run after this long")
+	fs.StringVar(&o.shard, "shard", "", "run only the i-th of n disjoint parts of the selection, e.g. 1/3")
+	fs.IntVar(&o.repeat, "repeat", 1, "run each selected scenario this many times and report the spread (flake hunting)")
+	fs.StringVar(&o.budgets, "budgets", "", "budgets file (YAML or JSON, see docs/gating.md): a breach fails the scenario")
+	fs.StringVar(&o.baseline, "baseline", "", "results.json (or a directory of repeated results) to compare against: a regression fails the run")
+	fs.BoolVar(&o.verbose, "v", false, "verbose: show each scenario's plan, steps and Ginkgo's full output")
+	fs.BoolVar(&o.quiet, "q", false, "quiet: print only the final verdict and failures")
+	if err := parse(c, fs, args, stdout); err != nil {
+		return err
+	}
+	pkgs := fs.Args()
+	if len(pkgs) == 0 {
+		pkgs = []string{"./scenarios"}
+	}
+	if o.seed != "" {
+		if _, err := strconv.ParseInt(o.seed, 10, 64); err != nil {
+			return usageErr("--seed %q is not a whole number; give a seed such as 42", o.seed)
+		}
+	} else {
+		o.seed = strconv.FormatInt(time.Now().UnixNano()%1_000_000, 10)
+	}
+	timeout, err := time.ParseDuration(o.timeout)
+	if err != nil || timeout <= 0 {
+		return usageErr("--timeout %q is not a duration; give one such as 30m", o.timeout)
+	}
+	if o.repeat < 1 {
+		return usageErr("--repeat %d: give 1 or more", o.repeat)
+	}
+	sh, err := parseShard(o.shard)
+	if err != nil {
+		return err
+	}
+	var focusRE *regexp.Regexp
+	if o.focus != "" {
+		if focusRE, err = regexp.Compile(o.focus); err != nil {
+			return usageErr("--focus %q is not a regular expression: %v", o.focus, err)
+		}
+	}
+	var budgets *gate.Budgets
+	if o.budgets != "" {
+		if budgets, err = gate.LoadBudgets(o.budgets); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	var baseline []result.Run
+	if o.baseline != "" {
+		if baseline, err = loadRuns(o.baseline); err != nil {
+			return usageErr("--baseline: %v", err)
+		}
+	}
+	if err := prepareReportDir(o.reportDir); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	// What each package runs: everything its filters select, or this
+	// shard's part of it.
+	focus := make([]string, len(pkgs))
+	for i, pkg := range pkgs {
+		focus[i] = o.focus
+		if sh.n == 1 && budgets == nil {
+			continue
+		}
+		all, err := listSpecs(ctx, pkg, o.labels)
+		if err != nil {
+			return err
+		}
+		if budgets != nil {
+			names := make([]string, len(all))
+			for j, s := range all {
+				names[j] = s.Name
+			}
+			if err := budgets.Validate(names); err != nil {
+				return usageErr("%v", err)
+			}
+		}
+		if sh.n == 1 {
+			continue
+		}
+		var sel []spec
+		for _, s := range all {
+			if focusRE == nil || focusRE.MatchString(s.Name) {
+				sel = append(sel, s)
+			}
+		}
+		part := sh.pick(sel)
+		if len(part) == 0 {
+			focus[i] = "" // nothing to run: skipped below
+			pkgs[i] = ""
+			continue
+		}
+		names := make([]string, len(part))
+		for j, s := range part {
+			names[j] = s.Name
+		}
+		focus[i] = scenario.Focus(names...)
+	}
+
+	rt, why, err := scenario.ChooseRuntime(context.Background(), o.runtime)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if !o.quiet {
+		fmt.Fprintf(stderr, "hatest: runtime %s (%s); seed %s\n", rt, why, o.seed)
+	}
+
+	var reps []result.Run
+	failedRuns := 0
+	for rep := 1; rep <= o.repeat; rep++ {
+		dir := o.reportDir
+		if o.repeat > 1 {
+			dir = filepath.Join(o.reportDir, fmt.Sprintf("repeat-%d", rep))
+			if !o.quiet {
+				fmt.Fprintf(stderr, "hatest: repetition %d of %d\n", rep, o.repeat)
+			}
+		}
+		var runs []*result.Run
+		for i, pkg := range pkgs {
+			if pkg == "" {
+				continue
+			}
+			sub := dir
+			if len(pkgs) > 1 {
+				sub = filepath.Join(dir, fmt.Sprintf("suite-%d", i+1))
+			}
+			po := o
+			po.focus = focus[i]
+			r, err := runSuite(ctx, po, rt, pkg, sub, stdout, stderr)
+			if err != nil {
+				return err
+			}
+			runs = append(runs, r)
+		}
+		run := &result.Run{Schema: result.Schema, Runtime: rt, StartedAt: time.Now(), Scenarios: []result.Scenario{}}
+		if len(runs) > 0 {
+			if run, err = reports.Merge(runs...); err != nil {
+				return usageErr("merge reports: %v", err)
+			}
+		} else if !o.quiet {
+			fmt.Fprintf(stderr, "hatest: shard %s of this selection is empty; nothing to run\n", o.shard)
+		}
+		if budgets != nil {
+			if bs := applyBudgets(budgets, run); len(bs) > 0 {
+				fmt.Fprintln(stdout, "budget breaches:")
+				gate.BreachTable(stdout, bs)
+			}
+		}
+		if len(pkgs) > 1 || budgets != nil || len(runs) == 0 {
+			if err := reports.WriteRun(dir, run); err != nil {
+				return usageErr("write reports: %v", err)
+			}
+		}
+		if !allPassed(run) {
+			failedRuns++
+		}
+		if o.repeat == 1 || !o.quiet {
+			printRun(run, dir, stdout)
+		}
+		reps = append(reps, *run)
+	}
+
+	var verdicts []error
+	for _, r := range reps {
+		for _, s := range r.Scenarios {
+			if s.SetupError != "" {
+				// The environment, not the release: exit 2, one line.
+				verdicts = append(verdicts, usageErr("scenario %q could not start: %s", s.Scenario, s.SetupError))
+			}
+		}
+	}
+	if o.repeat > 1 {
+		fmt.Fprintln(stdout)
+		gate.RepeatTable(stdout, gate.Repeats(reps))
+	}
+	if failedRuns > 0 {
+		verdicts = append(verdicts, failed("%s", failureSummary(reps)))
+	}
+	if len(reps) == 1 && len(reps[0].Scenarios) == 0 && sh.n == 1 {
+		return usageErr("no scenario matched; check --label-filter and --focus (hatest list shows them)")
+	}
+	if baseline != nil {
+		cmp := gate.Compare(baseline, reps, gate.CompareOptions{})
+		fmt.Fprintln(stdout)
+		gate.CompareTable(stdout, cmp)
+		if n := cmp.Regressions(); n > 0 {
+			verdicts = append(verdicts, failed("%d scenarios regressed against the baseline %s", n, o.baseline))
+		}
+	}
+	if len(verdicts) > 0 {
+		return verdicts[0]
+	}
+	return nil
+}
+
+// applyBudgets checks every scenario of run against the budgets, and fails
+// those that breach one: the breach becomes a failed assertion and the
+// failure message, so the reports show it.
+func applyBudgets(b *gate.Budgets, run *result.Run) []gate.Breach {
+	bs := b.CheckRun(*run)
+	for _, br := range bs {
+		for i := range run.Scenarios {
+			s := &run.Scenarios[i]
+			if s.Slug != br.Slug {
+				continue
+			}
+			s.Passed = false
+			msg := br.String()
+			s.Assertions = append(s.Assertions, result.Assertion{Name: "budget: " + br.Limit, Passed: false, Message: msg})
+			if s.Failure == "" {
+				s.Failure = msg
+			} else {
+				s.Failure = msg + "\n" + s.Failure
+			}
+		}
+	}
+	return bs
+}
+
+func failureSummary(reps []result.Run) string {
+	failedScen := map[string]bool{}
+	total := map[string]bool{}
+	for _, r := range reps {
+		for _, s := range r.Scenarios {
+			total[s.Scenario] = true
+			if !s.Passed {
+				failedScen[s.Scenario] = true
+			}
+		}
+	}
+	if len(reps) == 1 {
+		return fmt.Sprintf("%d of %d scenarios failed", len(failedScen), len(total))
+	}
+	return fmt.Sprintf("%d of %d scenarios did not pass every one of %d runs", len(failedScen), len(total), len(reps))
+}
+
+// runSuite compiles pkg as a test binary and runs it. The binary writes
+// its reports to dir; runSuite returns what it wrote.
+func runSuite(ctx context.Context, o runOpts, rt, pkg, dir string, stdout, stderr io.Writer) (*result.Run, error) {
+	bin, pkgDir, err := compile(ctx, pkg, stderr, o.quiet)
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(filepath.Dir(bin))
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, usageErr("report dir %s: %v", dir, err)
+	}
+	args := []string{"-test.timeout=0", "-ginkgo.no-color"}
+	if o.verbose {
+		args = append(args, "-test.v", "-ginkgo.v")
+	}
+	if o.labels != "" {
+		args = append(args, "-ginkgo.label-filter="+o.labels)
+	}
+
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = pkgDir
+	cmd.Env = append(os.Environ(),
+		scenario.EnvRuntime+"="+rt, scenario.EnvReportDir+"="+absDir,
+		scenario.EnvSeed+"="+o.seed, scenario.EnvPackage+"="+pkg, scenario.EnvChild+"=1",
+		scenario.EnvFocus+"="+o.focus)
+	prog := newProgress(stderr, stderr == io.Writer(os.Stderr) && isTerminal(os.Stderr) && !o.verbose)
+	defer prog.Close()
+	cmd.Stdout, cmd.Stderr = stdout, prog
+	if o.quiet {
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	}
+	dieWithParent(cmd)
+	if err := cmd.Start(); err != nil {
+		return nil, usageErr("start %s: %v", pkg, err)
+	}
+	// An interrupt reaches the suite, which cleans up and still writes the
+	// reports of what ran; a second one, or the timeout, kills it.
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var waitErr error
+	select {
+	case waitErr = <-done:
+	case <-ctx.Done():
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		select {
+		case waitErr = <-done:
+		case <-time.After(3 * time.Minute):
+			_ = cmd.Process.Kill()
+			waitErr = <-done
+		}
+	}
+	run, rerr := reports.ReadRun(filepath.Join(absDir, "results.json"))
+	if rerr != nil {
+		if waitErr != nil {
+			return nil, usageErr("suite %s stopped before it wrote a report (%v); see its output above", pkg, waitErr)
+		}
+		return nil, usageErr("suite %s wrote no report: %v", pkg, rerr)
+	}
+	if ctx.Err() != nil {
+		return run, failed("interrupted: %v; reports of what ran are in %s", context.Cause(ctx), dir)
+	}
+	var ee *exec.ExitError
+	if waitErr != nil && !errors.As(waitErr, &ee) {
+		return nil, usageErr("suite %s: %v", pkg, waitErr)
+	}
+	if waitErr != nil && allPassed(run) {
+		return run, failed("suite %s exited with %v although every scenario passed; see its output above", pkg, waitErr)
+	}
+	return run, nil
+}
+
+// compile builds pkg as a test binary in a temporary directory and
+// returns its path and the package's directory.
+func compile(ctx context.Context, pkg string, stderr io.Writer, quiet bool) (bin, dir string, err error) {
+	out, err := exec.CommandContext(ctx, "go", "list", "-f", "{{.Dir}}", pkg).CombinedOutput()
+	if err != nil {
+		return "", "", usageErr("cannot find package %s: %s", pkg, firstLine(string(out)))
+	}
+	dir = strings.TrimSpace(string(out))
+	tmp, err := os.MkdirTemp("", "hatest-suite-")
+	if err != nil {
+		return "", "", usageErr("temp dir: %v", err)
+	}
+	bin = filepath.Join(tmp, "suite.test")
+	if !quiet {
+		fmt.Fprintf(stderr, "hatest: compiling %s\n", pkg)
+	}
+	out, err = exec.CommandContext(ctx, "go", "test", "-c", "-o", bin, pkg).CombinedOutput()
+	if err != nil {
+		os.RemoveAll(tmp)
+		return "", "", usageErr("compile %s: %s", pkg, strings.TrimSpace(string(out)))
+	}
+	if _, err := os.Stat(bin); err != nil {
+		os.RemoveAll(tmp)
+		return "", "", usageErr("package %s has no tests to run: it needs a _test.go file that calls scenario.RunSuite", pkg)
+	}
+	return bin, dir, nil
+}
+
+// prepareReportDir empties dir if it holds an earlier hatest report, and
+// refuses a non-empty directory that does not.
+func prepareReportDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return usageErr("report dir %s: %v", dir, err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, "results.json")); err != nil {
+		return usageErr("report dir %s is not empty and holds no earlier hatest report; choose another with --report-dir", dir)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return usageErr("clear report dir %s: %v", dir, err)
+	}
+	return nil
+}
+
+func allPassed(r *result.Run) bool {
+	for _, s := range r.Scenarios {
+		if !s.Passed {
+			return false
+		}
+	}
+	return true
+}
+
+// printRun prints one line per scenario and where the report is.
+func printRun(r *result.Run, dir string, stdout io.Writer) {
+	nfail := 0
+	for _, s := range r.Scenarios {
+		mark := "PASS"
+		if !s.Passed {
+			mark = "FAIL"
+			nfail++
+		}
+		fmt.Fprintf(stdout, "%s  %-50s max outage %8.1f ms  windows %3d  ops %7d  failed %6d\n",
+			mark, s.Scenario, s.Summary.MaxWindowMS, s.Summary.Windows, s.Summary.Ops, s.Summary.FailedOps)
+	}
+	fmt.Fprintf(stdout, "%d scenarios, %d passed, %d failed; report: %s\n",
+		len(r.Scenarios), len(r.Scenarios)-nfail, nfail, filepath.Join(dir, "index.html"))
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

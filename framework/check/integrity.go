@@ -1,0 +1,187 @@
+package check
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hatest/hatest/framework/probe"
+	"github.com/hatest/hatest/framework/result"
+)
+
+// Integrity joins the acknowledged writes of the op log with the read-back
+// lines the clients wrote after the run, and looks for two primaries at
+// once. start is the scenario's start (Unix ns); LostWrite.AckMS is
+// relative to it. It is pure.
+//
+//   - An acknowledged write is an op line of class "write" with ok set and
+//     a key. It is lost when its client's read-back of the key found
+//     nothing ("missing"), an older or different seq ("seq 12"), or when
+//     the client read back other keys but not this one ("not read back").
+//     A newer seq is fine when the client wrote the key again later.
+//   - A failed write is indeterminate: it may have been applied. It is
+//     counted, never lost, and finding it anyway is fine.
+//   - Checked is false when some client has acknowledged writes but wrote
+//     no read-back line at all: its writes were not checked, which is not a
+//     pass. With no acknowledged writes at all there is nothing to check
+//     and Checked is true.
+//   - ReadBack counts the acknowledged writes the read-back found.
+//   - SplitBrain has one line per pair of servers whose writes acknowledged
+//     as primary interleave (see splitBrain).
+func Integrity(records []probe.Record, start int64) result.Integrity {
+	type ck struct{ client, key string }
+	var (
+		acked     = map[ck]probe.Record{} // the latest acknowledged write of each key
+		lastWrite = map[ck]int64{}        // the latest start of any write of each key
+		readback  = map[ck]probe.Record{}
+		hasRB     = map[string]bool{}
+		in        = result.Integrity{Lost: []result.LostWrite{}, SplitBrain: []string{}}
+	)
+	for _, r := range records {
+		switch {
+		case r.Type == probe.TypeReadback:
+			readback[ck{r.Client, r.Key}] = r
+			hasRB[r.Client] = true
+		case r.IsOp() && r.Class == "write":
+			if !r.OK {
+				in.Indeterminate++
+			}
+			if r.Key == "" {
+				continue
+			}
+			k := ck{r.Client, r.Key}
+			lastWrite[k] = max(lastWrite[k], r.Start)
+			if a, seen := acked[k]; r.OK && (!seen || r.End > a.End) {
+				acked[k] = r
+			}
+		}
+	}
+	in.AckedWrites = len(acked)
+	in.Checked = true
+	for k, a := range acked {
+		if !hasRB[k.client] {
+			in.Checked = false
+			continue
+		}
+		rb, ok := readback[k]
+		found := ""
+		switch {
+		case !ok:
+			found = "not read back"
+		case !rb.Found:
+			found = "missing"
+		case rb.Seq == a.Seq, rb.Seq > a.Seq && lastWrite[k] > a.Start:
+			in.ReadBack++
+			continue
+		default:
+			found = fmt.Sprintf("seq %d", rb.Seq)
+		}
+		in.Lost = append(in.Lost, result.LostWrite{
+			Client: k.client, Key: k.key, Seq: a.Seq, AckMS: msSince(a.End, start), Found: found,
+		})
+	}
+	slices.SortFunc(in.Lost, func(a, b result.LostWrite) int {
+		return cmp.Or(cmp.Compare(a.AckMS, b.AckMS), cmp.Compare(a.Client, b.Client), cmp.Compare(a.Key, b.Key))
+	})
+	in.SplitBrain = append(in.SplitBrain, splitBrain(records, start)...)
+	return in
+}
+
+func msSince(t, start int64) float64 { return float64(t-start) / 1e6 }
+
+// primaryWrite is one write a server acknowledged as primary.
+type primaryWrite struct {
+	server, client string
+	applied        int64
+	seq            uint64
+}
+
+// splitBrain finds pairs of servers that both acknowledged writes as
+// primary (ok op lines of a class other than "read", with Role "primary",
+// a Server and an Applied time) in interleaved order. Sorted by Applied
+// time and restricted to two servers A and B, the writes of one primary at
+// a time form runs: A A A B B B for a switchover, A A B B A A for a
+// switchover and back (a rollback). Two primaries at once give A B A B...:
+// four runs or more is reported. Each line names the pair, the number of
+// alternations, the span in which they happened, and one example of each.
+func splitBrain(records []probe.Record, start int64) []string {
+	var ws []primaryWrite
+	servers := map[string]bool{}
+	for _, r := range records {
+		if r.IsOp() && r.OK && r.Class != "read" && r.Role == "primary" && r.Server != "" && r.Applied > 0 {
+			ws = append(ws, primaryWrite{r.Server, r.Client, r.Applied, r.Seq})
+			servers[r.Server] = true
+		}
+	}
+	if len(servers) < 2 {
+		return nil
+	}
+	slices.SortStableFunc(ws, func(a, b primaryWrite) int { return cmp.Compare(a.applied, b.applied) })
+	names := make([]string, 0, len(servers))
+	for s := range servers {
+		names = append(names, s)
+	}
+	slices.Sort(names)
+	var out []string
+	for i, a := range names {
+		for _, b := range names[i+1:] {
+			if line := interleave(ws, a, b, start); line != "" {
+				out = append(out, line)
+			}
+		}
+	}
+	return out
+}
+
+// interleave reports servers a and b if their primary writes form four or
+// more runs; "" otherwise.
+func interleave(ws []primaryWrite, a, b string, start int64) string {
+	var (
+		runs          int
+		last          string
+		first, lastAt int64
+		switches      int
+		exA, exB      *primaryWrite
+	)
+	for i := range ws {
+		w := &ws[i]
+		if w.server != a && w.server != b {
+			continue
+		}
+		if w.server != last {
+			runs++
+			if last != "" {
+				switches++
+				if switches == 1 {
+					first = w.applied
+				}
+				lastAt = w.applied
+				if switches == 3 {
+					// The write that made the third switch and the one
+					// before it by the other server: both primaries, close
+					// together.
+					for j := i - 1; j >= 0; j-- {
+						if ws[j].server == a || ws[j].server == b {
+							exA, exB = &ws[j], w
+							break
+						}
+					}
+				}
+			}
+			last = w.server
+		}
+	}
+	if runs < 4 {
+		return ""
+	}
+	var b2 strings.Builder
+	fmt.Fprintf(&b2, "split brain: %s and %s both acknowledged writes as primary, alternating %d times between %.1fms and %.1fms",
+		a, b, switches, msSince(first, start), msSince(lastAt, start))
+	if exA != nil {
+		fmt.Fprintf(&b2, " (e.g. %s seq %d at %.1fms for %s, then %s seq %d at %.1fms for %s)",
+			exA.server, exA.seq, msSince(exA.applied, start), exA.client,
+			exB.server, exB.seq, msSince(exB.applied, start), exB.client)
+	}
+	return b2.String()
+}

@@ -1,0 +1,201 @@
+package check
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hatest/hatest/framework/probe"
+	"github.com/hatest/hatest/framework/result"
+)
+
+const t0 = int64(1_000_000_000_000)
+
+// write is an op line: a write of key by client, at ms after t0.
+func write(client, key string, seq uint64, atMS float64, ok bool) probe.Record {
+	start := t0 + int64(atMS*1e6)
+	r := probe.Record{Client: client, Class: "write", Start: start, End: start + 1e6, OK: ok, Key: key}
+	if ok {
+		r.Seq = seq
+	} else {
+		r.Err = "timeout after 500ms"
+	}
+	return r
+}
+
+func readback(client, key string, seq uint64, found bool) probe.Record {
+	return probe.Record{Type: probe.TypeReadback, Client: client, Key: key, Seq: seq, Found: found}
+}
+
+func TestIntegrity(t *testing.T) {
+	tests := []struct {
+		name string
+		recs []probe.Record
+		want result.Integrity
+	}{
+		{
+			name: "nothing written: nothing to check",
+			recs: []probe.Record{{Client: "c1", Class: "read", Start: t0, End: t0 + 1, OK: true, Key: "k"}},
+			want: result.Integrity{Checked: true},
+		},
+		{
+			name: "every acknowledged write found",
+			recs: []probe.Record{
+				write("c1", "k1", 1, 10, true), write("c1", "k2", 2, 20, true),
+				readback("c1", "k1", 1, true), readback("c1", "k2", 2, true),
+			},
+			want: result.Integrity{AckedWrites: 2, ReadBack: 2, Checked: true},
+		},
+		{
+			name: "missing, older and unexplained newer seqs are lost; acked time is relative to start",
+			recs: []probe.Record{
+				write("c1", "k1", 7, 10, true), write("c1", "k2", 8, 20, true), write("c1", "k3", 9, 30, true),
+				readback("c1", "k1", 0, false), readback("c1", "k2", 5, true), readback("c1", "k3", 12, true),
+			},
+			want: result.Integrity{AckedWrites: 3, Checked: true, Lost: []result.LostWrite{
+				{Client: "c1", Key: "k1", Seq: 7, AckMS: 11, Found: "missing"},
+				{Client: "c1", Key: "k2", Seq: 8, AckMS: 21, Found: "seq 5"},
+				{Client: "c1", Key: "k3", Seq: 9, AckMS: 31, Found: "seq 12"},
+			}},
+		},
+		{
+			name: "a newer seq after a later write of the same key is fine, even if that write failed",
+			recs: []probe.Record{
+				write("c1", "k1", 7, 10, true), write("c1", "k1", 0, 20, false),
+				readback("c1", "k1", 9, true),
+			},
+			want: result.Integrity{AckedWrites: 1, ReadBack: 1, Indeterminate: 1, Checked: true},
+		},
+		{
+			name: "the latest acknowledged write of a key is the one checked",
+			recs: []probe.Record{
+				write("c1", "k1", 9, 20, true), write("c1", "k1", 7, 10, true),
+				readback("c1", "k1", 7, true),
+			},
+			want: result.Integrity{AckedWrites: 1, Checked: true, Lost: []result.LostWrite{
+				{Client: "c1", Key: "k1", Seq: 9, AckMS: 21, Found: "seq 7"},
+			}},
+		},
+		{
+			name: "failed writes are indeterminate: never lost, found anyway is fine",
+			recs: []probe.Record{
+				write("c1", "k1", 1, 10, true), write("c1", "k2", 0, 20, false), write("c1", "k3", 0, 30, false),
+				readback("c1", "k1", 1, true), readback("c1", "k2", 2, true),
+			},
+			want: result.Integrity{AckedWrites: 1, ReadBack: 1, Indeterminate: 2, Checked: true},
+		},
+		{
+			name: "an acknowledged write the client did not read back is lost",
+			recs: []probe.Record{
+				write("c1", "k1", 1, 10, true), write("c1", "k2", 2, 20, true),
+				readback("c1", "k1", 1, true),
+			},
+			want: result.Integrity{AckedWrites: 2, ReadBack: 1, Checked: true, Lost: []result.LostWrite{
+				{Client: "c1", Key: "k2", Seq: 2, AckMS: 21, Found: "not read back"},
+			}},
+		},
+		{
+			name: "a client with acknowledged writes and no read-back at all: not checked",
+			recs: []probe.Record{
+				write("c1", "k1", 1, 10, true), readback("c1", "k1", 1, true),
+				write("c2", "k9", 2, 20, true),
+			},
+			want: result.Integrity{AckedWrites: 2, ReadBack: 1, Checked: false},
+		},
+		{
+			name: "keys are per client",
+			recs: []probe.Record{
+				write("c1", "k", 1, 10, true), write("c2", "k", 2, 20, true),
+				readback("c1", "k", 1, true), readback("c2", "k", 1, true),
+			},
+			want: result.Integrity{AckedWrites: 2, ReadBack: 1, Checked: true, Lost: []result.LostWrite{
+				{Client: "c2", Key: "k", Seq: 2, AckMS: 21, Found: "seq 1"},
+			}},
+		},
+		{
+			name: "incr and read ops are not writes",
+			recs: []probe.Record{
+				{Client: "c1", Class: "incr", Start: t0, End: t0 + 1, OK: true, Key: "c1-counter", Seq: 3},
+				{Client: "c1", Class: "incr", Start: t0, End: t0 + 1, Key: "c1-counter"},
+				{Client: "c1", Class: "read", Start: t0, End: t0 + 1, Key: "k"},
+			},
+			want: result.Integrity{Checked: true},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Integrity(tt.recs, t0)
+			if tt.want.Lost == nil {
+				tt.want.Lost = []result.LostWrite{}
+			}
+			if tt.want.SplitBrain == nil {
+				tt.want.SplitBrain = []string{}
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Integrity:\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// pw is a write acknowledged by server as primary, applied at ms after t0.
+func pw(server string, atMS float64, seq uint64) probe.Record {
+	at := t0 + int64(atMS*1e6)
+	return probe.Record{Client: "c1", Class: "write", Start: at - 1e5, End: at + 1e5, OK: true,
+		Role: "primary", Server: server, Applied: at, Seq: seq, Key: "k"}
+}
+
+func TestSplitBrain(t *testing.T) {
+	secondary := pw("d1", 15, 99)
+	secondary.Role = "secondary"
+	read := pw("d1", 16, 98)
+	read.Class = "read"
+	failed := pw("d1", 17, 97)
+	failed.OK = false
+	tests := []struct {
+		name string
+		recs []probe.Record
+		want []string // substrings, one entry per expected line
+	}{
+		{name: "one primary", recs: []probe.Record{pw("d0", 10, 1), pw("d0", 20, 2)}},
+		{name: "a switchover", recs: []probe.Record{pw("d0", 10, 1), pw("d0", 20, 2), pw("d1", 30, 3), pw("d1", 40, 4)}},
+		{
+			name: "a switchover and back (rollback)",
+			recs: []probe.Record{pw("d0", 10, 1), pw("d1", 30, 2), pw("d1", 40, 3), pw("d0", 50, 4), pw("d0", 60, 5)},
+		},
+		{
+			name: "out-of-order lines are sorted by applied time",
+			recs: []probe.Record{pw("d1", 30, 2), pw("d0", 50, 4), pw("d0", 10, 1), pw("d1", 40, 3)},
+		},
+		{
+			name: "writes not acknowledged as primary do not count",
+			recs: []probe.Record{pw("d0", 10, 1), secondary, read, failed, pw("d0", 20, 2)},
+		},
+		{
+			name: "two primaries interleaving",
+			recs: []probe.Record{pw("d0", 10, 1), pw("d1", 11, 1), pw("d0", 12, 2), pw("d1", 13, 2), pw("d0", 14, 3)},
+			want: []string{"split brain: d0 and d1 both acknowledged writes as primary, alternating 4 times between 11.0ms and 14.0ms (e.g. d0 seq 2 at 12.0ms for c1, then d1 seq 2 at 13.0ms for c1)"},
+		},
+		{
+			name: "only the interleaving pair is named",
+			recs: []probe.Record{
+				pw("d0", 10, 1), pw("d1", 11, 1), pw("d0", 12, 2), pw("d1", 13, 2),
+				pw("d2", 100, 3), pw("d2", 110, 4),
+			},
+			want: []string{"d0 and d1 both"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Integrity(tt.recs, t0).SplitBrain
+			if len(got) != len(tt.want) {
+				t.Fatalf("SplitBrain = %q, want %d lines", got, len(tt.want))
+			}
+			for i := range got {
+				if !strings.Contains(got[i], tt.want[i]) {
+					t.Errorf("line %d = %q, want it to contain %q", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,36 @@
+package probe
+
+// Line types in an op log. Every line is one JSON object; "type" tells
+// which. A line without "type" is an op.
+const (
+	TypeOp       = "op"
+	TypeSummary  = "summary"
+	TypeReadback = "readback"
+)
+
+// Record is one op-log line as a client writes it. Times are Unix
+// nanoseconds from the host clock.
+type Record struct {
+	Type    string `json:"type,omitempty"`
+	Client  string `json:"client"`
+	N       int64  `json:"n,omitempty"`     // op number within the client, from 1
+	Class   string `json:"class,omitempty"` // "read", "write", "incr"
+	Conn    string `json:"conn,omitempty"`  // "reused" or "new"
+	Start   int64  `json:"start,omitempty"`
+	End     int64  `json:"end,omitempty"`
+	OK      bool   `json:"ok,omitempty"`
+	Err     string `json:"err,omitempty"`
+	Version string `json:"version,omitempty"` // driver version that answered
+	Role    string `json:"role,omitempty"`    // driver role that answered
+	Server  string `json:"server,omitempty"`  // driver instance that answered
+	Key     string `json:"key,omitempty"`     // key written or read
+	Seq     uint64 `json:"seq,omitempty"`     // sequence number acknowledged or found
+	Applied int64  `json:"applied,omitempty"` // driver's clock when it applied a write
+
+	// Summary lines only: what the client says it did.
+	Sent   int64 `json:"sent,omitempty"`
+	Failed int64 `json:"failed,omitempty"`
+
+	// Readback lines only: whether Key was found after the run.
+	Found bool `json:"found,omitempty"`
+}

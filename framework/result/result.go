@@ -1,0 +1,165 @@
+package result
+
+import "time"
+
+// Schema is the version of the results.json and report.json format. Bump it
+// on any change that is not a pure addition, and say so in
+// docs/report-format.md.
+const Schema = 1
+
+// Run is results.json: every scenario of one run.
+type Run struct {
+	Schema    int        `json:"schema"`
+	Runtime   string     `json:"runtime"`
+	Seed      int64      `json:"seed"`
+	StartedAt time.Time  `json:"started_at"`
+	Commit    string     `json:"commit,omitempty"` // git commit of the project under test, when known
+	Scenarios []Scenario `json:"scenarios"`
+}
+
+// Scenario is report.json: everything known about one scenario run. Times
+// named *_ms are milliseconds from the scenario's start (StartedAt).
+type Scenario struct {
+	Scenario string   `json:"scenario"`
+	Slug     string   `json:"slug"`
+	Labels   []string `json:"labels"`
+	Passed   bool     `json:"passed"`
+	Failure  string   `json:"failure,omitempty"` // the first failure message, when failed
+	// SetupError is set when the scenario could not start its runtime or
+	// topology (a missing image or binary, a node never ready, a busy
+	// port): an environment error, not a verdict on the system under test.
+	SetupError string      `json:"setup_error,omitempty"`
+	Runtime    string      `json:"runtime"`
+	Seed       int64       `json:"seed"`
+	StartedAt  time.Time   `json:"started_at"`
+	DurationMS float64     `json:"duration_ms"`
+	Plan       []string    `json:"plan"` // the numbered plan tree, one line each
+	Steps      []Step      `json:"steps"`
+	Windows    []Window    `json:"windows"`
+	Summary    Summary     `json:"summary"`
+	Clients    []Client    `json:"clients"`
+	Versions   []Version   `json:"versions"` // which node ran which version, when
+	Latency    []Bucket    `json:"latency"`  // op latency over time, bucketed
+	Failovers  []Failover  `json:"failovers"`
+	Integrity  Integrity   `json:"integrity"`
+	Assertions []Assertion `json:"assertions"`
+	Artifacts  []Artifact  `json:"artifacts"`
+	Replay     string      `json:"replay"` // the command that reruns exactly this scenario
+}
+
+// Step is one event on the timeline: a plan step, a fault, or an event the
+// system under test reported.
+type Step struct {
+	ID           string  `json:"id"`
+	Desc         string  `json:"desc"`
+	Kind         string  `json:"kind"` // "step", "fault", "system"
+	StartMS      float64 `json:"start_ms"`
+	EndMS        float64 `json:"end_ms"`
+	ExpectOutage bool    `json:"expect_outage"`
+}
+
+// Window is one client-visible outage window.
+type Window struct {
+	Client     string   `json:"client"`
+	Class      string   `json:"class"`
+	StartMS    float64  `json:"start_ms"`
+	EndMS      float64  `json:"end_ms"`
+	DurationMS float64  `json:"duration_ms"`
+	Open       bool     `json:"open"`
+	Failed     int      `json:"failed"`
+	Reasons    []string `json:"reasons"`
+	Causes     []string `json:"causes"`
+	Expected   bool     `json:"expected"`
+}
+
+// Summary holds the run's headline numbers.
+type Summary struct {
+	Ops           int64   `json:"ops"`
+	FailedOps     int64   `json:"failed_ops"`
+	ErrorRate     float64 `json:"error_rate"`
+	MaxWindowMS   float64 `json:"max_window_ms"`
+	TotalWindowMS float64 `json:"total_window_ms"`
+	Windows       int     `json:"windows"`
+	P50WindowMS   float64 `json:"p50_window_ms"`
+	P99WindowMS   float64 `json:"p99_window_ms"`
+	P50LatencyMS  float64 `json:"p50_latency_ms"`
+	P99LatencyMS  float64 `json:"p99_latency_ms"`
+	MaxLatencyMS  float64 `json:"max_latency_ms"`
+	Clients       int     `json:"clients"`
+	// AnyDownMS and AllDownMS are the total time at least one client, and
+	// every client, was inside an outage window.
+	AnyDownMS float64 `json:"any_down_ms"`
+	AllDownMS float64 `json:"all_down_ms"`
+}
+
+// Client is one client's own account next to what hatest recorded of it.
+type Client struct {
+	Name        string   `json:"name"`
+	Version     string   `json:"version"`
+	Ops         int64    `json:"ops"`
+	Failed      int64    `json:"failed"`
+	Reported    int64    `json:"reported"`  // ops the client says it sent; -1 if it never said
+	BadLines    []string `json:"bad_lines"` // op-log lines that could not be parsed, with line numbers
+	LastVersion string   `json:"last_version"`
+	LastOKMS    float64  `json:"last_ok_ms"`
+}
+
+// Version is one span of time in which a node ran one version.
+type Version struct {
+	Node    string  `json:"node"`
+	Version string  `json:"version"`
+	Role    string  `json:"role,omitempty"`
+	StartMS float64 `json:"start_ms"`
+	EndMS   float64 `json:"end_ms"`
+}
+
+// Bucket is op latency over one slice of time.
+type Bucket struct {
+	StartMS float64 `json:"start_ms"`
+	EndMS   float64 `json:"end_ms"`
+	Ops     int     `json:"ops"`
+	Failed  int     `json:"failed"`
+	P50MS   float64 `json:"p50_ms"`
+	P99MS   float64 `json:"p99_ms"`
+}
+
+// Failover splits one kill or upgrade outage into its phases.
+type Failover struct {
+	Cause     string  `json:"cause"`      // the step or fault ID
+	DetectMS  float64 `json:"detect_ms"`  // fault to the system noticing it
+	RestartMS float64 `json:"restart_ms"` // noticing to a driver ready again
+	RecoverMS float64 `json:"recover_ms"` // ready to the first good client answer
+	TotalMS   float64 `json:"total_ms"`
+}
+
+// Integrity is what the read-back after the run found.
+type Integrity struct {
+	AckedWrites   int         `json:"acked_writes"`
+	ReadBack      int         `json:"read_back"`
+	Lost          []LostWrite `json:"lost"`
+	Indeterminate int         `json:"indeterminate"` // failed writes; may or may not have been applied
+	SplitBrain    []string    `json:"split_brain"`   // one line per overlap of two primaries
+	Checked       bool        `json:"checked"`       // false when no read-back was done
+}
+
+// LostWrite is an acknowledged write that was not found afterwards.
+type LostWrite struct {
+	Client string  `json:"client"`
+	Key    string  `json:"key"`
+	Seq    uint64  `json:"seq"`
+	AckMS  float64 `json:"ack_ms"`
+	Found  string  `json:"found"` // what was found instead ("missing", "seq 12")
+}
+
+// Assertion is one verdict with the message that explains it.
+type Assertion struct {
+	Name    string `json:"name"`
+	Passed  bool   `json:"passed"`
+	Message string `json:"message"`
+}
+
+// Artifact is a file kept next to the report (op logs, container logs).
+type Artifact struct {
+	Name string `json:"name"`
+	Path string `json:"path"` // relative to the scenario's report directory
+}

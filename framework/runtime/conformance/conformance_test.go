@@ -1,0 +1,678 @@
+//go:build linux
+
+package conformance_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/client"
+
+	"github.com/hatest/hatest/framework/runtime"
+	"github.com/hatest/hatest/framework/runtime/docker"
+	"github.com/hatest/hatest/framework/runtime/process"
+)
+
+const echoPkg = "github.com/hatest/hatest/framework/runtime/conformance/testdata/echo"
+
+// echo is the test program at v1 and v2, from one source for both runtimes.
+var echo = runtime.Software{
+	Name: "echo",
+	Versions: map[string]runtime.Build{
+		"v1": {Package: echoPkg, LDFlags: "-X main.version=v1"},
+		"v2": {Package: echoPkg, LDFlags: "-X main.version=v2"},
+	},
+}
+
+// target is one runtime under test.
+type target struct {
+	name string
+	// open makes a runtime for one run; log receives its progress lines.
+	open func(ctx context.Context, log io.Writer) (runtime.Runtime, error)
+	// available fails or skips the test when the runtime cannot run here.
+	available func(t *testing.T)
+	// missing is a build this runtime cannot find; it must fail with an
+	// error wrapping missingErr that contains missingName.
+	missing     runtime.Build
+	missingErr  error
+	missingName string
+	// remains lists what of rt's run still exists on this machine.
+	remains func(t *testing.T, rt runtime.Runtime) []string
+}
+
+var targets = []target{
+	{
+		name: "docker",
+		open: func(ctx context.Context, log io.Writer) (runtime.Runtime, error) {
+			rt, err := docker.New(ctx, docker.WithLog(log), docker.WithRestartGrace(5*time.Second))
+			if err != nil {
+				return nil, err
+			}
+			return rt, nil
+		},
+		available:   dockerEngine,
+		missing:     runtime.Build{Image: "hatest/does-not-exist:nope"},
+		missingErr:  runtime.ErrMissingImage,
+		missingName: "hatest/does-not-exist:nope",
+		remains:     dockerRemains,
+	},
+	{
+		name: "process",
+		open: func(ctx context.Context, log io.Writer) (runtime.Runtime, error) {
+			rt, err := process.New(ctx, process.WithLog(log))
+			if err != nil {
+				return nil, err
+			}
+			return rt, nil
+		},
+		available:   func(*testing.T) {},
+		missing:     runtime.Build{Binary: "/nonexistent/echo"},
+		missingErr:  runtime.ErrNoBinary,
+		missingName: "/nonexistent/echo",
+		remains:     processRemains,
+	},
+}
+
+// dockerEngine fails the test when no Docker engine answers, unless
+// HATEST_SKIP_DOCKER=1 asks to skip it.
+func dockerEngine(t *testing.T) {
+	t.Helper()
+	err := docker.Available(context.Background(), 3*time.Second)
+	if err == nil {
+		return
+	}
+	if os.Getenv("HATEST_SKIP_DOCKER") == "1" {
+		t.Skipf("HATEST_SKIP_DOCKER=1: skipping the docker half of the conformance suite: %v", err)
+	}
+	t.Fatalf("the docker half of the conformance suite needs a Docker engine (set HATEST_SKIP_DOCKER=1 to skip it): %v", err)
+}
+
+// dockerRemains lists the containers, networks and volumes labelled with
+// the run's ID.
+func dockerRemains(t *testing.T, rt runtime.Runtime) []string {
+	t.Helper()
+	d := rt.(*docker.Runtime)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cli := d.Client()
+	f := client.Filters{}.Add("label", runtime.LabelRun+"="+d.ID())
+	var out []string
+	cs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
+	if err != nil {
+		t.Fatalf("list containers: %v", err)
+	}
+	for _, c := range cs.Items {
+		out = append(out, "container "+strings.Join(c.Names, ","))
+	}
+	ns, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})
+	if err != nil {
+		t.Fatalf("list networks: %v", err)
+	}
+	for _, n := range ns.Items {
+		out = append(out, "network "+n.Name)
+	}
+	vs, err := cli.VolumeList(ctx, client.VolumeListOptions{Filters: f})
+	if err != nil {
+		t.Fatalf("list volumes: %v", err)
+	}
+	for _, v := range vs.Items {
+		out = append(out, "volume "+v.Name)
+	}
+	return out
+}
+
+// processRemains lists the live processes whose working directory is in
+// the run's directory (every node runs in <run dir>/nodes/<name>), and the
+// run directory itself.
+func processRemains(t *testing.T, rt runtime.Runtime) []string {
+	t.Helper()
+	dir := rt.(*process.Runtime).Dir()
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cwd, err := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
+		if err != nil || (cwd != dir && !strings.HasPrefix(cwd, dir+"/")) {
+			continue
+		}
+		if st := procState(pid); st == "" || st == "Z" {
+			continue // gone, or a zombie: dead and holding nothing
+		}
+		out = append(out, fmt.Sprintf("process %d in %s", pid, cwd))
+	}
+	if _, err := os.Stat(dir); err == nil {
+		out = append(out, "directory "+dir)
+	}
+	return out
+}
+
+// procState is the state letter of /proc/<pid>/stat, or "" if pid is gone.
+func procState(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return ""
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+// ask sends one line on a new connection to addr and returns the reply
+// line and the round trip, dial included.
+func ask(addr, line string, timeout time.Duration) (string, time.Duration, error) {
+	start := time.Now()
+	c, err := net.DialTimeout("tcp", addr, timeout)
+	if err != nil {
+		return "", 0, err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(start.Add(timeout))
+	if _, err := fmt.Fprintln(c, line); err != nil {
+		return "", 0, err
+	}
+	reply, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		return "", 0, err
+	}
+	return strings.TrimSpace(reply), time.Since(start), nil
+}
+
+// mustAsk fails t unless addr answers line with want.
+func mustAsk(t *testing.T, addr, line, want string) {
+	t.Helper()
+	got, _, err := ask(addr, line, 5*time.Second)
+	if err != nil {
+		t.Fatalf("ask %s %q: %v; want %q", addr, line, err, want)
+	}
+	if got != want {
+		t.Fatalf("ask %s %q = %q; want %q", addr, line, got, want)
+	}
+}
+
+// mustFail fails t if addr answers, and returns the error the client saw.
+func mustFail(t *testing.T, addr, why string, timeout time.Duration) error {
+	t.Helper()
+	got, _, err := ask(addr, "ping", timeout)
+	if err == nil {
+		t.Fatalf("%s: %s still answered %q", why, addr, got)
+	}
+	return err
+}
+
+// mustTimeOut fails t unless a request to addr times out: the node holds
+// the connection but never answers.
+func mustTimeOut(t *testing.T, addr, why string) {
+	t.Helper()
+	err := mustFail(t, addr, why, 700*time.Millisecond)
+	if !isTimeout(err) {
+		t.Fatalf("%s: %s: %v; want a timeout", why, addr, err)
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// conn is an open client connection that asks line by line.
+type conn struct {
+	c net.Conn
+	r *bufio.Reader
+}
+
+func dial(t *testing.T, addr string) *conn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &conn{c: c, r: bufio.NewReader(c)}
+}
+
+func (c *conn) ask(line string, timeout time.Duration) (string, error) {
+	_ = c.c.SetDeadline(time.Now().Add(timeout))
+	if _, err := fmt.Fprintln(c.c, line); err != nil {
+		return "", err
+	}
+	reply, err := c.r.ReadString('\n')
+	return strings.TrimSpace(reply), err
+}
+
+// mustBreak fails t unless the open connection c fails (EOF or reset, not
+// a timeout) within a few seconds.
+func mustBreak(t *testing.T, c *conn, why string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, err := c.ask("ping", 3*time.Second)
+		if err != nil {
+			if isTimeout(err) {
+				t.Fatalf("%s: an open connection hung (%v) instead of breaking", why, err)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: an open connection still answers %q", why, got)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func logs(n runtime.Node) string {
+	b, _ := io.ReadAll(n.Logs())
+	return string(b)
+}
+
+// syncBuffer collects a runtime's progress lines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *syncBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+// echoSpec is a node of the echo program at version.
+func echoSpec(name, version string, extra ...string) runtime.NodeSpec {
+	return runtime.NodeSpec{
+		Name:         name,
+		Version:      version,
+		Software:     echo,
+		Args:         append([]string{"-listen", "${LISTEN:7000}"}, extra...),
+		Ports:        []string{"7000"},
+		Ready:        "7000",
+		ReadyTimeout: 30 * time.Second,
+	}
+}
+
+// TestConformance runs every check on every runtime, one runtime after the
+// other so that timing checks do not compete for the CPU.
+func TestConformance(t *testing.T) {
+	for _, tg := range targets {
+		t.Run(tg.name, func(t *testing.T) {
+			tg.available(t)
+			began := time.Now()
+			conform(t, tg)
+			t.Logf("%s: all checks in %v", tg.name, time.Since(began).Round(time.Millisecond))
+		})
+	}
+}
+
+// conform runs the checks in order on one runtime. Most share one node
+// and one proxy; the checks that end a node's life come last or use a
+// node of their own.
+func conform(t *testing.T, tg target) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var rlog syncBuffer
+	rt, err := tg.open(ctx, &rlog)
+	if err != nil {
+		t.Fatalf("new %s runtime: %v", tg.name, err)
+	}
+	t.Cleanup(func() {
+		if err := rt.Close(context.Background()); err != nil {
+			t.Errorf("close: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("%s runtime log:\n%s", tg.name, rlog.String())
+		}
+	})
+	if rt.Name() != tg.name {
+		t.Fatalf("Name() = %q, want %q", rt.Name(), tg.name)
+	}
+
+	var (
+		node runtime.Node
+		px   runtime.Proxy
+	)
+	// ext is the node's address as a client on the host reaches it; it
+	// may change across Restart, so it is asked for every time.
+	ext := func() string { return node.Endpoint("7000").External }
+
+	// 1. A node at v1 answers as v1.
+	if !t.Run("start", func(t *testing.T) {
+		spec := echoSpec("echo", "v1", "-data", "${DATA}")
+		spec.DataDir = true
+		start := time.Now()
+		n, err := rt.Start(ctx, spec)
+		if err != nil {
+			t.Fatalf("start: %v", err)
+		}
+		node = n
+		t.Logf("start (build or image cached) to ready: %v", time.Since(start).Round(time.Millisecond))
+		if n.Name() != "echo" || n.Version() != "v1" {
+			t.Fatalf("node %q at %q; want echo at v1", n.Name(), n.Version())
+		}
+		if ep := n.Endpoint("7000"); ep.Internal == "" || !strings.HasPrefix(ep.External, "127.0.0.1:") {
+			t.Fatalf("endpoint %+v: want an Internal address and External on 127.0.0.1", ep)
+		}
+		mustAsk(t, ext(), "ping", "v1 ping")
+	}) {
+		t.FailNow() // every other check needs the node
+	}
+
+	// 2. A client through the proxy reaches the node.
+	proxied := t.Run("proxy", func(t *testing.T) {
+		p, err := rt.Proxy(ctx, "echo", node.Endpoint("7000"))
+		if err != nil {
+			t.Fatalf("proxy: %v", err)
+		}
+		px = p
+		if p.Name() != "echo" {
+			t.Fatalf("proxy name %q", p.Name())
+		}
+		if ep := p.Endpoint(); !strings.HasPrefix(ep.External, "127.0.0.1:") || ep.External == ext() {
+			t.Fatalf("proxy endpoint %+v: want its own External address on 127.0.0.1", ep)
+		}
+		mustAsk(t, p.Endpoint().External, "via proxy", "v1 via proxy")
+	})
+	needProxy := func(t *testing.T) {
+		t.Helper()
+		if !proxied {
+			t.Fatal("no proxy: the proxy check failed")
+		}
+	}
+
+	// 3. A latency toxic slows the link; removing it restores it.
+	t.Run("latency", func(t *testing.T) {
+		needProxy(t)
+		addr := px.Endpoint().External
+		lat := runtime.Toxic{Name: "lat", Type: "latency", Attributes: map[string]any{"latency": 200}}
+		if err := px.AddToxic(ctx, lat); err != nil {
+			t.Fatalf("add toxic: %v", err)
+		}
+		got, d, err := ask(addr, "slow", 10*time.Second)
+		if err != nil || got != "v1 slow" {
+			t.Fatalf("with a 200 ms latency toxic: %q, %v", got, err)
+		}
+		t.Logf("round trip with a 200 ms latency toxic: %v", d.Round(time.Millisecond))
+		if d < 200*time.Millisecond {
+			t.Fatalf("round trip with a 200 ms latency toxic took %v", d)
+		}
+		if err := px.RemoveToxic(ctx, "lat"); err != nil {
+			t.Fatalf("remove toxic: %v", err)
+		}
+		// The best of a few, so that one hiccup of a busy machine does
+		// not count; with the toxic still there every one takes 200 ms.
+		best := time.Hour
+		for range 5 {
+			got, d, err := ask(addr, "fast", 5*time.Second)
+			if err != nil || got != "v1 fast" {
+				t.Fatalf("after removing the toxic: %q, %v", got, err)
+			}
+			best = min(best, d)
+		}
+		t.Logf("best round trip without the toxic: %v", best)
+		if best >= 200*time.Millisecond {
+			t.Fatalf("round trip after removing the toxic still %v", best)
+		}
+	})
+
+	// 4. Disabling the proxy partitions the link; enabling it heals it.
+	t.Run("partition", func(t *testing.T) {
+		needProxy(t)
+		addr := px.Endpoint().External
+		open := dial(t, addr)
+		if got, err := open.ask("before", 5*time.Second); err != nil || got != "v1 before" {
+			t.Fatalf("open connection through the proxy: %q, %v", got, err)
+		}
+		if err := px.SetEnabled(ctx, false); err != nil {
+			t.Fatalf("disable: %v", err)
+		}
+		mustBreak(t, open, "disabled proxy")
+		mustFail(t, addr, "disabled proxy", time.Second)
+		mustAsk(t, ext(), "direct", "v1 direct") // only the link is cut
+		if err := px.SetEnabled(ctx, true); err != nil {
+			t.Fatalf("enable: %v", err)
+		}
+		mustAsk(t, addr, "healed", "v1 healed")
+	})
+
+	// 9. Logs hold what the program wrote to stdout and to stderr.
+	t.Run("logs", func(t *testing.T) {
+		got := logs(node)
+		for _, want := range []string{"echo v1 starting", "echo v1 listening on ", `echo v1 data "`} {
+			if !strings.Contains(got, want) {
+				t.Fatalf("Logs lack %q:\n%s", want, got)
+			}
+		}
+	})
+
+	// 7. A stopped or paused node holds requests until it continues.
+	t.Run("pause", func(t *testing.T) {
+		steps := []struct {
+			what        string
+			stop, cont  func() error
+			viaProxyToo bool
+		}{
+			{"SIGSTOP", func() error { return node.Signal(ctx, syscall.SIGSTOP) }, func() error { return node.Signal(ctx, syscall.SIGCONT) }, true},
+			{"Pause", func() error { return node.Pause(ctx) }, func() error { return node.Resume(ctx) }, true},
+		}
+		for _, s := range steps {
+			if err := s.stop(); err != nil {
+				t.Fatalf("%s: %v", s.what, err)
+			}
+			mustTimeOut(t, ext(), s.what)
+			if s.viaProxyToo && proxied {
+				mustTimeOut(t, px.Endpoint().External, s.what+" via the proxy")
+			}
+			if err := s.cont(); err != nil {
+				t.Fatalf("undo %s: %v", s.what, err)
+			}
+			mustAsk(t, ext(), "thawed", "v1 thawed")
+			if proxied {
+				mustAsk(t, px.Endpoint().External, "thawed", "v1 thawed")
+			}
+		}
+	})
+
+	// 8. Restart at v2: new version, same data, and the proxy follows.
+	t.Run("restart", func(t *testing.T) {
+		mustAsk(t, ext(), "write marker kept-from-v1", "v1 wrote marker")
+		start := time.Now()
+		if err := node.Restart(ctx, "v2"); err != nil {
+			t.Fatalf("restart: %v", err)
+		}
+		t.Logf("restart v1 -> v2: %v", time.Since(start).Round(time.Millisecond))
+		if node.Version() != "v2" {
+			t.Fatalf("Version() after restart = %q", node.Version())
+		}
+		mustAsk(t, ext(), "ping", "v2 ping")
+		mustAsk(t, ext(), "read marker", "v2 kept-from-v1")
+		if proxied {
+			mustAsk(t, px.Endpoint().External, "via proxy", "v2 via proxy")
+		}
+		// Both runtimes document that Logs spans restarts.
+		got := logs(node)
+		for _, want := range []string{"echo v1 listening on ", "echo v2 listening on "} {
+			if !strings.Contains(got, want) {
+				t.Fatalf("Logs after restart lack %q:\n%s", want, got)
+			}
+		}
+		// How the old process ended is the runtime's affair; say which.
+		t.Logf("the replaced v1 process got SIGTERM: %v", strings.Contains(got, "got SIGTERM"))
+	})
+
+	// 5. SIGKILL: Wait returns 137 and clients see errors.
+	t.Run("sigkill", func(t *testing.T) {
+		open := dial(t, ext())
+		if got, err := open.ask("before", 5*time.Second); err != nil || !strings.HasSuffix(got, " before") {
+			t.Fatalf("open connection: %q, %v", got, err)
+		}
+		addr := ext()
+		if err := node.Signal(ctx, syscall.SIGKILL); err != nil {
+			t.Fatalf("SIGKILL: %v", err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		code, err := node.Wait(wctx)
+		if err != nil || code != 137 {
+			t.Fatalf("Wait after SIGKILL: %d, %v; want 137", code, err)
+		}
+		mustBreak(t, open, "killed node")
+		mustFail(t, addr, "killed node", 2*time.Second)
+		if proxied {
+			mustFail(t, px.Endpoint().External, "killed node via the proxy", 2*time.Second)
+		}
+	})
+
+	// 6. SIGTERM: the program exits 0.
+	t.Run("sigterm", func(t *testing.T) {
+		n, err := rt.Start(ctx, echoSpec("term", "v1"))
+		if err != nil {
+			t.Fatalf("start: %v", err)
+		}
+		mustAsk(t, n.Endpoint("7000").External, "ping", "v1 ping")
+		if err := n.Signal(ctx, syscall.SIGTERM); err != nil {
+			t.Fatalf("SIGTERM: %v", err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		code, err := n.Wait(wctx)
+		if err != nil || code != 0 {
+			t.Fatalf("Wait after SIGTERM: %d, %v; want 0", code, err)
+		}
+		if got := logs(n); !strings.Contains(got, "got SIGTERM") || !strings.Contains(got, "bye") {
+			t.Fatalf("Logs after SIGTERM (Wait returns once output is drained):\n%s", got)
+		}
+	})
+
+	// 6. Stop(grace): SIGTERM, and the program exits 0 within the grace.
+	t.Run("stop", func(t *testing.T) {
+		n, err := rt.Start(ctx, echoSpec("stop", "v1"))
+		if err != nil {
+			t.Fatalf("start: %v", err)
+		}
+		const grace = 15 * time.Second
+		start := time.Now()
+		if err := n.Stop(ctx, grace); err != nil {
+			t.Fatalf("Stop: %v", err)
+		}
+		d := time.Since(start)
+		t.Logf("Stop of a program that exits on SIGTERM: %v", d.Round(time.Millisecond))
+		if d >= grace {
+			t.Fatalf("Stop took the whole grace (%v): the program was killed, not stopped", d)
+		}
+		code, err := n.Wait(ctx)
+		if err != nil || code != 0 {
+			t.Fatalf("Wait after Stop: %d, %v; want 0", code, err)
+		}
+		if got := logs(n); !strings.Contains(got, "got SIGTERM") || !strings.Contains(got, "bye") {
+			t.Fatalf("Logs after Stop:\n%s", got)
+		}
+		mustFail(t, n.Endpoint("7000").External, "stopped node", 2*time.Second)
+	})
+
+	// 10. A build the runtime cannot find fails clearly, naming it.
+	t.Run("missing", func(t *testing.T) {
+		spec := echoSpec("ghost", "v1")
+		spec.Software = runtime.Software{Name: "ghost", Versions: map[string]runtime.Build{"v1": tg.missing}}
+		start := time.Now()
+		_, err := rt.Start(ctx, spec)
+		if !errors.Is(err, tg.missingErr) || !strings.Contains(err.Error(), tg.missingName) {
+			t.Fatalf("missing build: %v; want an error wrapping %q naming %s", err, tg.missingErr, tg.missingName)
+		}
+		if d := time.Since(start); d > 15*time.Second {
+			t.Fatalf("a missing build took %v to fail", d)
+		}
+		t.Logf("missing build: %v", err)
+	})
+
+	// 10. A program that never listens: ErrNotReady with its output.
+	t.Run("notready", func(t *testing.T) {
+		spec := echoSpec("mute", "v1", "-never")
+		spec.ReadyTimeout = 2 * time.Second
+		start := time.Now()
+		n, err := rt.Start(ctx, spec)
+		d := time.Since(start)
+		if !errors.Is(err, runtime.ErrNotReady) {
+			t.Fatalf("never-ready node: %v; want ErrNotReady", err)
+		}
+		for _, want := range []string{"mute", "never listening, as asked"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Fatalf("never-ready error lacks %q (the node's name and its log tail):\n%v", want, err)
+			}
+		}
+		if n == nil {
+			t.Fatal("Start must return the node it created along with the error")
+		}
+		if d < 2*time.Second || d > 30*time.Second {
+			t.Fatalf("a 2 s readiness timeout took %v", d)
+		}
+		t.Logf("never-ready error after %v:\n%v", d.Round(time.Millisecond), err)
+	})
+
+	// 11. Close leaves nothing of the run, and may be called again.
+	t.Run("close", func(t *testing.T) {
+		// A node with data, paused: the hardest kind to remove.
+		spec := echoSpec("last", "v1", "-data", "${DATA}")
+		spec.DataDir = true
+		last, err := rt.Start(ctx, spec)
+		if err != nil {
+			t.Fatalf("start: %v", err)
+		}
+		if err := last.Pause(ctx); err != nil {
+			t.Fatalf("pause: %v", err)
+		}
+		before := tg.remains(t, rt)
+		if !slices.ContainsFunc(before, func(s string) bool { return strings.Contains(s, "last") }) {
+			t.Fatalf("before Close the node \"last\" was not found among %q: the check would find nothing after it either", before)
+		}
+		t.Logf("before Close: %s", strings.Join(before, "; "))
+		addrs := []string{last.Endpoint("7000").External}
+		if proxied {
+			addrs = append(addrs, px.Endpoint().External)
+		}
+		cctx, ccancel := context.WithCancel(ctx)
+		ccancel() // Close must do its work on an ended context too
+		start := time.Now()
+		if err := rt.Close(cctx); err != nil {
+			t.Fatalf("close: %v", err)
+		}
+		t.Logf("close: %v", time.Since(start).Round(time.Millisecond))
+		if after := tg.remains(t, rt); len(after) != 0 {
+			t.Fatalf("after Close: %s", strings.Join(after, "; "))
+		}
+		for _, a := range addrs {
+			if c, err := net.DialTimeout("tcp", a, time.Second); err == nil {
+				c.Close()
+				t.Fatalf("%s still accepts connections after Close", a)
+			}
+		}
+		if err := rt.Close(context.Background()); err != nil {
+			t.Fatalf("second close: %v", err)
+		}
+	})
+}

@@ -1,0 +1,78 @@
+// Package docker runs the system under test in containers: the Docker
+// implementation of runtime.Runtime, on testcontainers-go and the Docker
+// client, for an engine that can never pull an image.
+//
+//	host (framework, 127.0.0.1 only)          network hatest-<run>
+//	                                       ┌──────────────────────────────┐
+//	Endpoint.External 127.0.0.1:<pub> ───▶ │ driver      (alias driver)   │
+//	Proxy.External    127.0.0.1:<pub> ───▶ │ toxiproxy :8000..8015 ──▶ driver:7000
+//	toxi API          127.0.0.1:<pub> ───▶ │ toxiproxy :8474              │
+//	                                       │ client ──▶ toxiproxy:8000    │
+//	                                       └──────────────────────────────┘
+//
+// Usage:
+//
+//	rt, err := docker.New(ctx, docker.WithLog(os.Stderr))
+//	if errors.Is(err, runtime.ErrNoEngine) { ... use runtime/process ... }
+//	defer rt.Close(context.Background())
+//	n, err := rt.Start(ctx, runtime.NodeSpec{
+//		Name: "driver", Version: "v1", Software: driver,
+//		Args: []string{"-listen", "${LISTEN:7000}", "-data", "${DATA}"},
+//		Ports: []string{"7000"}, Ready: "7000", DataDir: true,
+//	})
+//	p, err := rt.Proxy(ctx, "driver", n.Endpoint("7000"))
+//	err = n.Restart(ctx, "v2")
+//
+// # Images
+//
+// Nothing is ever pulled. A Build's Image must already be in the engine
+// (else runtime.ErrMissingImage). A Package is built with build.Binary into
+// an image FROM scratch holding the binary as /<software name> (its
+// ENTRYPOINT) and each Extra binary as /<key>, tagged
+// hatest/<software>:<version>-<sha12 of the content>; a Dir is built from its
+// Dockerfile, tagged by a hash of the directory. Tags are inspected first
+// and built only when missing, with the classic builder, once per process
+// however many nodes use them. Images are a cache: Close leaves them.
+//
+// # Containers
+//
+// Each node is the container hatest-<run>-<name> on the run's network with
+// the alias <name>; "${LISTEN:7000}" in Args becomes ":7000" and "${DATA}"
+// becomes /data, a named volume that survives Restart. Ports are published
+// on 127.0.0.1 only; no container is privileged or on the host network.
+// docker-init runs as PID 1 (HostConfig.Init) and forwards signals.
+// SIGSTOP cannot be forwarded (docker-init itself would stop and the program
+// would go on serving), so Signal(SIGSTOP) and Signal(SIGCONT) freeze and
+// thaw the container with the cgroup freezer, like Pause and Resume. Stop
+// measures its grace itself (docker stop rounds it to whole seconds).
+// Output is followed from the moment the container starts and written to
+// NodeSpec.Stdout and Stderr, or kept for Logs; Wait, Stop, Restart and
+// Close return only after it is drained.
+//
+// Readiness is the program's, not the container's: with Docker's userland
+// proxy a published port accepts connections before the program listens,
+// so the Ready probe dials it and counts an immediate EOF as "not yet".
+// ReadyHTTP uses testcontainers-go's HTTP wait.
+//
+// # Cleanup
+//
+// Every container, network and volume carries the labels hatest.run=<run>,
+// hatest.pid=<pid> and hatest.host=<hostname>. Close removes all of them on
+// a fresh context. A process that dies through os.Exit or a signal cannot;
+// Sweep, which New calls, removes what processes that no longer run on this
+// host left behind.
+//
+// # Environment
+//
+// New sets, before testcontainers-go first reads its configuration:
+//
+//   - TESTCONTAINERS_RYUK_DISABLED=true: Ryuk is an image and cannot be
+//     pulled; the labels and Sweep replace it ("1" would re-enable it).
+//   - DOCKER_AUTH_CONFIG={} when unset: no credential helper is consulted.
+//   - TESTCONTAINERS_HOST_OVERRIDE=localhost when unset and the engine is
+//     local: with /.dockerenv present, testcontainers-go would otherwise dial
+//     the network gateway and every wait would time out.
+//
+// The engine is the one DOCKER_HOST names, or the default socket; External
+// endpoints are 127.0.0.1, so it must run on this host.
+package docker

@@ -1,0 +1,705 @@
+package docker_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+
+	"github.com/hatest/hatest/framework/runtime"
+	"github.com/hatest/hatest/framework/runtime/build"
+	"github.com/hatest/hatest/framework/runtime/docker"
+)
+
+// These tests need a Docker engine. Without one they fail, unless
+// HATEST_SKIP_DOCKER=1 says to skip them.
+
+const echoPkg = "./framework/runtime/docker/testdata/echo"
+
+var echo = runtime.Software{
+	Name: "echo",
+	Versions: map[string]runtime.Build{
+		"v1": {Package: echoPkg, LDFlags: "-X main.version=v1"},
+		"v2": {Package: echoPkg, LDFlags: "-X main.version=v2"},
+	},
+}
+
+func engine(t *testing.T) {
+	t.Helper()
+	err := docker.Available(context.Background(), 3*time.Second)
+	if err == nil {
+		return
+	}
+	if os.Getenv("HATEST_SKIP_DOCKER") == "1" {
+		t.Skipf("HATEST_SKIP_DOCKER=1: skipping the docker runtime tests: %v", err)
+	}
+	t.Fatalf("the docker runtime tests need a Docker engine (set HATEST_SKIP_DOCKER=1 to skip them): %v", err)
+}
+
+// tlog sends the runtime's progress lines to the test log.
+type tlog struct{ t *testing.T }
+
+func (w tlog) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+func newRuntime(t *testing.T) *docker.Runtime {
+	t.Helper()
+	engine(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rt, err := docker.New(ctx, docker.WithLog(tlog{t}), docker.WithRestartGrace(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := rt.Close(context.Background()); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return rt
+}
+
+func echoSpec(name, version string, extra ...string) runtime.NodeSpec {
+	return runtime.NodeSpec{
+		Name:         name,
+		Version:      version,
+		Software:     echo,
+		Args:         append([]string{"-listen", "${LISTEN:7000}"}, extra...),
+		Ports:        []string{"7000"},
+		Ready:        "7000",
+		ReadyTimeout: 20 * time.Second,
+	}
+}
+
+// ask sends one line and returns the reply line.
+func ask(addr, line string, timeout time.Duration) (string, time.Duration, error) {
+	start := time.Now()
+	c, err := net.DialTimeout("tcp", addr, timeout)
+	if err != nil {
+		return "", 0, err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(timeout))
+	if _, err := fmt.Fprintf(c, "%s\n", line); err != nil {
+		return "", 0, err
+	}
+	reply, err := bufio.NewReader(c).ReadString('\n')
+	return strings.TrimSpace(reply), time.Since(start), err
+}
+
+func mustAsk(t *testing.T, addr, want string) {
+	t.Helper()
+	got, _, err := ask(addr, "ping", 3*time.Second)
+	if err != nil || got != want {
+		t.Fatalf("ask %s: %q, %v; want %q", addr, got, err, want)
+	}
+}
+
+func mustFail(t *testing.T, addr, why string) error {
+	t.Helper()
+	got, _, err := ask(addr, "ping", time.Second)
+	if err == nil {
+		t.Fatalf("%s: %s still answered %q", why, addr, got)
+	}
+	return err
+}
+
+// syncWriter collects a node's output as it streams.
+type syncWriter struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+func eventually(t *testing.T, what string, f func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !f() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestNodeAndProxy(t *testing.T) {
+	t.Parallel()
+	rt := newRuntime(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	var out, errw syncWriter
+	spec := echoSpec("echo", "v1", "-data", "${DATA}")
+	spec.DataDir = true
+	spec.Stdout, spec.Stderr = &out, &errw
+	start := time.Now()
+	n, err := rt.Start(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("echo ready in %v", time.Since(start))
+	ep := n.Endpoint("7000")
+	if ep.Internal != "echo:7000" || !strings.HasPrefix(ep.External, "127.0.0.1:") {
+		t.Fatalf("endpoint %+v", ep)
+	}
+	if n.Name() != "echo" || n.Version() != "v1" {
+		t.Fatalf("name %q version %q", n.Name(), n.Version())
+	}
+	mustAsk(t, ep.External, "v1 ping")
+	if got, _, err := ask(ep.External, "boots", 3*time.Second); err != nil || got != "v1 boots=1" {
+		t.Fatalf("boots: %q, %v", got, err)
+	}
+	// Output streams while the node runs.
+	eventually(t, "stdout", func() bool { return strings.Contains(out.String(), "echo v1 listening on :7000") })
+
+	// Published on 127.0.0.1 only, with docker-init, unprivileged.
+	ins, err := rt.Client().ContainerInspect(ctx, "hatest-"+rt.ID()+"-echo", client.ContainerInspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := ins.Container.HostConfig
+	if hc.Init == nil || !*hc.Init || hc.Privileged || hc.NetworkMode.IsHost() {
+		t.Fatalf("host config: init %v privileged %v network %q", hc.Init, hc.Privileged, hc.NetworkMode)
+	}
+	if nets := ins.Container.NetworkSettings.Networks; len(nets) != 1 || nets[rt.Network()] == nil {
+		t.Fatalf("networks %v; want only %s", nets, rt.Network())
+	}
+	for port, bs := range ins.Container.NetworkSettings.Ports {
+		for _, b := range bs {
+			if b.HostIP.String() != "127.0.0.1" {
+				t.Fatalf("port %v published on %v", port, b.HostIP)
+			}
+		}
+	}
+
+	// A proxy in front of it.
+	p, err := rt.Proxy(ctx, "echo", ep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pep := p.Endpoint()
+	if pep.Internal != "toxiproxy:8000" || !strings.HasPrefix(pep.External, "127.0.0.1:") {
+		t.Fatalf("proxy endpoint %+v", pep)
+	}
+	mustAsk(t, pep.External, "v1 ping")
+	if err := p.AddToxic(ctx, runtime.Toxic{Name: "lat", Type: "latency", Attributes: map[string]any{"latency": 200}}); err != nil {
+		t.Fatal(err)
+	}
+	_, d, err := ask(pep.External, "ping", 5*time.Second)
+	if err != nil || d < 200*time.Millisecond {
+		t.Fatalf("with a 200 ms latency toxic: %v, %v", d, err)
+	}
+	t.Logf("round trip with a 200 ms latency toxic: %v", d)
+	if err := p.RemoveToxic(ctx, "lat"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SetEnabled(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	mustFail(t, pep.External, "disabled proxy")
+	if err := p.SetEnabled(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	mustAsk(t, pep.External, "v1 ping")
+	p2, err := rt.Proxy(ctx, "echo2", ep)
+	if err != nil || p2.Endpoint().Internal != "toxiproxy:8001" {
+		t.Fatalf("second proxy: %v, %v", p2, err)
+	}
+
+	// Pause freezes; Resume thaws. SIGSTOP/SIGCONT do the same.
+	if err := n.Pause(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := mustFail(t, ep.External, "paused node"); !isTimeout(err) {
+		t.Fatalf("paused node: want a timeout, got %v", err)
+	}
+	if err := n.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mustAsk(t, ep.External, "v1 ping")
+	if err := n.Signal(ctx, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	if err := mustFail(t, pep.External, "stopped node via proxy"); !isTimeout(err) {
+		t.Fatalf("stopped node: want a timeout, got %v", err)
+	}
+	if err := n.Signal(ctx, syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	mustAsk(t, pep.External, "v1 ping")
+
+	// Restart at v2 keeps name, alias, volume and flags; the proxy
+	// reaches the new container through the alias.
+	start = time.Now()
+	if err := n.Restart(ctx, "v2"); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("restart v1 -> v2 in %v", time.Since(start))
+	if n.Version() != "v2" {
+		t.Fatalf("version after restart: %q", n.Version())
+	}
+	mustAsk(t, n.Endpoint("7000").External, "v2 ping")
+	mustAsk(t, pep.External, "v2 ping")
+	if got, _, err := ask(n.Endpoint("7000").External, "boots", 3*time.Second); err != nil || got != "v2 boots=2" {
+		t.Fatalf("boots after restart (the volume must survive): %q, %v", got, err)
+	}
+	// The first container's SIGTERM handling reached the writers before
+	// it was removed.
+	if !strings.Contains(errw.String(), "got SIGTERM") || !strings.Contains(out.String(), "bye") {
+		t.Fatalf("output of the replaced container: stdout %q stderr %q", out.String(), errw.String())
+	}
+	if got := readAll(n.Logs()); got != "" {
+		t.Fatalf("Logs with Stdout and Stderr taken: %q", got)
+	}
+
+	// SIGKILL: Wait returns 137 and connections fail.
+	if err := n.Signal(ctx, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	code, err := n.Wait(ctx)
+	if err != nil || code != 137 {
+		t.Fatalf("wait after SIGKILL: %d, %v", code, err)
+	}
+	mustFail(t, n.Endpoint("7000").External, "killed node")
+	mustFail(t, pep.External, "killed node via proxy")
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func readAll(r io.Reader) string {
+	b, _ := io.ReadAll(r)
+	return string(b)
+}
+
+func TestStop(t *testing.T) {
+	t.Parallel()
+	rt := newRuntime(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	// A node that exits on SIGTERM: Stop returns before the grace ends,
+	// Wait gives its exit code and all of its output is in Logs.
+	polite, err := rt.Start(ctx, echoSpec("polite", "v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := polite.Stop(ctx, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d >= 5*time.Second {
+		t.Fatalf("stop of a node that exits on SIGTERM took %v: the whole grace", d)
+	}
+	if code, err := polite.Wait(ctx); err != nil || code != 0 {
+		t.Fatalf("wait: %d, %v", code, err)
+	}
+	logs := readAll(polite.Logs())
+	for _, want := range []string{"echo v1 starting", "got SIGTERM", "bye"} {
+		if !strings.Contains(logs, want) {
+			t.Fatalf("logs lack %q:\n%s", want, logs)
+		}
+	}
+	if err := polite.Stop(ctx, time.Second); err != nil {
+		t.Fatalf("stopping a stopped node: %v", err)
+	}
+
+	// A node that ignores SIGTERM for 30 s: SIGKILL after a sub-second
+	// grace (docker stop would round it to whole seconds).
+	stubborn, err := rt.Start(ctx, echoSpec("stubborn", "v1", "-term-delay", "30s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start = time.Now()
+	if err := stubborn.Stop(ctx, 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	d := time.Since(start)
+	t.Logf("stop with a 300 ms grace took %v", d)
+	if d < 300*time.Millisecond || d > 10*time.Second {
+		t.Fatalf("stop with a 300 ms grace took %v", d)
+	}
+	if code, err := stubborn.Wait(ctx); err != nil || code != 137 {
+		t.Fatalf("wait: %d, %v; want 137 (SIGKILL)", code, err)
+	}
+
+	// A paused node is thawed so it can handle SIGTERM.
+	frozen, err := rt.Start(ctx, echoSpec("frozen", "v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := frozen.Pause(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := frozen.Stop(ctx, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if code, err := frozen.Wait(ctx); err != nil || code != 0 {
+		t.Fatalf("wait after stopping a paused node: %d, %v", code, err)
+	}
+	// Restart brings a stopped node back.
+	if err := frozen.Restart(ctx, "v1"); err != nil {
+		t.Fatal(err)
+	}
+	mustAsk(t, frozen.Endpoint("7000").External, "v1 ping")
+}
+
+func TestReadiness(t *testing.T) {
+	t.Parallel()
+	rt := newRuntime(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	// Ready only once the program listens, not when Docker publishes the
+	// port: the echo waits a second before listening.
+	spec := echoSpec("slow", "v1", "-delay", "1s")
+	start := time.Now()
+	n, err := rt.Start(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < time.Second {
+		t.Fatalf("ready after %v, before the program listened", d)
+	}
+	mustAsk(t, n.Endpoint("7000").External, "v1 ping")
+
+	// ReadyHTTP.
+	spec = echoSpec("web", "v1", "-http", ":8080", "-delay", "500ms")
+	spec.Ports = []string{"7000", "8080"}
+	spec.Ready, spec.ReadyHTTP = "8080", "/healthz"
+	if _, err := rt.Start(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+
+	// A node that never listens: ErrNotReady naming it, with its log.
+	spec = echoSpec("never", "v1", "-never")
+	spec.ReadyTimeout = 2 * time.Second
+	start = time.Now()
+	n, err = rt.Start(ctx, spec)
+	if !errors.Is(err, runtime.ErrNotReady) || !strings.Contains(err.Error(), "never") || !strings.Contains(err.Error(), "never listening, as asked") {
+		t.Fatalf("never-ready node: %v", err)
+	}
+	if n == nil {
+		t.Fatal("a node that did not become ready must still be returned")
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Fatalf("readiness timeout of 2 s took %v", d)
+	}
+	t.Logf("never-ready error:\n%v", err)
+
+	// A node that exits at once fails fast, with its exit code and log.
+	spec = echoSpec("crash", "v1", "-no-such-flag")
+	start = time.Now()
+	_, err = rt.Start(ctx, spec)
+	if !errors.Is(err, runtime.ErrNotReady) || !strings.Contains(err.Error(), "exited with code 2") || !strings.Contains(err.Error(), "flag provided but not defined") {
+		t.Fatalf("crashing node: %v", err)
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Fatalf("a crashing node took %v to fail (not before the 20 s readiness timeout?)", d)
+	}
+
+	// Nodes start concurrently; their image is built or found once.
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	nodes := make([]runtime.Node, 3)
+	for i := range 3 {
+		wg.Go(func() { nodes[i], errs[i] = rt.Start(ctx, echoSpec("many"+strconv.Itoa(i), "v2")) })
+	}
+	wg.Wait()
+	for i := range 3 {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		mustAsk(t, nodes[i].Endpoint("7000").External, "v2 ping")
+	}
+
+	// Duplicate names are refused.
+	if _, err := rt.Start(ctx, echoSpec("slow", "v1")); err == nil {
+		t.Fatal("a second node called slow started")
+	}
+}
+
+func TestMissingImage(t *testing.T) {
+	t.Parallel()
+	rt := newRuntime(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	sw := runtime.Software{Name: "ghost", Versions: map[string]runtime.Build{"v1": {Image: "hatest/does-not-exist:nope"}}}
+	start := time.Now()
+	n, err := rt.Start(ctx, runtime.NodeSpec{Name: "ghost", Version: "v1", Software: sw})
+	if !errors.Is(err, runtime.ErrMissingImage) || !strings.Contains(err.Error(), "hatest/does-not-exist:nope") || n != nil {
+		t.Fatalf("missing image: %v, %v", n, err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("missing image took %v (a pull attempt?)", d)
+	}
+	t.Logf("missing image error: %v", err)
+	if _, err := rt.Start(ctx, runtime.NodeSpec{Name: "nover", Version: "v9", Software: echo}); err == nil || !strings.Contains(err.Error(), "v9") {
+		t.Fatalf("unknown version: %v", err)
+	}
+}
+
+// leftovers lists what the engine still holds with label.
+func leftovers(t *testing.T, cli *client.Client, label string) []string {
+	t.Helper()
+	ctx := context.Background()
+	f := client.Filters{}.Add("label", label)
+	var out []string
+	cs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs.Items {
+		out = append(out, "container "+strings.Join(c.Names, ","))
+	}
+	ns, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range ns.Items {
+		out = append(out, "network "+n.Name)
+	}
+	vs, err := cli.VolumeList(ctx, client.VolumeListOptions{Filters: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vs.Items {
+		out = append(out, "volume "+v.Name)
+	}
+	return out
+}
+
+func TestClose(t *testing.T) {
+	t.Parallel()
+	engine(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rt, err := docker.New(ctx, docker.WithLog(tlog{t}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	label := runtime.LabelRun + "=" + rt.ID()
+	spec := echoSpec("data", "v1", "-data", "${DATA}")
+	spec.DataDir = true
+	n, err := rt.Start(ctx, spec)
+	if err != nil {
+		rt.Close(ctx)
+		t.Fatal(err)
+	}
+	if err := n.Pause(ctx); err != nil { // a frozen container must go too
+		t.Fatal(err)
+	}
+	if _, err := rt.Proxy(ctx, "p", n.Endpoint("7000")); err != nil {
+		t.Fatal(err)
+	}
+	if got := leftovers(t, rt.Client(), label); len(got) != 4 {
+		t.Fatalf("before close: %v; want 2 containers, the network and the volume", got)
+	}
+	// Close works on a cancelled context, and twice.
+	cctx, ccancel := context.WithCancel(ctx)
+	ccancel()
+	if err := rt.Close(cctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := leftovers(t, rt.Client(), label); len(got) != 0 {
+		t.Fatalf("after close: %v", got)
+	}
+	if _, err := rt.Start(ctx, echoSpec("late", "v1")); err == nil {
+		t.Fatal("Start after Close worked")
+	}
+}
+
+func TestSweep(t *testing.T) {
+	t.Parallel()
+	rt := newRuntime(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cli := rt.Client()
+
+	// A PID that no longer runs.
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead := cmd.Process.Pid
+	labels := func(run string, pid int) map[string]string {
+		l := docker.Labels(run)
+		l[runtime.LabelPID] = strconv.Itoa(pid)
+		return l
+	}
+	img, err := rt.Image(ctx, echo, "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadRun, liveRun := "sweep-dead-"+rt.ID(), "sweep-live-"+rt.ID()
+	for _, x := range []struct {
+		run string
+		pid int
+	}{{deadRun, dead}, {liveRun, os.Getpid()}} {
+		name := "hatest-" + x.run
+		if _, err := cli.ContainerCreate(ctx, client.ContainerCreateOptions{Name: name, Config: &container.Config{Image: img, Labels: labels(x.run, x.pid)}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cli.NetworkCreate(ctx, name, client.NetworkCreateOptions{Labels: labels(x.run, x.pid)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cli.VolumeCreate(ctx, client.VolumeCreateOptions{Name: name, Labels: labels(x.run, x.pid)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		cli.ContainerRemove(context.Background(), "hatest-"+liveRun, client.ContainerRemoveOptions{Force: true})
+		cli.NetworkRemove(context.Background(), "hatest-"+liveRun, client.NetworkRemoveOptions{})
+		cli.VolumeRemove(context.Background(), "hatest-"+liveRun, client.VolumeRemoveOptions{Force: true})
+	})
+	removed, err := docker.Sweep(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another test process's New may have swept them first; either way
+	// they must be gone.
+	t.Logf("sweep removed %d resources", removed)
+	if got := leftovers(t, cli, runtime.LabelRun+"="+deadRun); len(got) != 0 {
+		t.Fatalf("after sweep, the dead run left %v", got)
+	}
+	if got := leftovers(t, cli, runtime.LabelRun+"="+liveRun); len(got) != 3 {
+		t.Fatalf("sweep touched a live process's resources: %v left", got)
+	}
+	if got := leftovers(t, cli, runtime.LabelRun+"="+rt.ID()); len(got) != 1 {
+		t.Fatalf("sweep touched this run: %v left", got)
+	}
+}
+
+func TestNoEngine(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+	start := time.Now()
+	err := docker.Available(context.Background(), time.Second)
+	if !errors.Is(err, runtime.ErrNoEngine) || strings.Contains(err.Error(), "\n") ||
+		!strings.Contains(err.Error(), "unix:///nonexistent/docker.sock") || !strings.Contains(err.Error(), "--runtime process") {
+		t.Fatalf("Available without an engine: %v", err)
+	}
+	if _, err := docker.New(context.Background(), docker.WithPingTimeout(time.Second)); !errors.Is(err, runtime.ErrNoEngine) {
+		t.Fatalf("New without an engine: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("took %v", d)
+	}
+	t.Logf("no engine: %v", err)
+}
+
+func TestImages(t *testing.T) {
+	t.Parallel()
+	rt := newRuntime(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	// A Package image carries its Extra binaries next to the main one.
+	bundle := runtime.Software{Name: "bundle", Versions: map[string]runtime.Build{
+		"v1": {Package: echoPkg, LDFlags: "-X main.version=v1", Extra: map[string]runtime.Build{
+			"echo-v2": {Package: echoPkg, LDFlags: "-X main.version=v2"},
+		}},
+		"bad": {Package: echoPkg, Extra: map[string]runtime.Build{"a/b": {Package: echoPkg}}},
+	}}
+	spec := echoSpec("bundle", "v1")
+	spec.Software = bundle
+	if _, err := rt.Start(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"/bundle", "/echo-v2"} {
+		st, err := rt.Client().ContainerStatPath(ctx, "hatest-"+rt.ID()+"-bundle", client.ContainerStatPathOptions{Path: f})
+		if err != nil || st.Stat.Mode.Perm()&0o111 == 0 {
+			t.Fatalf("%s in the image: %+v, %v", f, st.Stat, err)
+		}
+	}
+	if _, err := rt.Image(ctx, bundle, "bad"); err == nil || !strings.Contains(err.Error(), "a/b") {
+		t.Fatalf("an extra with a path for a name: %v", err)
+	}
+
+	// A Dir build: its Dockerfile, tagged by a hash of its content.
+	bin, err := build.Binary(ctx, echoPkg, "-X main.version=dir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "echo"), data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\nCOPY echo /echo\nENTRYPOINT [\"/echo\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fromDir := runtime.Software{Name: "fromdir", Versions: map[string]runtime.Build{"v1": {Dir: dir}}}
+	start := time.Now()
+	tag, err := rt.Image(ctx, fromDir, "v1")
+	if err != nil || !strings.HasPrefix(tag, "hatest/fromdir:v1-") {
+		t.Fatalf("dir image: %q, %v", tag, err)
+	}
+	t.Logf("dir image %s in %v", tag, time.Since(start))
+	spec = echoSpec("fromdir", "v1")
+	spec.Software = fromDir
+	n, err := rt.Start(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAsk(t, n.Endpoint("7000").External, "dir ping")
+
+	// An image removed behind the runtime's back is built again, not pulled.
+	if _, err := rt.Client().ImageRemove(ctx, tag, client.ImageRemoveOptions{Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := rt.Image(ctx, fromDir, "v1"); err != nil || got != tag {
+		t.Fatalf("rebuilding a removed image: %q, %v", got, err)
+	}
+	if _, err := rt.Client().ImageInspect(ctx, tag); err != nil {
+		t.Fatalf("the rebuilt image is not there: %v", err)
+	}
+
+	// A Ready port must be published.
+	spec = echoSpec("noport", "v1")
+	spec.Ports = nil
+	if _, err := rt.Start(ctx, spec); err == nil || !strings.Contains(err.Error(), "ready port") {
+		t.Fatalf("ready port not in Ports: %v", err)
+	}
+
+	// An Image build uses a local tag as it is.
+	local := runtime.Software{Name: "local", Versions: map[string]runtime.Build{"v1": {Image: tag}}}
+	if got, err := rt.Image(ctx, local, "v1"); err != nil || got != tag {
+		t.Fatalf("local image: %q, %v", got, err)
+	}
+}

@@ -1,0 +1,576 @@
+package docker
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/hatest/hatest/framework/runtime"
+)
+
+// dataPath is where a node's DataDir volume is mounted.
+const dataPath = "/data"
+
+// logTail is how many log lines a readiness error carries.
+const logTail = 20
+
+// drainTimeout bounds how long removal waits for a container's output.
+const drainTimeout = 5 * time.Second
+
+var listenArg = regexp.MustCompile(`\$\{LISTEN:([0-9]+)\}`)
+
+// args substitutes ${LISTEN:port} and ${DATA} for a container.
+func args(in []string) []string {
+	out := make([]string, len(in))
+	for i, a := range in {
+		a = listenArg.ReplaceAllString(a, ":$1")
+		out[i] = strings.ReplaceAll(a, "${DATA}", dataPath)
+	}
+	return out
+}
+
+// Start creates the node's container on the run network (alias spec.Name,
+// name hatest-<run>-<spec.Name>), publishes spec.Ports on 127.0.0.1 and
+// waits until it is ready. On a readiness failure it returns the node and
+// an error wrapping runtime.ErrNotReady with the node's last log lines.
+func (r *Runtime) Start(ctx context.Context, spec runtime.NodeSpec) (runtime.Node, error) {
+	if !validName.MatchString(spec.Name) {
+		return nil, fmt.Errorf("start %q: invalid node name (letters, digits, '_', '.', '-')", spec.Name)
+	}
+	for _, p := range spec.Ports {
+		if _, err := network.ParsePort(p); err != nil || strings.Contains(p, "/") {
+			return nil, fmt.Errorf("start %s: invalid port %q: want a number like \"7000\"", spec.Name, p)
+		}
+	}
+	if spec.Ready != "" && !slices.Contains(spec.Ports, spec.Ready) {
+		return nil, fmt.Errorf("start %s: ready port %s is not among its Ports %v", spec.Name, spec.Ready, spec.Ports)
+	}
+	tag, err := r.Image(ctx, spec.Software, spec.Version)
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
+	}
+	n, err := r.startNode(ctx, spec, tag, false)
+	if n == nil {
+		return nil, err
+	}
+	return n, err
+}
+
+// startNode registers a node and runs its container.
+func (r *Runtime) startNode(ctx context.Context, spec runtime.NodeSpec, tag string, internal bool) (*node, error) {
+	n := &node{
+		internal: internal,
+		rt:       r,
+		spec:     spec,
+		version:  spec.Version,
+		cname:    "hatest-" + r.id + "-" + spec.Name,
+		buf:      &lockedBuffer{},
+	}
+	r.mu.Lock()
+	switch {
+	case r.closed:
+		r.mu.Unlock()
+		return nil, fmt.Errorf("start %s: runtime closed", spec.Name)
+	case r.nodes[spec.Name] != nil:
+		r.mu.Unlock()
+		return nil, fmt.Errorf("start %s: a node of that name already runs in this run", spec.Name)
+	}
+	r.nodes[spec.Name] = n
+	r.order = append(r.order, n)
+	r.mu.Unlock()
+
+	if spec.DataDir {
+		n.volume = n.cname + "-data"
+		if _, err := r.cli.VolumeCreate(ctx, client.VolumeCreateOptions{Name: n.volume, Labels: r.nodeLabels(spec.Name)}); err != nil {
+			return n, fmt.Errorf("start %s: create volume %s: %w", spec.Name, n.volume, err)
+		}
+	}
+	if err := n.run(ctx, tag); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+func (r *Runtime) nodeLabels(name string) map[string]string {
+	l := maps.Clone(r.labels)
+	l[labelNode] = name
+	return l
+}
+
+// node is one container-backed runtime.Node. Restart replaces its
+// container; everything else about it stays.
+type node struct {
+	rt     *Runtime
+	spec   runtime.NodeSpec
+	cname  string
+	volume string
+	buf    *lockedBuffer
+	// internal marks the toxiproxy node, which Restart does not support.
+	internal bool
+
+	mu        sync.Mutex
+	version   string
+	id        string
+	external  map[string]string // port -> 127.0.0.1:<mapped>
+	followed  string            // the container whose output is followed
+	logsDone  chan struct{}     // closed when the current container's output ends
+	logCancel context.CancelFunc
+}
+
+var _ runtime.Node = (*node)(nil)
+
+func (n *node) Name() string { return n.spec.Name }
+
+func (n *node) Version() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.version
+}
+
+// ID returns the current container's ID.
+func (n *node) ID() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.id
+}
+
+// Endpoint returns "<name>:<port>" inside the run network and
+// "127.0.0.1:<published port>" on the host (empty for a port not in
+// NodeSpec.Ports, or while Restart replaces the container).
+func (n *node) Endpoint(port string) runtime.Endpoint {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return runtime.Endpoint{Internal: n.spec.Name + ":" + port, External: n.external[port]}
+}
+
+// Logs returns a snapshot of what the node wrote so far to the streams that
+// NodeSpec.Stdout and Stderr did not take, across restarts.
+func (n *node) Logs() io.Reader { return bytes.NewReader(n.buf.Bytes()) }
+
+// run creates and starts a container for n at image tag and waits until it
+// is ready.
+func (n *node) run(ctx context.Context, tag string) error {
+	r := n.rt
+	spec := n.spec
+	start := time.Now()
+	exposed := make([]string, 0, len(spec.Ports))
+	bindings := network.PortMap{}
+	for _, p := range spec.Ports {
+		port := network.MustParsePort(p + "/tcp")
+		exposed = append(exposed, port.String())
+		bindings[port] = []network.PortBinding{{HostIP: loopback, HostPort: ""}}
+	}
+	timeout := spec.ReadyTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	var strategy wait.Strategy
+	switch {
+	case spec.ReadyHTTP != "" && spec.Ready != "":
+		strategy = wait.ForHTTP(spec.ReadyHTTP).WithPort(spec.Ready + "/tcp").WithStartupTimeout(timeout).WithPollInterval(50 * time.Millisecond)
+	case spec.Ready != "":
+		strategy = &listening{port: spec.Ready, timeout: timeout}
+	}
+	var mounts []mount.Mount
+	if n.volume != "" {
+		mounts = []mount.Mount{{Type: mount.TypeVolume, Source: n.volume, Target: dataPath}}
+	}
+	req := testcontainers.GenericContainerRequest{
+		ContainerRequest: testcontainers.ContainerRequest{
+			Image:          tag,
+			Name:           n.cname,
+			Cmd:            args(spec.Args),
+			Env:            spec.Env,
+			Labels:         r.nodeLabels(spec.Name),
+			ExposedPorts:   exposed,
+			Networks:       []string{r.network},
+			NetworkAliases: map[string][]string{r.network: {spec.Name}},
+			WaitingFor:     strategy,
+			HostConfigModifier: func(hc *container.HostConfig) {
+				init := true
+				hc.Init = &init // docker-init as PID 1 forwards TERM and reaps
+				hc.PortBindings = bindings
+				hc.Mounts = append(hc.Mounts, mounts...)
+				hc.Privileged = false
+				hc.NetworkMode = container.NetworkMode(r.network)
+			},
+			LifecycleHooks: []testcontainers.ContainerLifecycleHooks{{
+				// Post-start hooks run before the readiness wait, so the
+				// output streams while the node comes up.
+				PostStarts: []testcontainers.ContainerHook{func(_ context.Context, c testcontainers.Container) error {
+					n.follow(c.GetContainerID())
+					return nil
+				}},
+			}},
+		},
+		Started: true,
+		Logger:  tcLogger(nil),
+	}
+	c, err := testcontainers.GenericContainer(ctx, req)
+	if c != nil {
+		n.mu.Lock()
+		n.id = c.GetContainerID()
+		n.mu.Unlock()
+	}
+	if err != nil {
+		if c == nil {
+			return fmt.Errorf("start %s: %w", spec.Name, err)
+		}
+		n.follow(c.GetContainerID()) // in case the hook never ran
+		return fmt.Errorf("start %s: %w within %v: %v%s", spec.Name, runtime.ErrNotReady, timeout, cause(err), n.tail())
+	}
+	ins, err := r.cli.ContainerInspect(ctx, n.ID(), client.ContainerInspectOptions{})
+	if err != nil {
+		return fmt.Errorf("start %s: inspect: %w", spec.Name, err)
+	}
+	ext := map[string]string{}
+	for _, p := range spec.Ports {
+		for _, b := range ins.Container.NetworkSettings.Ports[network.MustParsePort(p+"/tcp")] {
+			if b.HostIP.IsValid() && b.HostIP != loopback {
+				continue
+			}
+			ext[p] = "127.0.0.1:" + b.HostPort
+			break
+		}
+		if ext[p] == "" {
+			return fmt.Errorf("start %s: port %s was not published", spec.Name, p)
+		}
+	}
+	n.mu.Lock()
+	n.external = ext
+	n.mu.Unlock()
+	ports := fmtPorts(ext)
+	if n.internal {
+		ports = proxyAPIPort + "->" + ext[proxyAPIPort] + ", proxies on 8000.."
+	}
+	r.logf("%s: %s ready in %v (%s)", spec.Name, tag, time.Since(start).Round(time.Millisecond), ports)
+	return nil
+}
+
+func fmtPorts(ext map[string]string) string {
+	var s []string
+	for p, e := range ext {
+		s = append(s, p+"->"+e)
+	}
+	sort.Strings(s)
+	return strings.Join(s, " ")
+}
+
+// cause strips testcontainers-go's layers of context from a start error.
+func cause(err error) string {
+	s := err.Error()
+	for _, p := range []string{"start container: ", "started hook: ", "wait until ready: "} {
+		if i := strings.LastIndex(s, p); i >= 0 {
+			s = s[i+len(p):]
+		}
+	}
+	return s
+}
+
+// follow streams the container's output into the node's writers until the
+// container stops. It starts once per container.
+func (n *node) follow(id string) {
+	n.mu.Lock()
+	if n.followed == id {
+		n.mu.Unlock()
+		return
+	}
+	n.id, n.followed = id, id
+	done := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	n.logsDone, n.logCancel = done, cancel
+	n.mu.Unlock()
+
+	stdout, stderr := n.spec.Stdout, n.spec.Stderr
+	if stdout == nil {
+		stdout = n.buf
+	}
+	if stderr == nil {
+		stderr = n.buf
+	}
+	go func() {
+		defer close(done)
+		defer cancel()
+		rc, err := n.rt.cli.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true})
+		if err != nil {
+			fmt.Fprintf(n.buf, "hatest: cannot follow the output of %s: %v\n", n.spec.Name, err)
+			return
+		}
+		defer rc.Close()
+		stdcopy.StdCopy(stdout, stderr, rc)
+	}()
+}
+
+// drained waits until the current container's output stream has ended.
+func (n *node) drained(ctx context.Context) error {
+	n.mu.Lock()
+	done := n.logsDone
+	n.mu.Unlock()
+	if done == nil {
+		return nil
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%s: output still streaming: %w", n.spec.Name, ctx.Err())
+	}
+}
+
+// tail returns the last log lines of the current container, formatted for
+// an error message.
+func (n *node) tail() string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	rc, err := n.rt.cli.ContainerLogs(ctx, n.ID(), client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Tail: strconv.Itoa(logTail)})
+	if err != nil {
+		return fmt.Sprintf("\n(no log: %v)", err)
+	}
+	defer rc.Close()
+	var b bytes.Buffer
+	stdcopy.StdCopy(&b, &b, rc)
+	s := strings.TrimRight(b.String(), "\n")
+	if s == "" {
+		return "\n(" + n.spec.Name + " wrote nothing)"
+	}
+	return fmt.Sprintf("\nlast log lines of %s:\n%s", n.spec.Name, s)
+}
+
+// Signal sends sig to the node's main process through docker-init, which
+// forwards it. SIGSTOP and SIGCONT cannot be forwarded (docker-init itself
+// would stop), so they freeze and thaw the whole container with the cgroup
+// freezer, like Pause and Resume: every process of the node stops, as the
+// process runtime's SIGSTOP to the process group does.
+func (n *node) Signal(ctx context.Context, sig syscall.Signal) error {
+	switch sig {
+	case syscall.SIGSTOP:
+		return n.Pause(ctx)
+	case syscall.SIGCONT:
+		return n.Resume(ctx)
+	}
+	if _, err := n.rt.cli.ContainerKill(ctx, n.ID(), client.ContainerKillOptions{Signal: signalName(sig)}); err != nil {
+		return fmt.Errorf("signal %s %v: %w", n.spec.Name, sig, err)
+	}
+	return nil
+}
+
+var signalNames = map[syscall.Signal]string{
+	syscall.SIGKILL: "SIGKILL", syscall.SIGTERM: "SIGTERM", syscall.SIGINT: "SIGINT",
+	syscall.SIGHUP: "SIGHUP", syscall.SIGQUIT: "SIGQUIT", syscall.SIGUSR1: "SIGUSR1",
+	syscall.SIGUSR2: "SIGUSR2", syscall.SIGSTOP: "SIGSTOP", syscall.SIGCONT: "SIGCONT",
+}
+
+func signalName(sig syscall.Signal) string {
+	if s, ok := signalNames[sig]; ok {
+		return s
+	}
+	return strconv.Itoa(int(sig))
+}
+
+// Pause freezes every process of the node (docker pause). Pausing a paused
+// node does nothing.
+func (n *node) Pause(ctx context.Context) error {
+	if _, err := n.rt.cli.ContainerPause(ctx, n.ID(), client.ContainerPauseOptions{}); err != nil {
+		if strings.Contains(err.Error(), "already paused") {
+			return nil
+		}
+		return fmt.Errorf("pause %s: %w", n.spec.Name, err)
+	}
+	return nil
+}
+
+// Resume thaws the node. Resuming a node that is not paused does nothing.
+func (n *node) Resume(ctx context.Context) error {
+	if _, err := n.rt.cli.ContainerUnpause(ctx, n.ID(), client.ContainerUnpauseOptions{}); err != nil {
+		if strings.Contains(err.Error(), "not paused") {
+			return nil
+		}
+		return fmt.Errorf("resume %s: %w", n.spec.Name, err)
+	}
+	return nil
+}
+
+// Stop sends SIGTERM, waits up to grace (to the nanosecond, unlike docker
+// stop), then sends SIGKILL, and returns once the container has exited and
+// its output is drained. A paused node is thawed first so it can handle
+// the SIGTERM. Stopping a stopped node does nothing.
+func (n *node) Stop(ctx context.Context, grace time.Duration) error {
+	id := n.ID()
+	cli := n.rt.cli
+	ins, err := cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+	if err != nil {
+		return fmt.Errorf("stop %s: %w", n.spec.Name, err)
+	}
+	if ins.Container.State == nil || !ins.Container.State.Running {
+		return n.drained(ctx)
+	}
+	if ins.Container.State.Paused {
+		if err := n.Resume(ctx); err != nil {
+			return fmt.Errorf("stop %s: %w", n.spec.Name, err)
+		}
+	}
+	exited := n.waitCh(ctx, id)
+	if _, err := cli.ContainerKill(ctx, id, client.ContainerKillOptions{Signal: "SIGTERM"}); err != nil && !notRunning(err) {
+		return fmt.Errorf("stop %s: %w", n.spec.Name, err)
+	}
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-exited:
+	case <-t.C:
+		if _, err := cli.ContainerKill(ctx, id, client.ContainerKillOptions{Signal: "SIGKILL"}); err != nil && !notRunning(err) {
+			return fmt.Errorf("stop %s: %w", n.spec.Name, err)
+		}
+		select {
+		case <-exited:
+		case <-ctx.Done():
+			return fmt.Errorf("stop %s: %w", n.spec.Name, ctx.Err())
+		}
+	case <-ctx.Done():
+		return fmt.Errorf("stop %s: %w", n.spec.Name, ctx.Err())
+	}
+	return n.drained(ctx)
+}
+
+func notRunning(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "is not running") || cerrdefs.IsNotFound(err))
+}
+
+// waitCh returns a channel that is closed when container id is not running
+// (or cannot be waited for).
+func (n *node) waitCh(ctx context.Context, id string) <-chan struct{} {
+	ch := make(chan struct{})
+	res := n.rt.cli.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
+	go func() {
+		defer close(ch)
+		select {
+		case <-res.Result:
+		case <-res.Error:
+		}
+	}()
+	return ch
+}
+
+// Wait blocks until the node's main process exits and its output is
+// drained, and returns its exit code (128+n for a signal n).
+func (n *node) Wait(ctx context.Context) (int, error) {
+	res := n.rt.cli.ContainerWait(ctx, n.ID(), client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
+	select {
+	case r := <-res.Result:
+		if r.Error != nil && r.Error.Message != "" {
+			return int(r.StatusCode), fmt.Errorf("wait %s: %s", n.spec.Name, r.Error.Message)
+		}
+		if err := n.drained(ctx); err != nil {
+			return int(r.StatusCode), fmt.Errorf("wait %s: %w", n.spec.Name, err)
+		}
+		return int(r.StatusCode), nil
+	case err := <-res.Error:
+		return -1, fmt.Errorf("wait %s: %w", n.spec.Name, err)
+	}
+}
+
+// Restart replaces the container with a new one at version: the same name,
+// alias, arguments, environment and data volume. The old one gets SIGTERM
+// and the runtime's restart grace (WithRestartGrace) before SIGKILL; its
+// output is drained before it is removed. External ports change.
+func (n *node) Restart(ctx context.Context, version string) error {
+	if n.internal {
+		return fmt.Errorf("restart %s: not supported", n.spec.Name)
+	}
+	tag, err := n.rt.Image(ctx, n.spec.Software, version)
+	if err != nil {
+		return fmt.Errorf("restart %s: %w", n.spec.Name, err)
+	}
+	n.rt.mu.Lock()
+	closed := n.rt.closed
+	n.rt.mu.Unlock()
+	if closed {
+		return fmt.Errorf("restart %s: runtime closed", n.spec.Name)
+	}
+	start := time.Now()
+	if err := n.Stop(ctx, n.rt.restartGrace); err != nil {
+		return fmt.Errorf("restart %s: %w", n.spec.Name, err)
+	}
+	if _, err := n.rt.cli.ContainerRemove(ctx, n.ID(), client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !cerrdefs.IsNotFound(err) {
+		return fmt.Errorf("restart %s: remove old container: %w", n.spec.Name, err)
+	}
+	n.mu.Lock()
+	n.version = version
+	n.external = nil
+	n.mu.Unlock()
+	if err := n.run(ctx, tag); err != nil {
+		return fmt.Errorf("restart: %w", err)
+	}
+	n.rt.logf("%s: restarted at %s in %v", n.spec.Name, version, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// remove kills the container, drains its output and removes it.
+func (n *node) remove(ctx context.Context) error {
+	id := n.ID()
+	if id == "" {
+		return nil
+	}
+	cli := n.rt.cli
+	if _, err := cli.ContainerKill(ctx, id, client.ContainerKillOptions{Signal: "SIGKILL"}); err == nil {
+		// A frozen container dies only once thawed.
+		cli.ContainerUnpause(ctx, id, client.ContainerUnpauseOptions{})
+	}
+	dctx, cancel := context.WithTimeout(ctx, drainTimeout)
+	derr := n.drained(dctx)
+	cancel()
+	n.mu.Lock()
+	if n.logCancel != nil {
+		n.logCancel()
+	}
+	n.mu.Unlock()
+	if _, err := cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !cerrdefs.IsNotFound(err) {
+		return fmt.Errorf("remove %s: %w", n.spec.Name, err)
+	}
+	if n.volume != "" {
+		if _, err := cli.VolumeRemove(ctx, n.volume, client.VolumeRemoveOptions{Force: true}); err != nil && !cerrdefs.IsNotFound(err) {
+			return fmt.Errorf("remove volume %s: %w", n.volume, err)
+		}
+	}
+	if derr != nil {
+		return fmt.Errorf("remove: %w", derr)
+	}
+	return nil
+}
+
+// lockedBuffer is a bytes.Buffer safe for one writer and many readers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) Bytes() []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return bytes.Clone(l.b.Bytes())
+}

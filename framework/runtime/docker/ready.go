@@ -1,0 +1,93 @@
+package docker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/moby/moby/api/types/network"
+	"github.com/testcontainers/testcontainers-go/wait"
+)
+
+var loopback = netip.MustParseAddr("127.0.0.1")
+
+// listening waits until the program accepts connections on port.
+//
+// wait.ForListeningPort(port).SkipInternalCheck() is not enough here: with
+// Docker's userland proxy (the default) the published host port accepts a
+// connection as soon as the container starts, whether or not the program
+// listens, and closes it at once when it does not. So this strategy dials
+// the published port and then reads briefly: an immediate EOF or reset
+// means the proxy found nobody listening; a read that times out (a silent
+// server) or returns data means the program accepted the connection.
+type listening struct {
+	port    string
+	timeout time.Duration
+}
+
+var _ wait.Strategy = (*listening)(nil)
+
+func (l *listening) String() string { return "port " + l.port + " accepting connections" }
+
+func (l *listening) WaitUntilReady(ctx context.Context, target wait.StrategyTarget) error {
+	ctx, cancel := context.WithTimeout(ctx, l.timeout)
+	defer cancel()
+	port := network.MustParsePort(l.port + "/tcp")
+	var last error
+	for {
+		state, err := target.State(ctx)
+		switch {
+		case err != nil:
+			last = err
+		case state.Status == "exited" || state.Status == "dead":
+			return fmt.Errorf("container exited with code %d", state.ExitCode)
+		case state.Running:
+			last = l.probe(ctx, target, port)
+			if last == nil {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			if last == nil {
+				last = ctx.Err()
+			}
+			return fmt.Errorf("port %s: %w", l.port, last)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func (l *listening) probe(ctx context.Context, target wait.StrategyTarget, port network.Port) error {
+	mapped, err := target.MappedPort(ctx, port.String())
+	if err != nil {
+		return err
+	}
+	addr := net.JoinHostPort(loopback.String(), mapped.Port())
+	var d net.Dialer
+	dctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	c, err := d.DialContext(dctx, "tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	var b [1]byte
+	_, err = c.Read(b[:])
+	var ne net.Error
+	switch {
+	case err == nil:
+		return nil // the program greeted us
+	case errors.As(err, &ne) && ne.Timeout():
+		return nil // connected, the program is silent
+	case errors.Is(err, io.EOF):
+		return fmt.Errorf("%s: connection closed at once (nobody listening behind the published port)", addr)
+	default:
+		return fmt.Errorf("%s: %w", addr, err)
+	}
+}

@@ -1,0 +1,556 @@
+//go:build unix
+
+package process
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/hatest/hatest/framework/runtime"
+	"github.com/hatest/hatest/framework/runtime/build"
+)
+
+// Errors of this runtime beyond those of package runtime.
+var (
+	// ErrDockerOnly is returned for a Build that only Docker can run: an
+	// Image or a Dir with a Dockerfile.
+	ErrDockerOnly = errors.New("build needs docker")
+	// ErrNotRunning is returned when a node whose process has exited is
+	// signalled, paused or resumed.
+	ErrNotRunning = errors.New("node is not running")
+	// ErrClosed is returned by a Runtime, or a node of it, after Close.
+	ErrClosed = errors.New("runtime closed")
+)
+
+// Option configures New.
+type Option func(*config)
+
+type config struct {
+	runID   string
+	tempDir string
+	log     io.Writer
+	pins    map[string]int // node + "\x00" + port -> host port
+}
+
+// WithRunID sets the run's ID, which names its temporary directory. By default
+// it is random.
+func WithRunID(id string) Option { return func(c *config) { c.runID = id } }
+
+// WithTempDir sets the directory under which the run's temporary directory is
+// made. By default it is os.TempDir().
+func WithTempDir(dir string) Option { return func(c *config) { c.tempDir = dir } }
+
+// WithLog sets where the runtime reports what it starts and stops, and where
+// the embedded toxiproxy logs its warnings. By default nothing is logged.
+func WithLog(w io.Writer) Option { return func(c *config) { c.log = w } }
+
+// WithPort pins port (as named in NodeSpec.Ports) of the node called node:
+// it listens on 127.0.0.1:hostPort instead of a free port. Start fails with
+// runtime.ErrPortInUse if that port is taken.
+func WithPort(node, port string, hostPort int) Option {
+	return func(c *config) {
+		if c.pins == nil {
+			c.pins = map[string]int{}
+		}
+		c.pins[node+"\x00"+port] = hostPort
+	}
+}
+
+// Runtime runs nodes as child processes of this process and proxies in an
+// embedded toxiproxy server. It implements runtime.Runtime.
+type Runtime struct {
+	cfg   config
+	dir   string // the run's temporary directory
+	logMu sync.Mutex
+
+	mu     sync.Mutex
+	closed bool
+	nodes  map[string]*Node
+	order  []*Node
+	ports  map[int]bool // host ports handed out in this run
+
+	binMu sync.Mutex
+	bins  map[string]string // software/version directory -> main binary
+
+	tpMu sync.Mutex
+	tp   *embedded
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var _ runtime.Runtime = (*Runtime)(nil)
+
+// New makes the run's temporary directory and returns a runtime. Nothing
+// runs until Start or Proxy. It returns the runtime even on error when it
+// made something, so Close can remove it.
+func New(ctx context.Context, opts ...Option) (*Runtime, error) {
+	cfg := config{tempDir: os.TempDir()}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.runID == "" {
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		cfg.runID = hex.EncodeToString(b[:])
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("process runtime: %w", err)
+	}
+	if err := os.MkdirAll(cfg.tempDir, 0o755); err != nil {
+		return nil, fmt.Errorf("process runtime: %w", err)
+	}
+	dir, err := os.MkdirTemp(cfg.tempDir, "hatest-"+safeName(cfg.runID)+"-")
+	if err != nil {
+		return nil, fmt.Errorf("process runtime: %w", err)
+	}
+	return &Runtime{
+		cfg:   cfg,
+		dir:   dir,
+		nodes: map[string]*Node{},
+		ports: map[int]bool{},
+		bins:  map[string]string{},
+	}, nil
+}
+
+// Name returns "process".
+func (r *Runtime) Name() string { return "process" }
+
+// RunID returns the run's ID.
+func (r *Runtime) RunID() string { return r.cfg.runID }
+
+// Dir returns the run's temporary directory, which Close removes. Nodes
+// run in Dir/nodes/<name>, their data is in Dir/nodes/<name>/data.
+func (r *Runtime) Dir() string { return r.dir }
+
+func (r *Runtime) logf(format string, args ...any) {
+	if r.cfg.log == nil {
+		return
+	}
+	r.logMu.Lock()
+	defer r.logMu.Unlock()
+	fmt.Fprintf(r.cfg.log, "process: "+format+"\n", args...)
+}
+
+// Start starts a node and waits until it is ready. See runtime.Runtime.
+func (r *Runtime) Start(ctx context.Context, spec runtime.NodeSpec) (runtime.Node, error) {
+	n, err := r.start(ctx, spec)
+	if n == nil {
+		return nil, err
+	}
+	return n, err
+}
+
+func (r *Runtime) start(ctx context.Context, spec runtime.NodeSpec) (*Node, error) {
+	name := spec.Name
+	if !validName(name) {
+		return nil, fmt.Errorf("start %q: invalid node name", name)
+	}
+	if err := checkSpec(spec); err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	// Reserve the name before the (possibly slow) build.
+	r.mu.Lock()
+	switch {
+	case r.closed:
+		r.mu.Unlock()
+		return nil, fmt.Errorf("start %s: %w", name, ErrClosed)
+	case r.nodes[name] != nil:
+		r.mu.Unlock()
+		return nil, fmt.Errorf("start %s: a node of that name exists in this run", name)
+	}
+	// Close sees the node from here on and marks it closed, so that a
+	// start racing with Close launches nothing.
+	n := &Node{rt: r, name: name, spec: spec, out: &output{}}
+	r.nodes[name] = n
+	r.order = append(r.order, n)
+	r.mu.Unlock()
+	started := false
+	defer func() {
+		if !started {
+			r.mu.Lock()
+			delete(r.nodes, name)
+			r.order = slices.DeleteFunc(r.order, func(m *Node) bool { return m == n })
+			r.mu.Unlock()
+		}
+	}()
+
+	exe, err := r.binary(ctx, spec.Software, spec.Version)
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	if n.ports, err = r.allocPorts(name, spec.Ports); err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	n.dir = filepath.Join(r.dir, "nodes", name)
+	n.data = filepath.Join(n.dir, "data")
+	if err := os.MkdirAll(n.data, 0o755); err != nil {
+		r.releasePorts(n.ports)
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	if n.args, err = expand(spec.Args, n.ports, n.data); err != nil {
+		r.releasePorts(n.ports)
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	n.env = environ(spec.Env)
+	began := time.Now()
+	p, err := n.launch(exe, spec.Version)
+	if err != nil {
+		r.releasePorts(n.ports)
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	started = true
+	if err := n.waitReady(ctx, p); err != nil {
+		return n, fmt.Errorf("start %s: %w", name, err)
+	}
+	r.logf("%s %s ready in %v (pid %d, ports %v)", name, spec.Version, time.Since(began).Round(time.Millisecond), p.pid, n.ports)
+	return n, nil
+}
+
+func checkSpec(spec runtime.NodeSpec) error {
+	seen := map[string]bool{}
+	for _, p := range spec.Ports {
+		if _, err := strconv.ParseUint(p, 10, 16); err != nil {
+			return fmt.Errorf("port %q: not a port number", p)
+		}
+		if seen[p] {
+			return fmt.Errorf("port %s listed twice", p)
+		}
+		seen[p] = true
+	}
+	if spec.Ready != "" && !seen[spec.Ready] {
+		return fmt.Errorf("ready port %s is not in Ports %v", spec.Ready, spec.Ports)
+	}
+	if spec.ReadyHTTP != "" && spec.Ready == "" {
+		return fmt.Errorf("ReadyHTTP %s needs a Ready port", spec.ReadyHTTP)
+	}
+	return nil
+}
+
+// allocPorts gives each port a free 127.0.0.1 port, or its pinned one. It
+// holds every listener open until all are chosen so that no two coincide,
+// and never hands out a port twice in one run.
+func (r *Runtime) allocPorts(node string, ports []string) (map[string]int, error) {
+	out := map[string]int{}
+	var lns []net.Listener
+	defer func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, p := range ports {
+		if host, ok := r.cfg.pins[node+"\x00"+p]; ok {
+			ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(host)))
+			if ln != nil {
+				lns = append(lns, ln)
+			}
+			if err != nil || r.ports[host] {
+				return nil, portInUse(p, host, err)
+			}
+			out[p] = host
+			continue
+		}
+		for tries := 0; ; tries++ {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return nil, fmt.Errorf("port %s: %w", p, err)
+			}
+			lns = append(lns, ln)
+			host := ln.Addr().(*net.TCPAddr).Port
+			if !r.ports[host] || tries > 100 {
+				out[p] = host
+				break
+			}
+		}
+	}
+	for _, host := range out {
+		r.ports[host] = true
+	}
+	return out, nil
+}
+
+func (r *Runtime) releasePorts(ports map[string]int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, host := range ports {
+		delete(r.ports, host)
+	}
+}
+
+func portInUse(port string, host int, err error) error {
+	if err == nil || errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("port %s (127.0.0.1:%d): %w", port, host, runtime.ErrPortInUse)
+	}
+	return fmt.Errorf("port %s (127.0.0.1:%d): %w", port, host, err)
+}
+
+// waitPortsFree waits until every port can be bound again, for Restart:
+// the old process group may take a moment to let go of them.
+func waitPortsFree(ctx context.Context, ports map[string]int) error {
+	deadline := time.Now().Add(2 * time.Second)
+	for p, host := range ports {
+		for {
+			ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(host)))
+			if err == nil {
+				ln.Close()
+				break
+			}
+			if time.Now().After(deadline) || ctx.Err() != nil {
+				return portInUse(p, host, err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	return nil
+}
+
+var placeholder = regexp.MustCompile(`\$\{(LISTEN:[^}]*|DATA)\}`)
+
+// expand replaces ${LISTEN:<port>} and ${DATA} in args.
+func expand(args []string, ports map[string]int, data string) ([]string, error) {
+	out := make([]string, len(args))
+	var bad error
+	for i, a := range args {
+		out[i] = placeholder.ReplaceAllStringFunc(a, func(m string) string {
+			key := m[2 : len(m)-1]
+			if key == "DATA" {
+				return data
+			}
+			port := key[len("LISTEN:"):]
+			host, ok := ports[port]
+			if !ok {
+				bad = fmt.Errorf("argument %q: port %s is not in Ports", a, port)
+				return m
+			}
+			return net.JoinHostPort("127.0.0.1", strconv.Itoa(host))
+		})
+	}
+	return out, bad
+}
+
+// environ is this process's environment plus env, in a stable order.
+func environ(env map[string]string) []string {
+	out := os.Environ()
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		out = append(out, k+"="+env[k])
+	}
+	return out
+}
+
+// Proxy creates a toxiproxy proxy in the embedded server, listening on a
+// free 127.0.0.1 port and forwarding to upstream.Internal. The server and
+// its HTTP API (on another free 127.0.0.1 port, see ToxiproxyURL) start on
+// the first call. The proxy is a *toxi.Proxy.
+func (r *Runtime) Proxy(ctx context.Context, name string, upstream runtime.Endpoint) (runtime.Proxy, error) {
+	if upstream.Internal == "" {
+		return nil, fmt.Errorf("proxy %s: upstream has no address", name)
+	}
+	srv, err := r.toxiproxy()
+	if err != nil {
+		return nil, fmt.Errorf("proxy %s: %w", name, err)
+	}
+	began := time.Now()
+	p, err := srv.CreateProxy(ctx, name, "127.0.0.1:0", upstream.Internal)
+	if err != nil {
+		return nil, fmt.Errorf("proxy %s: %w", name, err)
+	}
+	r.logf("proxy %s %s -> %s in %v", name, p.Listen(), upstream.Internal, time.Since(began).Round(time.Microsecond))
+	return p, nil
+}
+
+// Close kills every process group this runtime started (SIGCONT, then
+// SIGKILL) and waits for them, stops the embedded toxiproxy and removes
+// the run's temporary directory. It does all of that even when ctx has
+// ended, and returns the first call's result on every call.
+func (r *Runtime) Close(ctx context.Context) error {
+	r.closeOnce.Do(func() { r.closeErr = r.close() })
+	return r.closeErr
+}
+
+func (r *Runtime) close() error {
+	r.mu.Lock()
+	r.closed = true
+	nodes := append([]*Node(nil), r.order...)
+	r.mu.Unlock()
+	var errs []error
+	var procs []*proc
+	for _, n := range nodes {
+		if p := n.shut(); p != nil {
+			procs = append(procs, p)
+		}
+	}
+	timeout := time.After(killWait)
+	for _, p := range procs {
+		select {
+		case <-p.done:
+		case <-timeout:
+			errs = append(errs, fmt.Errorf("close: pid %d did not exit after SIGKILL", p.pid))
+		}
+	}
+	r.tpMu.Lock()
+	if r.tp != nil {
+		errs = append(errs, r.tp.close())
+	}
+	r.tp = nil
+	r.tpMu.Unlock()
+	if err := os.RemoveAll(r.dir); err != nil {
+		errs = append(errs, fmt.Errorf("close: %w", err))
+	}
+	r.logf("closed run %s (%d nodes)", r.cfg.runID, len(nodes))
+	return errors.Join(errs...)
+}
+
+// killWait bounds the wait for a SIGKILLed process to be reaped.
+const killWait = 10 * time.Second
+
+// binary returns the executable for software at version: the Build's
+// Binary or its Package built, and when the build has Extra binaries, a
+// copy of it in a directory of the run that holds the extras too.
+func (r *Runtime) binary(ctx context.Context, sw runtime.Software, version string) (string, error) {
+	b, ok := sw.Versions[version]
+	if !ok {
+		return "", fmt.Errorf("%s has no build for version %q", sw.Name, version)
+	}
+	exe, err := resolve(ctx, b)
+	if err != nil {
+		return "", fmt.Errorf("%s %s: %w", sw.Name, version, err)
+	}
+	if len(b.Extra) == 0 {
+		return exe, nil
+	}
+	main := sw.Name
+	if main == "" {
+		main = filepath.Base(exe)
+	}
+	dir := filepath.Join(r.dir, "bin", safeName(main)+"-"+safeName(version))
+	r.binMu.Lock()
+	defer r.binMu.Unlock()
+	if p, ok := r.bins[dir]; ok {
+		return p, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("%s %s: %w", sw.Name, version, err)
+	}
+	files := map[string]string{safeName(main): exe}
+	for name, eb := range b.Extra {
+		if !validName(name) {
+			return "", fmt.Errorf("%s %s: extra %q: not a file name", sw.Name, version, name)
+		}
+		if name == safeName(main) {
+			return "", fmt.Errorf("%s %s: extra %q has the main binary's name", sw.Name, version, name)
+		}
+		p, err := resolve(ctx, eb)
+		if err != nil {
+			return "", fmt.Errorf("%s %s: extra %s: %w", sw.Name, version, name, err)
+		}
+		files[name] = p
+	}
+	for name, src := range files {
+		if err := place(src, filepath.Join(dir, name)); err != nil {
+			return "", fmt.Errorf("%s %s: %w", sw.Name, version, err)
+		}
+	}
+	p := filepath.Join(dir, safeName(main))
+	r.bins[dir] = p
+	return p, nil
+}
+
+// resolve turns one Build into an executable path. Binary wins over
+// Package, so one Build can serve both runtimes.
+func resolve(ctx context.Context, b runtime.Build) (string, error) {
+	switch {
+	case b.Binary != "":
+		p, err := filepath.Abs(b.Binary)
+		if err != nil {
+			return "", err
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			return "", fmt.Errorf("%w: %s", runtime.ErrNoBinary, p)
+		}
+		if !fi.Mode().IsRegular() || fi.Mode().Perm()&0o111 == 0 {
+			return "", fmt.Errorf("%w: %s is not an executable file", runtime.ErrNoBinary, p)
+		}
+		return p, nil
+	case b.Package != "":
+		p, err := build.Binary(ctx, b.Package, b.LDFlags)
+		if err != nil {
+			return "", err
+		}
+		return filepath.Abs(p)
+	case b.Image != "":
+		return "", fmt.Errorf("image %s: %w; the process runtime needs Build.Package or Build.Binary", b.Image, ErrDockerOnly)
+	case b.Dir != "":
+		return "", fmt.Errorf("dockerfile in %s: %w; the process runtime needs Build.Package or Build.Binary", b.Dir, ErrDockerOnly)
+	}
+	return "", errors.New("empty build: set Package or Binary")
+}
+
+// place puts the file src at dst: a hard link when the file systems allow
+// it, otherwise a copy.
+func place(src, dst string) error {
+	if err := os.Link(src, dst); err == nil {
+		return nil
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(dst), ".copy-*")
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(tmp, in)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o755)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), dst)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("copy %s: %w", src, err)
+	}
+	return nil
+}
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
+
+// safeName makes s usable as one path element.
+func safeName(s string) string {
+	s = unsafeChars.ReplaceAllString(s, "_")
+	if s == "" || s == "." || s == ".." {
+		s = "_" + s
+	}
+	return s
+}
+
+// validName reports whether s can name a node or a file as it is.
+func validName(s string) bool { return s != "" && safeName(s) == s }

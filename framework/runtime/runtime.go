@@ -1,0 +1,154 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"io"
+	"syscall"
+	"time"
+)
+
+// Runtime starts nodes and proxies for one run and removes all of them on
+// Close. Implementations: runtime/docker (containers) and runtime/process
+// (local child processes with an embedded toxiproxy).
+type Runtime interface {
+	Name() string // "docker" or "process"
+	// Start starts a node and waits until it is ready. It returns the node
+	// even on error (when one was created) so that the caller can read its
+	// logs; Close removes it either way.
+	Start(ctx context.Context, spec NodeSpec) (Node, error)
+	// Proxy creates a toxiproxy proxy that forwards to upstream (an
+	// Endpoint.Internal address). Clients connect to the proxy's endpoint.
+	Proxy(ctx context.Context, name string, upstream Endpoint) (Proxy, error)
+	// Close stops and removes every node, proxy, network and process this
+	// runtime made. It is safe to call more than once.
+	Close(ctx context.Context) error
+}
+
+// Endpoint is one listening port of a node as two parties see it.
+type Endpoint struct {
+	// Internal is host:port as other nodes of the run reach it: a network
+	// alias on the test network in Docker, 127.0.0.1 for processes.
+	Internal string
+	// External is host:port as the framework on the host reaches it.
+	External string
+}
+
+// Node is one running program: a driver, an overlord, a client.
+type Node interface {
+	Name() string
+	Version() string
+	// Endpoint returns the endpoint of a port named in NodeSpec.Ports.
+	Endpoint(port string) Endpoint
+	// Signal sends sig to the node's main process (its process group for
+	// processes). SIGKILL, SIGTERM, SIGSTOP and SIGCONT are supported.
+	Signal(ctx context.Context, sig syscall.Signal) error
+	// Pause freezes every process of the node (Docker's freezer; SIGSTOP to
+	// the process group for processes); Resume undoes it.
+	Pause(ctx context.Context) error
+	Resume(ctx context.Context) error
+	// Stop sends SIGTERM, waits up to grace, then SIGKILL.
+	Stop(ctx context.Context, grace time.Duration) error
+	// Wait blocks until the node's main process exits and returns its exit
+	// code.
+	Wait(ctx context.Context) (int, error)
+	// Restart replaces the node with the same identity (name, alias, data,
+	// flags) at version, which may be the one it runs. Its External
+	// endpoints may change.
+	Restart(ctx context.Context, version string) error
+	// Logs returns what the node wrote to stdout and stderr so far, unless
+	// NodeSpec.Stdout or Stderr took them.
+	Logs() io.Reader
+}
+
+// NodeSpec says what to start.
+type NodeSpec struct {
+	Name     string // unique within the run; also the node's network alias
+	Version  string // shown in reports; picks Software.Versions[Version]
+	Software Software
+	// Args are the program's arguments. "${LISTEN:7000}" in an argument is
+	// replaced by the address the program must listen on for port 7000
+	// (":7000" in a container, "127.0.0.1:<free port>" for a process).
+	Args []string
+	Env  map[string]string
+	// Ports are the ports the program listens on, by number ("7000").
+	Ports []string
+	// Ready is the port that accepts TCP connections once the node is
+	// ready ("7000"); ReadyHTTP, if set, is a path on that port that must
+	// answer 200. Empty Ready means ready once started.
+	Ready        string
+	ReadyHTTP    string
+	ReadyTimeout time.Duration // zero means 30 s
+	// Stdout and Stderr, if set, receive the node's output as it is
+	// written. Otherwise the runtime keeps it for Logs.
+	Stdout io.Writer
+	Stderr io.Writer
+	// DataDir, if set, is a directory path the node keeps across Restart
+	// (a volume in Docker, a temporary directory for processes). The
+	// program sees it at the same path in both runtimes: "${DATA}" in Args
+	// is replaced by it.
+	DataDir bool
+}
+
+// Software is the program a node runs, in the forms a runtime can use.
+// Versions maps a version name to its build.
+type Software struct {
+	Name     string           // "driver", "overlord", "client"; names images
+	Versions map[string]Build // by version
+}
+
+// Build is one version of a program. Set one of Image, Package or Dir.
+type Build struct {
+	// Image is a local image tag (Docker only). It is never pulled.
+	Image string
+	// Package is a Go package ("./fixtures/driver") built into a static
+	// binary (CGO_ENABLED=0) with LDFlags, and for Docker put into an image
+	// FROM scratch. Extra binaries are copied next to it (the overlord ships
+	// every driver version it can load); they are found at the same
+	// directory as the main binary.
+	Package string
+	LDFlags string
+	Extra   map[string]Build // file name -> build; Package builds only
+	// Dir is a directory with a Dockerfile (Docker only).
+	Dir string
+	// Binary is a path to an executable (process runtime only).
+	Binary string
+}
+
+// Proxy is a toxiproxy proxy in front of one upstream.
+type Proxy interface {
+	Name() string
+	Endpoint() Endpoint
+	AddToxic(ctx context.Context, t Toxic) error
+	RemoveToxic(ctx context.Context, name string) error
+	// SetEnabled(false) closes every connection and refuses new ones: a
+	// partition of the link. SetEnabled(true) heals it.
+	SetEnabled(ctx context.Context, enabled bool) error
+}
+
+// Toxic is one toxiproxy toxic. Type is "latency", "bandwidth",
+// "slow_close", "timeout", "reset_peer", "slicer" or "limit_data"; Stream is
+// "upstream" or "downstream"; Toxicity 0 means 1.0 (always).
+type Toxic struct {
+	Name       string
+	Type       string
+	Stream     string
+	Toxicity   float32
+	Attributes map[string]any
+}
+
+// Errors a user will hit. Each wraps into a one-line message that names
+// the thing that was wrong.
+var (
+	ErrNoEngine     = errors.New("no docker engine answers")
+	ErrMissingImage = errors.New("image not found locally and cannot be built")
+	ErrNotReady     = errors.New("node did not become ready")
+	ErrPortInUse    = errors.New("port already in use")
+	ErrNoBinary     = errors.New("binary not found")
+)
+
+// Labels every Docker resource carries.
+const (
+	LabelRun = "hatest.run" // the run ID
+	LabelPID = "hatest.pid" // the PID of the process that made it, for the sweep
+)

@@ -1,0 +1,312 @@
+package scenario
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/onsi/gomega/types"
+
+	"github.com/hatest/hatest/framework/check"
+	"github.com/hatest/hatest/framework/probe"
+	"github.com/hatest/hatest/framework/result"
+	"github.com/hatest/hatest/framework/runtime"
+	"github.com/hatest/hatest/framework/timeline"
+)
+
+// ClassOf is the class an op's windows are computed in: its op class
+// ("read", "write") for ops on the client's long-lived connection, and
+// "new" for ops that dial a fresh connection, whatever they do. A reused
+// connection can ride out an outage that new connections see, or the other
+// way round (a client that never reconnects), so the two are measured
+// apart. New-connection ops are one in ten by default, so the "new" class
+// is sampled every 50 ms and its windows are accurate to that.
+func ClassOf(op timeline.Op) string {
+	if op.Conn == "new" {
+		return "new"
+	}
+	return op.Class
+}
+
+// latencyBuckets is how many slices the latency plot has.
+const latencyBuckets = 200
+
+// Recorded is everything one scenario run recorded: the input of
+// Analyze.
+type Recorded struct {
+	Name, Runtime, Replay string
+	Labels, Plan          []string
+	Seed                  int64
+	Start, End            time.Time
+	LatencyBudget         time.Duration
+	Tolerance             time.Duration
+	Events                []timeline.Event
+	Clients               []ClientRecord
+	// Versions is the version lane, already derived from the system's
+	// own events.
+	Versions []result.Version
+}
+
+// ClientRecord is one client's op log.
+type ClientRecord struct {
+	Name, Version string
+	Records       []probe.Record // every line: ops, read-back, summary
+	BadLines      []error        // lines that could not be parsed
+}
+
+// analyze collects what the run recorded and analyses it.
+func analyze(r *runState, end time.Time) result.Scenario {
+	in := Recorded{
+		Name: r.s.name, Runtime: r.cfg.Runtime, Replay: replay(r.cfg, r.s.name),
+		Labels: r.s.labels, Plan: r.s.Plan(), Seed: r.cfg.Seed, Start: r.start, End: end,
+		LatencyBudget: r.s.budget, Tolerance: r.s.tolerance,
+	}
+	if r.sys != nil {
+		in.Events = r.sys.Events.Events()
+		for _, c := range r.sys.Clients() {
+			in.Clients = append(in.Clients, ClientRecord{Name: c.Name, Version: c.Version, Records: c.Log.Records(), BadLines: c.Log.Errors()})
+		}
+		in.Versions = versions(r, func(t int64) float64 { return float64(t-r.start.UnixNano()) / 1e6 }, end)
+	}
+	return Analyze(in)
+}
+
+// Analyze turns what a run recorded into the scenario's result data. It is
+// pure: windows, statistics, latency buckets, failovers and integrity all
+// come from its input.
+func Analyze(in Recorded) result.Scenario {
+	t0 := in.Start.UnixNano()
+	ms := func(t int64) float64 { return float64(t-t0) / 1e6 }
+	res := result.Scenario{
+		Scenario: in.Name, Slug: Slug(in.Name), Labels: nonNil(in.Labels),
+		Runtime: in.Runtime, Seed: in.Seed, StartedAt: in.Start,
+		DurationMS: float64(in.End.Sub(in.Start).Nanoseconds()) / 1e6,
+		Plan:       nonNil(in.Plan),
+		Replay:     in.Replay,
+		Steps:      []result.Step{}, Windows: []result.Window{}, Clients: []result.Client{},
+		Versions: []result.Version{}, Latency: []result.Bucket{}, Failovers: []result.Failover{},
+		Assertions: []result.Assertion{}, Artifacts: []result.Artifact{},
+	}
+	// Time zero is when the topology was ready and the clients began.
+	// What happened during start-up (the overlord starting its first
+	// driver) is put at zero and says so, rather than off the axis.
+	for _, v := range in.Versions {
+		v.StartMS = max(v.StartMS, 0)
+		v.EndMS = max(v.EndMS, v.StartMS)
+		res.Versions = append(res.Versions, v)
+	}
+	tcfg := timeline.Config{LatencyBudget: in.LatencyBudget, Tolerance: in.Tolerance, ClassOf: ClassOf}
+	events := append([]timeline.Event(nil), in.Events...)
+	sort.SliceStable(events, func(i, j int) bool { return events[i].Start < events[j].Start })
+	for _, e := range events {
+		st := result.Step{ID: e.ID, Desc: e.Desc, Kind: e.Kind, StartMS: ms(e.Start), EndMS: ms(e.End), ExpectOutage: e.ExpectOutage}
+		if st.StartMS < 0 {
+			st.Desc = fmt.Sprintf("during start-up, %.0f ms before time zero: %s", -st.StartMS, st.Desc)
+			st.StartMS, st.EndMS = 0, max(st.EndMS, 0)
+		}
+		res.Steps = append(res.Steps, st)
+	}
+	// The integrity check reads writes, read-backs and summaries only; a
+	// run of a million ops should copy neither every read nor, by growing
+	// a slice, every write several times.
+	keep := func(rec probe.Record) bool { return rec.Type != "" && rec.Type != probe.TypeOp || rec.Class != "read" }
+	total, kept := 0, 0
+	for _, c := range in.Clients {
+		total += len(c.Records)
+		for _, rec := range c.Records {
+			if keep(rec) {
+				kept++
+			}
+		}
+	}
+	var (
+		ops     = make([]timeline.Op, 0, total)
+		records = make([]probe.Record, 0, kept)
+		names   []string
+	)
+	for _, c := range in.Clients {
+		names = append(names, c.Name)
+		first := len(ops)
+		for _, rec := range c.Records {
+			if rec.IsOp() {
+				ops = append(ops, rec.Op())
+			}
+			if keep(rec) {
+				records = append(records, rec)
+			}
+		}
+		cops := ops[first:]
+		rc := result.Client{Name: c.Name, Version: c.Version, Ops: int64(len(cops)), Reported: -1, BadLines: []string{}}
+		for _, err := range c.BadLines {
+			rc.BadLines = append(rc.BadLines, err.Error())
+		}
+		for i := len(c.Records) - 1; i >= 0; i-- {
+			if c.Records[i].Type == probe.TypeSummary {
+				rc.Reported = c.Records[i].Sent
+				break
+			}
+		}
+		var last timeline.Op
+		for _, op := range cops {
+			if bad, _ := timeline.Failed(op, tcfg); bad {
+				rc.Failed++
+			} else if op.End > last.End {
+				last = op
+			}
+		}
+		rc.LastVersion = last.Version
+		if last.End != 0 {
+			rc.LastOKMS = ms(last.End)
+		}
+		res.Clients = append(res.Clients, rc)
+	}
+	windows := timeline.Outages(ops, events, tcfg)
+	for _, w := range windows {
+		res.Windows = append(res.Windows, result.Window{
+			Client: w.Client, Class: w.Class, StartMS: ms(w.Start), EndMS: ms(w.End),
+			DurationMS: float64(w.End-w.Start) / 1e6, Open: w.Open, Failed: w.Failed,
+			Reasons: nonNil(w.Reasons), Causes: nonNil(w.Causes), Expected: w.Expected,
+		})
+	}
+	st := timeline.Summarize(ops, windows, tcfg)
+	res.Summary = result.Summary{
+		Ops: st.Ops, FailedOps: st.Failed, ErrorRate: st.ErrorRate,
+		MaxWindowMS: msd(st.MaxWindow), TotalWindowMS: msd(st.TotalWindow), Windows: st.Windows,
+		P50WindowMS: msd(st.P50Window), P99WindowMS: msd(st.P99Window),
+		P50LatencyMS: msd(st.P50Latency), P99LatencyMS: msd(st.P99Latency), MaxLatencyMS: msd(st.MaxLatency),
+		Clients:   len(names),
+		AnyDownMS: msd(timeline.Total(timeline.AnyDown(windows))),
+		AllDownMS: msd(timeline.Total(timeline.AllDown(windows, names))),
+	}
+	for _, b := range timeline.Buckets(ops, t0, in.End.UnixNano(), latencyBuckets) {
+		res.Latency = append(res.Latency, result.Bucket{
+			StartMS: ms(b.Start), EndMS: ms(b.End), Ops: b.Ops, Failed: b.Failed,
+			P50MS: msd(b.P50), P99MS: msd(b.P99),
+		})
+	}
+	for _, f := range timeline.Failovers(events, windows) {
+		res.Failovers = append(res.Failovers, result.Failover{
+			Cause: f.Cause, DetectMS: msd(f.Detect), RestartMS: msd(f.Restart), RecoverMS: msd(f.Recover), TotalMS: msd(f.Total),
+		})
+	}
+	res.Integrity = check.Integrity(records, t0)
+	return res
+}
+
+// versions derives the version lane from the overlord's events: a span
+// starts whenever a driver (re)starts or changes role.
+func versions(r *runState, ms func(int64) float64, end time.Time) []result.Version {
+	out := []result.Version{}
+	for _, o := range r.overlords() {
+		evs := r.sysEvents[o.Spec.Name]
+		open := map[string]int{} // node -> index in out
+		for _, e := range evs {
+			switch e.Kind {
+			case "started", "restarted", "upgrade-done", "promoted", "demoted", "rolled-back":
+			default:
+				continue
+			}
+			node := o.Spec.Name + "/" + e.Node
+			if i, ok := open[node]; ok {
+				if out[i].Version == e.Version && e.Kind != "promoted" && e.Kind != "demoted" {
+					continue
+				}
+				out[i].EndMS = ms(e.Time)
+			}
+			role := e.Role
+			if role == "" {
+				role = e.Node
+			}
+			out = append(out, result.Version{Node: node, Version: e.Version, Role: role, StartMS: ms(e.Time), EndMS: ms(end.UnixNano())})
+			open[node] = len(out) - 1
+		}
+	}
+	return append(out, r.programVersions(ms, end)...)
+}
+
+func msd(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// replay is the command that reruns exactly this scenario with this seed.
+func replay(c Config, name string) string {
+	focus := Focus(name)
+	return fmt.Sprintf("hatest run --runtime %s --seed %d --focus %s %s", c.Runtime, c.Seed, shellQuote(focus), c.Package)
+}
+
+// Focus is a Ginkgo focus expression that matches exactly the scenarios
+// with these names.
+func Focus(names ...string) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = regexpQuote(n)
+	}
+	if len(parts) == 1 {
+		return "^" + parts[0] + "$"
+	}
+	return "^(" + strings.Join(parts, "|") + ")$"
+}
+
+func regexpQuote(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`\.+*?()|[]{}^$`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+func readAll(n runtime.Node) ([]byte, error) { return io.ReadAll(n.Logs()) }
+
+// builtins are the verdicts every scenario gets: the op log is whole.
+func builtins() []types.GomegaMatcher { return []types.GomegaMatcher{opLogComplete{}} }
+
+// opLogComplete fails a run in which hatest recorded a different number of
+// ops than a client says it sent, or could not parse a line: a gap in the
+// record is never silent.
+type opLogComplete struct{}
+
+func (opLogComplete) String() string { return "op log complete: every client's ops recorded" }
+
+func (m opLogComplete) Match(actual any) (bool, error) {
+	s, ok := actual.(*result.Scenario)
+	if !ok {
+		return false, fmt.Errorf("op log complete: want *result.Scenario, got %T", actual)
+	}
+	var bad []string
+	for _, c := range s.Clients {
+		if len(c.BadLines) > 0 {
+			bad = append(bad, fmt.Sprintf("client %s wrote %d op-log lines hatest could not read, first: %s", c.Name, len(c.BadLines), c.BadLines[0]))
+		}
+		switch {
+		case c.Reported < 0:
+			bad = append(bad, fmt.Sprintf("client %s never reported its totals (recorded %d ops)", c.Name, c.Ops))
+		case c.Reported != c.Ops:
+			bad = append(bad, fmt.Sprintf("client %s says it sent %d ops but %d were recorded", c.Name, c.Reported, c.Ops))
+		}
+	}
+	msg := fmt.Sprintf("all %d clients' op logs are complete", len(s.Clients))
+	if len(bad) > 0 {
+		msg = "op log incomplete: " + strings.Join(bad, "; ")
+	}
+	s.Assertions = append(s.Assertions, result.Assertion{Name: m.String(), Passed: len(bad) == 0, Message: msg})
+	return len(bad) == 0, nil
+}
+
+func (m opLogComplete) FailureMessage(actual any) string {
+	s := actual.(*result.Scenario)
+	return s.Assertions[len(s.Assertions)-1].Message
+}
+
+func (m opLogComplete) NegatedFailureMessage(any) string { return "op log was complete" }

@@ -1,0 +1,133 @@
+package scenario
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/hatest/hatest/framework/probe"
+	"github.com/hatest/hatest/framework/timeline"
+	"github.com/hatest/hatest/reports"
+)
+
+// bigRun makes a recorded run of n ops: 16 clients on a 5 ms schedule,
+// an upgrade every 30 s with a ~40 ms outage, and a latency fault.
+func bigRun(n int) Recorded {
+	const clients = 16
+	start := time.Unix(1_700_000_000, 0)
+	r := rand.New(rand.NewPCG(1, 2))
+	per := n / clients
+	in := Recorded{Name: "one million ops", Runtime: "process", Start: start, LatencyBudget: DefaultLatencyBudget}
+	end := start.Add(time.Duration(per) * 5 * time.Millisecond)
+	in.End = end
+	for u := 0; ; u++ {
+		at := start.Add(time.Duration(u+1) * 30 * time.Second)
+		if at.After(end) {
+			break
+		}
+		in.Events = append(in.Events, timeline.Event{ID: fmt.Sprintf("step-%d", u+3), Kind: timeline.KindStep,
+			Desc: "upgrade driver via overlord", Start: at.UnixNano(), End: at.Add(60 * time.Millisecond).UnixNano(), ExpectOutage: true})
+	}
+	for c := range clients {
+		cr := ClientRecord{Name: fmt.Sprintf("c%d", c+1), Version: "v1"}
+		for i := range per {
+			s := start.Add(time.Duration(i)*5*time.Millisecond + time.Duration(r.IntN(1000))*time.Microsecond)
+			lat := time.Duration(200+r.IntN(800)) * time.Microsecond
+			ok := true
+			for _, e := range in.Events {
+				if s.UnixNano() >= e.Start+int64(5*time.Millisecond) && s.UnixNano() < e.Start+int64(45*time.Millisecond) {
+					ok = false
+				}
+			}
+			class := "read"
+			if i%2 == 0 {
+				class = "write"
+			}
+			cr.Records = append(cr.Records, probe.Record{Client: cr.Name, N: int64(i + 1), Class: class, Conn: "reused",
+				Start: s.UnixNano(), End: s.Add(lat).UnixNano(), OK: ok, Version: "v1", Err: map[bool]string{false: "dial: connection refused"}[ok]})
+		}
+		cr.Records = append(cr.Records, probe.Record{Type: probe.TypeSummary, Client: cr.Name, Sent: int64(per)})
+		in.Clients = append(in.Clients, cr)
+	}
+	return in
+}
+
+// A run of 1,000,000 ops renders in well under a second and stays under
+// 2 MB: the ops are bucketed, never drawn one by one. The bound asserted
+// here is generous (the machine is noisy); BenchmarkReport1M gives the
+// figure.
+func TestReportOfOneMillionOps(t *testing.T) {
+	in := bigRun(1_000_000)
+	start := time.Now()
+	res := Analyze(in)
+	analysed := time.Since(start)
+	var html bytes.Buffer
+	if err := reports.ScenarioHTML(&html, &res); err != nil {
+		t.Fatal(err)
+	}
+	total := time.Since(start)
+	if res.Summary.Ops != 1_000_000 {
+		t.Fatalf("%d ops analysed", res.Summary.Ops)
+	}
+	if res.Summary.Windows == 0 || len(res.Latency) != latencyBuckets {
+		t.Fatalf("windows %d, latency buckets %d", res.Summary.Windows, len(res.Latency))
+	}
+	if html.Len() > 2<<20 {
+		t.Fatalf("report.html is %d bytes for 1M ops; the limit is 2 MB", html.Len())
+	}
+	if total > 10*time.Second {
+		t.Fatalf("analysing and rendering 1M ops took %s", total)
+	}
+	t.Logf("1M ops: analysis %s, analysis + HTML %s, %d windows, report.html %.2f MB",
+		analysed.Round(time.Millisecond), total.Round(time.Millisecond), res.Summary.Windows, float64(html.Len())/(1<<20))
+}
+
+func BenchmarkReport1M(b *testing.B) {
+	in := bigRun(1_000_000)
+	b.ResetTimer()
+	for range b.N {
+		res := Analyze(in)
+		var html bytes.Buffer
+		if err := reports.ScenarioHTML(&html, &res); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(html.Len())/(1<<20), "MB")
+	}
+}
+
+func TestAnalyzeSmallRun(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	at := func(ms int) int64 { return t0.Add(time.Duration(ms) * time.Millisecond).UnixNano() }
+	op := func(c string, s, e int, ok bool, v string) probe.Record {
+		return probe.Record{Client: c, Class: "read", Conn: "reused", Start: at(s), End: at(e), OK: ok, Version: v, Err: map[bool]string{false: "refused"}[ok]}
+	}
+	in := Recorded{
+		Name: "small", Start: t0, End: t0.Add(time.Second), LatencyBudget: DefaultLatencyBudget,
+		Events: []timeline.Event{{ID: "step-3", Kind: timeline.KindStep, Desc: "upgrade", Start: at(100), End: at(150), ExpectOutage: true}},
+		Clients: []ClientRecord{
+			{Name: "c1", Version: "v1", Records: []probe.Record{
+				op("c1", 0, 1, true, "v1"), op("c1", 105, 106, false, ""), op("c1", 110, 111, false, ""), op("c1", 160, 161, true, "v2"),
+				{Type: probe.TypeSummary, Client: "c1", Sent: 4},
+			}},
+			{Name: "c2", Version: "v1", Records: []probe.Record{op("c2", 0, 1, true, "v1")}},
+		},
+	}
+	res := Analyze(in)
+	if len(res.Windows) != 1 || res.Windows[0].Client != "c1" || res.Windows[0].StartMS != 105 || res.Windows[0].EndMS != 161 {
+		t.Fatalf("windows: %+v", res.Windows)
+	}
+	if !res.Windows[0].Expected || res.Windows[0].Causes[0] != "step-3" {
+		t.Fatalf("the window is not attributed to the upgrade: %+v", res.Windows[0])
+	}
+	if res.Clients[0].Reported != 4 || res.Clients[1].Reported != -1 {
+		t.Fatalf("client accounting: %+v", res.Clients)
+	}
+	if res.Clients[0].LastVersion != "v2" || res.Clients[0].Failed != 2 {
+		t.Fatalf("client c1: %+v", res.Clients[0])
+	}
+	if res.Summary.Ops != 5 || res.Summary.FailedOps != 2 || res.Summary.MaxWindowMS != 56 {
+		t.Fatalf("summary: %+v", res.Summary)
+	}
+}

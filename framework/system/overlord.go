@@ -1,0 +1,201 @@
+package system
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hatest/hatest/framework/runtime"
+	"github.com/hatest/hatest/framework/timeline"
+)
+
+// OverlordSpec declares the seed's arrangement: an overlord that runs the
+// driver, restarts it when it dies and upgrades it on command, in one node.
+type OverlordSpec struct {
+	Name    string // the service name; also the node and proxy names
+	Version string // the driver version it starts with
+	// Standby runs a secondary driver at SecondaryVersion that replicates
+	// from the primary, ready for a switchover.
+	Standby          bool
+	SecondaryVersion string
+	Args             []string // extra overlord flags ("-max-attempts", "2")
+}
+
+// Overlord is a running overlord service and the proxies in front of its
+// drivers. Clients reach the drivers only through the proxies.
+type Overlord struct {
+	Spec    OverlordSpec
+	Node    runtime.Node
+	Proxies []runtime.Proxy // primary first, then the secondary in standby mode
+	api     string
+	http    *http.Client
+}
+
+// StartOverlord starts the overlord node and its proxies.
+func (s *System) StartOverlord(ctx context.Context, spec OverlordSpec) (*Overlord, error) {
+	args := []string{"-listen", "${LISTEN:7000}", "-api", "${LISTEN:7100}", "-version", spec.Version, "-data", "${DATA}"}
+	ports := []string{"7000", "7100"}
+	if spec.Standby {
+		args = append(args, "-mode", "standby", "-secondary-listen", "${LISTEN:7001}",
+			"-secondary-version", spec.SecondaryVersion)
+		ports = append(ports, "7001")
+	}
+	args = append(args, spec.Args...)
+	node, err := s.start(ctx, runtime.NodeSpec{
+		Name: spec.Name, Version: spec.Version, Software: OverlordSoftware(),
+		Args: args, Ports: ports, Ready: "7100", ReadyHTTP: "/healthz", DataDir: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	o := &Overlord{
+		Spec: spec, Node: node,
+		api:  "http://" + node.Endpoint("7100").External,
+		http: &http.Client{Timeout: 2 * time.Minute},
+	}
+	driverPorts := []string{"7000"}
+	if spec.Standby {
+		driverPorts = append(driverPorts, "7001")
+	}
+	for i, p := range driverPorts {
+		name := spec.Name
+		if i > 0 {
+			name += "-secondary"
+		}
+		px, err := s.Runtime.Proxy(ctx, name, node.Endpoint(p))
+		if err != nil {
+			return nil, fmt.Errorf("proxy %s: %w", name, err)
+		}
+		o.Proxies = append(o.Proxies, px)
+	}
+	s.mu.Lock()
+	s.overlords[spec.Name] = o
+	s.mu.Unlock()
+	s.logf("started overlord %s at %s (api %s)", spec.Name, spec.Version, o.api)
+	return o, nil
+}
+
+// Addrs are the driver addresses clients use, primary first, as the
+// clients' network sees them (through the proxies).
+func (o *Overlord) Addrs() []string {
+	var out []string
+	for _, p := range o.Proxies {
+		out = append(out, p.Endpoint().Internal)
+	}
+	return out
+}
+
+// ExternalAddrs are the same addresses as the framework on the host
+// reaches them.
+func (o *Overlord) ExternalAddrs() []string {
+	var out []string
+	for _, p := range o.Proxies {
+		out = append(out, p.Endpoint().External)
+	}
+	return out
+}
+
+// Upgrade tells the overlord to kill the driver and start version, and
+// waits until it answers (or the overlord gave up and rolled back).
+func (o *Overlord) Upgrade(ctx context.Context, version string) error {
+	return o.post(ctx, "/upgrade", url.Values{"version": {version}})
+}
+
+// Switchover swaps the primary and the secondary, then restarts the old
+// primary at version (empty: the new primary's version) as the secondary.
+func (o *Overlord) Switchover(ctx context.Context, version string) error {
+	v := url.Values{}
+	if version != "" {
+		v.Set("version", version)
+	}
+	return o.post(ctx, "/switchover", v)
+}
+
+// Signal sends sig ("KILL", "TERM", "STOP", "CONT") to one of the drivers
+// the overlord runs ("primary" or "secondary").
+func (o *Overlord) Signal(ctx context.Context, node, sig string) error {
+	return o.post(ctx, "/signal", url.Values{"node": {node}, "sig": {sig}})
+}
+
+func (o *Overlord) post(ctx context.Context, path string, q url.Values) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.api+path+"?"+q.Encode(), nil)
+	if err != nil {
+		return fmt.Errorf("overlord %s: %w", path, err)
+	}
+	resp, err := o.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("overlord %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode/100 != 2 {
+		var e struct {
+			Error      string `json:"error"`
+			RolledBack string `json:"rolled_back_to"`
+		}
+		if json.Unmarshal(body, &e) == nil && e.Error != "" {
+			if e.RolledBack != "" {
+				return fmt.Errorf("overlord %s: %s (rolled back to %s)", path, e.Error, e.RolledBack)
+			}
+			return fmt.Errorf("overlord %s: %s", path, e.Error)
+		}
+		return fmt.Errorf("overlord %s: %s: %s", path, resp.Status, strings.TrimSpace(string(body)))
+	}
+	return nil
+}
+
+// OverlordEvent is one entry of the overlord's own event log.
+type OverlordEvent struct {
+	Seq     int    `json:"seq"`
+	Time    int64  `json:"time"`
+	Kind    string `json:"kind"`
+	Node    string `json:"node"` // the slot: "primary" (the -listen address) or "secondary"
+	Role    string `json:"role"` // the role the slot's driver has now
+	Version string `json:"version"`
+	PID     int    `json:"pid"`
+	Desc    string `json:"desc"`
+	Phase   string `json:"phase"`
+}
+
+// Events fetches the overlord's event log.
+func (o *Overlord) Events(ctx context.Context) ([]OverlordEvent, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, o.api+"/events", nil)
+	if err != nil {
+		return nil, fmt.Errorf("overlord events: %w", err)
+	}
+	resp, err := o.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("overlord events: %w", err)
+	}
+	defer resp.Body.Close()
+	var evs []OverlordEvent
+	if err := json.NewDecoder(resp.Body).Decode(&evs); err != nil {
+		return nil, fmt.Errorf("overlord events: %w", err)
+	}
+	return evs, nil
+}
+
+// TimelineEvents converts overlord events into system events on the
+// timeline, IDs prefixed with the service name.
+func (o *Overlord) TimelineEvents(evs []OverlordEvent) []timeline.Event {
+	out := make([]timeline.Event, 0, len(evs))
+	for _, e := range evs {
+		desc := e.Desc
+		if desc == "" {
+			desc = fmt.Sprintf("%s %s %s", e.Node, e.Kind, e.Version)
+		}
+		out = append(out, timeline.Event{
+			ID:    fmt.Sprintf("%s-%d", o.Spec.Name, e.Seq),
+			Kind:  timeline.KindSystem,
+			Desc:  fmt.Sprintf("overlord %s: %s", o.Spec.Name, desc),
+			Start: e.Time, End: e.Time,
+			Phase: e.Phase,
+		})
+	}
+	return out
+}

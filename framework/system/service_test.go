@@ -1,0 +1,125 @@
+package system_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hatest/hatest/framework/runtime"
+	"github.com/hatest/hatest/framework/runtime/process"
+	"github.com/hatest/hatest/framework/system"
+	"github.com/hatest/hatest/framework/timeline"
+)
+
+// kv is the example server of docs/your-own-system.md at two versions.
+var kv = runtime.Software{Name: "example-server", Versions: map[string]runtime.Build{
+	"v1": {Package: "github.com/hatest/hatest/fixtures/example/server", LDFlags: "-X main.version=v1"},
+	"v2": {Package: "github.com/hatest/hatest/fixtures/example/server", LDFlags: "-X main.version=v2"},
+}}
+
+func kvSpec() system.ServiceSpec {
+	return system.ServiceSpec{
+		Name: "kv", Version: "v1", Software: kv, Port: "9000", DataDir: true,
+		Args: []string{"-listen", "${LISTEN:9000}", "-data", "${DATA}"},
+	}
+}
+
+func newSystem(t *testing.T) *system.System {
+	t.Helper()
+	ctx := context.Background()
+	rt, err := process.New(ctx, process.WithLog(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close(context.Background()) })
+	return system.New(rt, nil)
+}
+
+// ask sends one request line to addr and returns the reply line.
+func ask(t *testing.T, addr, req string) string {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		t.Fatalf("%s: %v", req, err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(2 * time.Second))
+	fmt.Fprintln(c, req)
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		t.Fatalf("%s: %v", req, err)
+	}
+	return strings.TrimSpace(line)
+}
+
+func TestServiceUpgradeKeepsData(t *testing.T) {
+	ctx := context.Background()
+	sys := newSystem(t)
+	svc, err := sys.StartService(ctx, kvSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sys.Service("kv") != svc || len(sys.Services()) != 1 || sys.Service("nope") != nil {
+		t.Fatalf("the system does not find the service by name")
+	}
+	if sys.Proxy("kv") != svc.Proxy {
+		t.Fatalf("System.Proxy does not find the service's proxy: network faults would miss it")
+	}
+	addr := svc.ExternalAddrs()[0]
+	if got := ask(t, addr, "SET k1 one"); got != "OK v1 1" {
+		t.Fatalf("SET through the proxy: %q", got)
+	}
+
+	if err := svc.Upgrade(ctx, "v2"); err != nil {
+		t.Fatal(err)
+	}
+	if got := ask(t, addr, "GET k1"); got != "OK v2 1 one" {
+		t.Fatalf("after the upgrade, at the same address: %q, want the write made at v1, served by v2", got)
+	}
+	h := svc.History()
+	if len(h) != 2 || h[0].Version != "v1" || h[1].Version != "v2" || h[1].Since <= h[0].Since {
+		t.Fatalf("history %+v", h)
+	}
+	if e := svc.ReadyEvent(); e.ID != "kv-ready-2" || e.Kind != timeline.KindSystem || e.Phase != timeline.PhaseReady || e.Start != h[1].Since {
+		t.Fatalf("ready event %+v", e)
+	}
+
+	// A version without a build fails before anything is stopped.
+	if err := svc.Upgrade(ctx, "v9"); err == nil || !strings.Contains(err.Error(), `no build for version "v9"`) {
+		t.Fatalf("upgrade to v9: %v", err)
+	}
+	if got := ask(t, addr, "GET k1"); got != "OK v2 1 one" || svc.Node.Version() != "v2" {
+		t.Fatalf("after a failed upgrade the service should still serve v2: %q", got)
+	}
+
+	if _, err := sys.StartService(ctx, kvSpec()); err == nil || !strings.Contains(err.Error(), "already has a service") {
+		t.Fatalf("a second service named kv: %v", err)
+	}
+}
+
+func TestServiceSpecErrors(t *testing.T) {
+	ctx := context.Background()
+	sys := newSystem(t)
+	spec := kvSpec()
+	spec.Port = ""
+	if _, err := sys.StartService(ctx, spec); err == nil || !strings.Contains(err.Error(), "no port") {
+		t.Fatalf("no port: %v", err)
+	}
+	// A program that is not told where to listen never answers on the
+	// port hatest gave it; the error says how to tell it.
+	spec = kvSpec()
+	spec.Args = []string{"-listen", "127.0.0.1:0"}
+	spec.ReadyTimeout = 500 * time.Millisecond
+	_, err := sys.StartService(ctx, spec)
+	if err == nil || !strings.Contains(err.Error(), `pass "${LISTEN:9000}" in Args`) {
+		t.Fatalf("no listen address: %v", err)
+	}
+	if sys.Service("kv") != nil {
+		t.Fatalf("a service that never became ready is registered")
+	}
+}

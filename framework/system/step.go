@@ -1,0 +1,41 @@
+package system
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Step is one line of a scenario's plan: an upgrade, a fault held for a
+// while, a wait. It may also implement
+//
+//	ExpectsOutage() bool  // windows it causes are planned
+//	Kind() string         // "fault" puts it on the timeline as a fault
+//	Children() []Step     // it is made of steps, each its own event
+//	Sequential() bool     // those children run one after another
+//
+// Package scenario runs steps; packages upgrade and fault make them.
+type Step interface {
+	Description() string
+	Run(ctx context.Context, sys *System) error
+}
+
+// Sleep waits for d, or until ctx ends (then it returns ctx's error).
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Wait is a step that lets the clients run for d.
+func Wait(d time.Duration) Step { return wait{d} }
+
+type wait struct{ d time.Duration }
+
+func (w wait) Description() string                      { return fmt.Sprintf("wait %s", w.d) }
+func (w wait) Run(ctx context.Context, _ *System) error { return Sleep(ctx, w.d) }

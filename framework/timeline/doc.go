@@ -1,0 +1,35 @@
+// Package timeline turns what a scenario recorded — client operations and
+// the events of the run (steps, faults, what the system under test
+// reported) — into client-visible outage windows, attributes each window to
+// the events active when it began, and computes the statistics of a run. It
+// is pure: data in, data out, no I/O, no clock.
+//
+//	ops (per client, open loop)           events (steps, faults, system)
+//	  c1 read  ok ok ✗ ✗ ✗ ok ok            step-2  |======= upgrade =======|
+//	  c1 write ok ✗ ✗ ✗ ✗ ok                fault-1        |== kill ==|
+//	        │                                      │
+//	        ▼                                      ▼
+//	   Outages(ops, events, cfg) ──▶ []Window{client, class, [Start, End), Causes, Expected}
+//	        │
+//	        ├──▶ AnyDown / AllDown ──▶ []Interval ──▶ Total
+//	        ├──▶ Summarize(ops, windows) ──▶ Stats
+//	        ├──▶ Buckets(ops, from, to, n) ──▶ []Bucket (latency plot)
+//	        └──▶ Failovers(events, windows) ──▶ []Failover (detect, restart, recover)
+//
+// A window runs from the Start of the first failed op of a maximal run of
+// failed ops (of one client and class) to the first good answer after it:
+// the earliest End among the successful ops that follow the run. An op that
+// succeeded but took longer than Config.LatencyBudget counts as failed. The
+// exact definition, its reasoning and its limits are in
+// docs/measurement.md.
+//
+//	cfg := timeline.Config{LatencyBudget: 100 * time.Millisecond}
+//	ws := timeline.Outages(ops, events, cfg)
+//	for _, w := range ws {
+//		fmt.Printf("%s %s down %v, caused by %v\n", w.Client, w.Class, w.Duration(), w.Causes)
+//	}
+//	st := timeline.Summarize(ops, ws, cfg)
+//	fmt.Println("max outage", st.MaxWindow, "any client down", timeline.Total(timeline.AnyDown(ws)))
+//
+// All times are Unix nanoseconds from one host clock.
+package timeline

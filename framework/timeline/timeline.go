@@ -1,0 +1,75 @@
+package timeline
+
+import "time"
+
+// Op is one client operation as the probe recorded it. Times are Unix
+// nanoseconds read from the host clock; End is when the client saw the
+// answer, the error or its own deadline.
+type Op struct {
+	Client  string `json:"client"`
+	Class   string `json:"class"` // "read", "write", ...
+	Conn    string `json:"conn"`  // "reused" or "new"
+	Start   int64  `json:"start"`
+	End     int64  `json:"end"`
+	OK      bool   `json:"ok"`
+	Err     string `json:"err,omitempty"`
+	Version string `json:"version,omitempty"` // driver version that served it
+	Role    string `json:"role,omitempty"`    // driver role that served it
+	Server  string `json:"server,omitempty"`  // driver instance that served it
+}
+
+// Event is something the scenario did or saw: a plan step, a fault, or an
+// event the system under test reported (the overlord's "detected death").
+type Event struct {
+	ID           string `json:"id"`
+	Kind         string `json:"kind"` // "step", "fault", "system", ...
+	Desc         string `json:"desc"`
+	Start        int64  `json:"start"`
+	End          int64  `json:"end"` // equal to Start for instants
+	ExpectOutage bool   `json:"expect_outage"`
+	// Phase marks events that the system under test reported during a
+	// failover: PhaseDetect when it noticed a death or hang, PhaseReady when
+	// a driver (restarted, upgraded or promoted) accepts work again.
+	Phase string `json:"phase,omitempty"`
+}
+
+// Event kinds and failover phases.
+const (
+	KindStep   = "step"
+	KindFault  = "fault"
+	KindSystem = "system"
+
+	PhaseDetect = "detect"
+	PhaseReady  = "ready"
+)
+
+// Window is one client-visible outage: a maximal run of failed operations
+// of one client and class, from the start of the first failed op to the
+// first good answer after it. See docs/measurement.md for the exact rule.
+type Window struct {
+	Client   string   `json:"client"`
+	Class    string   `json:"class"`
+	Start    int64    `json:"start"`
+	End      int64    `json:"end"`
+	Open     bool     `json:"open"`     // no good answer came before the run ended
+	Failed   int      `json:"failed"`   // failed ops inside the window
+	Reasons  []string `json:"reasons"`  // distinct failure reasons, most frequent first
+	Causes   []string `json:"causes"`   // IDs of events active at Start (within tolerance)
+	Expected bool     `json:"expected"` // some cause declared that it expects an outage
+}
+
+// Duration is the window's length.
+func (w Window) Duration() time.Duration { return time.Duration(w.End - w.Start) }
+
+// Config tunes the outage computation.
+type Config struct {
+	// LatencyBudget makes an op that succeeded but took longer than this
+	// count as failed ("up but unusable"). Zero disables the rule.
+	LatencyBudget time.Duration
+	// Tolerance widens every event by this much on both sides when windows
+	// are attributed to causes.
+	Tolerance time.Duration
+	// ClassOf maps an op to the class its windows are computed in. The
+	// default is Op.Class.
+	ClassOf func(Op) string
+}

@@ -1,0 +1,218 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/hatest/hatest/framework/result"
+)
+
+var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// sampleScenario is a small, fixed, failing scenario that uses every part
+// of the report: steps, faults, system events, versions, expected,
+// unexpected and open windows, latency, failovers (one with unmeasured
+// phases), a lost write, a client whose count does not match, one with an
+// op-log line hatest could not parse, and artifacts.
+func sampleScenario() *result.Scenario {
+	s := &result.Scenario{
+		Scenario:   "overlord upgrade v1 → v2 under 50 ms latency, then kill",
+		Slug:       "overlord-upgrade-latency",
+		Labels:     []string{"upgrade", "overlord", "latency"},
+		Passed:     false,
+		Failure:    "c2 write saw an unexpected outage of 412.6 ms (limit 300 ms), caused by fault-2",
+		Runtime:    "process",
+		Seed:       42,
+		StartedAt:  t0,
+		DurationMS: 12000,
+		Plan: []string{
+			"1. start driver-0 v1, overlord and 3 clients",
+			"2. warm up for 2s",
+			"3. inject latency 50ms on driver-0",
+			"   3.1 upgrade driver-0 v1 -> v2 via overlord (expects outage)",
+			"4. kill driver-0 (SIGKILL)",
+			"5. read back every acknowledged write",
+		},
+		Steps: []result.Step{
+			{ID: "step-1", Kind: "step", Desc: "start driver-0 v1, overlord and 3 clients", StartMS: 0, EndMS: 420},
+			{ID: "step-2", Kind: "step", Desc: "warm up", StartMS: 420, EndMS: 2420},
+			{ID: "fault-1", Kind: "fault", Desc: "latency 50 ms on driver-0 (toxiproxy)", StartMS: 2500, EndMS: 7000},
+			{ID: "step-3", Kind: "step", Desc: "upgrade driver-0 v1 → v2 via overlord", StartMS: 3000, EndMS: 3800, ExpectOutage: true},
+			{ID: "fault-2", Kind: "fault", Desc: "kill driver-0 (SIGKILL)", StartMS: 8000, EndMS: 8005},
+			{ID: "system-1", Kind: "system", Desc: "overlord detected driver-0 death", StartMS: 8040, EndMS: 8040},
+			{ID: "system-2", Kind: "system", Desc: "driver-0 ready (v2)", StartMS: 8350, EndMS: 8350},
+			{ID: "step-4", Kind: "step", Desc: "read back every acknowledged write", StartMS: 11000, EndMS: 11800},
+		},
+		Windows: []result.Window{
+			win("c1", "read", 3300, 3520, 11, true, "connection refused"),
+			win("c1", "write", 3300, 3540, 9, true, "connection refused"),
+			win("c2", "write", 3310, 3560, 12, true, "EOF", "connection refused"),
+			win("c3", "read", 3305, 3500, 10, true, "connection refused"),
+			win("c3", "read", 5200, 5260, 2, false, "latency budget exceeded (52.1 ms > 50 ms)"),
+			win("c1", "read", 8001, 8390, 20, false, "EOF", "connection refused"),
+			win("c2", "write", 8002, 8414.6, 21, false, "EOF", "connection refused"),
+			win("c3", "read", 8003, 8380, 19, false, "EOF"),
+			{Client: "c2", Class: "read", StartMS: 11950, EndMS: 12000, DurationMS: 50, Open: true, Failed: 1,
+				Reasons: []string{"timeout after 1s"}},
+		},
+		Summary: result.Summary{
+			Ops: 18300, FailedOps: 120, ErrorRate: 120.0 / 18300, MaxWindowMS: 412.6, TotalWindowMS: 2009.6,
+			Windows: 9, P50WindowMS: 220, P99WindowMS: 412.6, P50LatencyMS: 0.45, P99LatencyMS: 52.1,
+			MaxLatencyMS: 1800, Clients: 3, AnyDownMS: 737.6, AllDownMS: 575,
+		},
+		Clients: []result.Client{
+			{Name: "c1", Version: "v1", Ops: 6150, Failed: 40, Reported: 6150, LastVersion: "v2", LastOKMS: 11998.2},
+			{Name: "c2", Version: "v1", Ops: 6048, Failed: 42, Reported: 6050, LastVersion: "v2", LastOKMS: 11949.7},
+			{Name: "c3", Version: "v1", Ops: 6102, Failed: 38, Reported: -1, LastVersion: "v2", LastOKMS: 11999.1,
+				BadLines: []string{"line 6103: unexpected end of JSON input"}},
+		},
+		Versions: []result.Version{
+			{Node: "driver-0", Version: "v1", Role: "primary", StartMS: 420, EndMS: 3300},
+			{Node: "driver-0", Version: "v2", Role: "primary", StartMS: 3520, EndMS: 8000},
+			{Node: "driver-0", Version: "v2", Role: "primary", StartMS: 8350, EndMS: 12000},
+		},
+		Failovers: []result.Failover{
+			// a latency fault: the system reports no detect or ready event
+			{Cause: "fault-1", DetectMS: -1, RestartMS: -1, RecoverMS: -1, TotalMS: 2760},
+			{Cause: "step-3", DetectMS: 0, RestartMS: 180, RecoverMS: 40, TotalMS: 220},
+			{Cause: "fault-2", DetectMS: 40, RestartMS: 310, RecoverMS: 45, TotalMS: 395},
+		},
+		Integrity: result.Integrity{
+			AckedWrites: 6006, ReadBack: 6005, Indeterminate: 37, Checked: true,
+			Lost: []result.LostWrite{{Client: "c2", Key: "k-c2-8123", Seq: 8123, AckMS: 7990.2, Found: "missing"}},
+		},
+		Assertions: []result.Assertion{
+			{Name: "expected outage ≤ 500ms", Passed: true, Message: "longest expected window 250.0 ms (c2 write)"},
+			{Name: "unexpected outage ≤ 300ms", Passed: false, Message: "c2 write: 412.6 ms from 8,002.0 ms, caused by fault-2 (kill driver-0 (SIGKILL))"},
+			{Name: "no lost writes", Passed: false, Message: "1 acknowledged write not found: c2 k-c2-8123 seq 8123"},
+			{Name: "no split brain", Passed: true, Message: "one primary at a time"},
+		},
+		Artifacts: []result.Artifact{
+			{Name: "op log c1", Path: "ops/c1.jsonl"},
+			{Name: "op log c2", Path: "ops/c2.jsonl"},
+			{Name: "driver-0 log", Path: "logs/driver-0.log"},
+			{Name: "overlord log", Path: "logs/overlord.log"},
+		},
+		Replay: "hatest run --runtime process --seed 42 --focus 'overlord-upgrade-latency'",
+	}
+	for i := 0; i < 120; i++ {
+		b := result.Bucket{StartMS: float64(i) * 100, EndMS: float64(i+1) * 100, Ops: 150, P50MS: 0.42, P99MS: 1.3}
+		mid := b.StartMS + 50
+		switch {
+		case mid < 420:
+			b.Ops = 0
+		case mid >= 3300 && mid < 3500, mid >= 8000 && mid < 8350:
+			b.Ops, b.Failed = 0, 0
+		case mid >= 2500 && mid < 7000:
+			b.Ops, b.P50MS, b.P99MS = 60, 50.6+float64(i%5)*0.1, 54+float64(i%7)
+		}
+		if mid >= 8350 && mid < 8500 {
+			b.P99MS = 180
+		}
+		s.Latency = append(s.Latency, b)
+	}
+	return s
+}
+
+func win(client, class string, start, end float64, failed int, expected bool, reasons ...string) result.Window {
+	w := result.Window{Client: client, Class: class, StartMS: start, EndMS: end, DurationMS: end - start,
+		Failed: failed, Reasons: reasons, Expected: expected}
+	switch {
+	case start >= 3000 && start < 3800:
+		w.Causes = []string{"fault-1", "step-3"}
+	case start >= 2500 && start < 7000:
+		w.Causes = []string{"fault-1"}
+	case start >= 8000 && start < 8400:
+		w.Causes = []string{"fault-2"}
+	}
+	return w
+}
+
+// sampleRun is three scenarios, one failing, in run order with the
+// failure second.
+func sampleRun() *result.Run {
+	pass := func(name, slug string, windows []result.Window) result.Scenario {
+		s := result.Scenario{
+			Scenario: name, Slug: slug, Labels: []string{"upgrade"}, Passed: true, Runtime: "process",
+			Seed: 42, StartedAt: t0, DurationMS: 9000, Windows: windows, Replay: "hatest run --seed 42 --focus '" + slug + "'",
+			Steps:   []result.Step{{ID: "fault-1", Kind: "fault", Desc: "pause driver-0", StartMS: 4000, EndMS: 4300}},
+			Summary: result.Summary{Ops: 12000, Windows: len(windows), Clients: 2},
+		}
+		for _, w := range windows {
+			s.Summary.MaxWindowMS = math.Max(s.Summary.MaxWindowMS, w.EndMS-w.StartMS)
+			s.Summary.TotalWindowMS += w.EndMS - w.StartMS
+		}
+		return s
+	}
+	return &result.Run{
+		Schema: result.Schema, Runtime: "process", Seed: 42, StartedAt: t0, Commit: "3f2c1ab9e0d4",
+		Scenarios: []result.Scenario{
+			pass("standby switchover v1 → v2", "standby-switchover", []result.Window{
+				win("c1", "read", 4010, 4180, 3, true, "connection reset"),
+				win("c2", "read", 4020, 4160, 2, true, "connection reset"),
+			}),
+			*sampleScenario(),
+			pass("rolling restart of 3 nodes", "rolling-restart", nil),
+		},
+	}
+}
+
+// largeScenario is a long, busy scenario: 16 clients, 10,000 windows, 500
+// latency buckets, 3 nodes, 60 steps and 12 faults over ten minutes, the
+// summary of about a million ops.
+func largeScenario() *result.Scenario {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const dur = 600_000.0
+	s := &result.Scenario{
+		Scenario: "soak: rolling upgrades under faults", Slug: "soak", Labels: []string{"soak", "rolling"},
+		Runtime: "docker", Seed: 7, StartedAt: t0, DurationMS: dur,
+		Replay: "hatest run --runtime docker --seed 7 --focus soak",
+		Summary: result.Summary{Ops: 1_000_000, FailedOps: 25_000, ErrorRate: 0.025, Clients: 16,
+			MaxWindowMS: 2000, TotalWindowMS: 1_500_000, Windows: 10_000},
+	}
+	for i := 0; i < 60; i++ {
+		st := float64(i) * dur / 60
+		s.Steps = append(s.Steps, result.Step{ID: fmt.Sprintf("step-%d", i+1), Kind: "step",
+			Desc: fmt.Sprintf("upgrade driver-%d v%d -> v%d", i%3, i/3+1, i/3+2), StartMS: st, EndMS: st + 4000, ExpectOutage: true})
+		s.Plan = append(s.Plan, fmt.Sprintf("%d. upgrade driver-%d v%d -> v%d", i+1, i%3, i/3+1, i/3+2))
+	}
+	for i := 0; i < 12; i++ {
+		st := float64(i)*dur/12 + 20_000
+		s.Steps = append(s.Steps, result.Step{ID: fmt.Sprintf("fault-%d", i+1), Kind: "fault",
+			Desc: "partition driver-1 from the clients", StartMS: st, EndMS: st + 8000})
+	}
+	for n := 0; n < 3; n++ {
+		for i := 0; i < 20; i++ {
+			st := float64(i) * dur / 20
+			s.Versions = append(s.Versions, result.Version{Node: fmt.Sprintf("driver-%d", n),
+				Version: fmt.Sprintf("v%d", i+1), StartMS: st + 500, EndMS: st + dur/20})
+		}
+	}
+	for c := 0; c < 16; c++ {
+		s.Clients = append(s.Clients, result.Client{Name: fmt.Sprintf("c%02d", c+1), Ops: 62_500, Reported: 62_500})
+	}
+	for i := 0; i < 10_000; i++ {
+		st := rng.Float64() * dur
+		d := 5 + rng.Float64()*400
+		class := "read"
+		if i%2 == 1 {
+			class = "write"
+		}
+		w := result.Window{Client: fmt.Sprintf("c%02d", i%16+1), Class: class, StartMS: st, EndMS: st + d, DurationMS: d,
+			Failed: 1 + rng.IntN(20), Reasons: []string{"EOF", "connection refused"}, Causes: []string{fmt.Sprintf("step-%d", int(st/(dur/60))+1)},
+			Expected: rng.IntN(4) != 0}
+		s.Windows = append(s.Windows, w)
+		s.Summary.TotalWindowMS += d
+	}
+	for i := 0; i < 500; i++ {
+		st := float64(i) * dur / 500
+		s.Latency = append(s.Latency, result.Bucket{StartMS: st, EndMS: st + dur/500, Ops: 2000, Failed: 50,
+			P50MS: 0.3 + rng.Float64(), P99MS: 2 + rng.Float64()*300})
+	}
+	for i := 0; i < 20; i++ {
+		s.Assertions = append(s.Assertions, result.Assertion{Name: fmt.Sprintf("assertion %d", i), Passed: true, Message: "ok"})
+	}
+	return s
+}
