@@ -27,6 +27,7 @@ func sampleScenario() *result.Scenario {
 		Seed:       42,
 		StartedAt:  t0,
 		DurationMS: 12000,
+		Startup:    result.Startup{TotalMS: 63.8, TopologyMS: 41.2, ClientsMS: 22.6},
 		Plan: []string{
 			"1. start driver-0 v1, overlord and 3 clients",
 			"2. warm up for 2s",
@@ -131,7 +132,7 @@ func win(client, class string, start, end float64, failed int, expected bool, re
 }
 
 // sampleRun is three scenarios, one failing, in run order with the
-// failure second.
+// failure second; the last is from before hatest measured start-up.
 func sampleRun() *result.Run {
 	pass := func(name, slug string, windows []result.Window) result.Scenario {
 		s := result.Scenario{
@@ -146,13 +147,15 @@ func sampleRun() *result.Run {
 		}
 		return s
 	}
+	standby := pass("standby switchover v1 → v2", "standby-switchover", []result.Window{
+		win("c1", "read", 4010, 4180, 3, true, "connection reset"),
+		win("c2", "read", 4020, 4160, 2, true, "connection reset"),
+	})
+	standby.Startup = result.Startup{TotalMS: 2431.7, TopologyMS: 2210.3, ClientsMS: 221.4}
 	return &result.Run{
 		Schema: result.Schema, Runtime: "process", Seed: 42, StartedAt: t0, Commit: "3f2c1ab9e0d4",
 		Scenarios: []result.Scenario{
-			pass("standby switchover v1 → v2", "standby-switchover", []result.Window{
-				win("c1", "read", 4010, 4180, 3, true, "connection reset"),
-				win("c2", "read", 4020, 4160, 2, true, "connection reset"),
-			}),
+			standby,
 			*sampleScenario(),
 			pass("rolling restart of 3 nodes", "rolling-restart", nil),
 		},

@@ -456,3 +456,39 @@ func TestFailoverUnknown(t *testing.T) {
 		t.Error("report.html does not show c3's bad op-log line")
 	}
 }
+
+// TestStartup shows the start-up overhead in the summary and in the index:
+// a part never reached is "—", never "-1", and a report from before
+// start-up was measured says so.
+func TestStartup(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		st          result.Startup
+		value, note string
+	}{
+		{"measured", result.Startup{TotalMS: 2431.7, TopologyMS: 2210.3, ClientsMS: 221.4}, "2.43 s", "topology 2.21 s, clients 221.4 ms"},
+		{"no op recorded", result.Startup{TotalMS: -1, TopologyMS: 812, ClientsMS: -1}, "—", "topology 812 ms, clients —"},
+		{"topology never ready", result.Startup{TotalMS: -1, TopologyMS: -1, ClientsMS: -1}, "—", "topology —, clients —"},
+		{"not measured (an older report)", result.Startup{}, "—", "not measured"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := sampleScenario()
+			s.Startup = tc.st
+			page := scenarioHTML(t, s)
+			fig := fmt.Sprintf(`<div class="l">Start-up</div><div class="v">%s</div><div class="n">%s</div>`, tc.value, tc.note)
+			if !strings.Contains(page, fig) {
+				t.Errorf("report.html lacks the figure %s", fig)
+			}
+			idx := indexHTML(t, &result.Run{Scenarios: []result.Scenario{*s}})
+			cell := regexp.MustCompile(`<td class="num" data-v="[^"]*" title="` + regexp.QuoteMeta(tc.note) + `">` + regexp.QuoteMeta(tc.value) + `</td>`)
+			if !cell.MatchString(idx) {
+				t.Errorf("index.html lacks the start-up cell %s", cell)
+			}
+			for _, page := range []string{page, idx} {
+				if strings.Contains(page, "-1 ms") || strings.Contains(page, ">-1<") {
+					t.Error("a start-up part never reached shows as -1")
+				}
+			}
+		})
+	}
+}

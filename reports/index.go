@@ -33,6 +33,7 @@ type indexRow struct {
 	MaxOutage, TotalOutage, Windows string
 	Unexpected                      int
 	Ops, ErrRate, Duration          string
+	Startup, StartupNote            string
 	Spark                           sparkView
 }
 
@@ -56,6 +57,7 @@ func buildIndex(r *result.Run) *indexView {
 			v.Failed++
 		}
 		longest = math.Max(longest, s.DurationMS)
+		startup, startupNote := startupText(s.Startup)
 		row := indexRow{
 			S:           s,
 			Href:        "./" + url.PathEscape(s.Slug) + "/report.html",
@@ -65,6 +67,8 @@ func buildIndex(r *result.Run) *indexView {
 			Ops:         fmtCount(s.Summary.Ops),
 			ErrRate:     fmtRate(s.Summary.ErrorRate),
 			Duration:    fmtDur(s.DurationMS),
+			Startup:     startup,
+			StartupNote: startupNote,
 			Spark:       buildSpark(s),
 		}
 		for _, w := range s.Windows {

@@ -94,6 +94,22 @@ func phase(ms float64) phaseView {
 	return phaseView{Text: fmtMS(ms)}
 }
 
+// startupText shows a scenario's start-up overhead: the total, and a note
+// with its two parts; "—" for a part whose end was never reached (-1 ms). A
+// report written before hatest measured start-up has none (all zero).
+func startupText(st result.Startup) (total, note string) {
+	if st == (result.Startup{}) {
+		return "—", "not measured"
+	}
+	show := func(ms float64) string {
+		if ms < 0 || math.IsNaN(ms) {
+			return "—"
+		}
+		return fmtDur(ms)
+	}
+	return show(st.TotalMS), fmt.Sprintf("topology %s, clients %s", show(st.TopologyMS), show(st.ClientsMS))
+}
+
 // known is ms, or 0 for an unknown phase.
 func known(ms float64) float64 {
 	if ms < 0 || math.IsNaN(ms) || math.IsInf(ms, 0) {
@@ -164,6 +180,7 @@ func buildScenario(s *result.Scenario) *scenarioView {
 	if v.Unexpected > 0 {
 		outageClass = "bad"
 	}
+	startup, startupNote := startupText(s.Startup)
 	v.Figures = []figure{
 		{Label: "Max outage", Value: fmtDur(sm.MaxWindowMS), Note: "longest window", Class: outageClass},
 		{Label: "Total outage", Value: fmtDur(sm.TotalWindowMS),
@@ -174,6 +191,7 @@ func buildScenario(s *result.Scenario) *scenarioView {
 		{Label: "Error rate", Value: fmtRate(sm.ErrorRate), Note: "failed ops / ops"},
 		{Label: "Latency p99", Value: fmtDur(sm.P99LatencyMS),
 			Note: fmt.Sprintf("p50 %s, max %s", fmtDur(sm.P50LatencyMS), fmtDur(sm.MaxLatencyMS))},
+		{Label: "Start-up", Value: startup, Note: startupNote},
 	}
 	if v.Opened > 0 {
 		v.Figures[1].Note += fmt.Sprintf(", %d still open", v.Opened)

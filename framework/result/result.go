@@ -33,7 +33,8 @@ type Scenario struct {
 	Seed       int64       `json:"seed"`
 	StartedAt  time.Time   `json:"started_at"`
 	DurationMS float64     `json:"duration_ms"`
-	Plan       []string    `json:"plan"` // the numbered plan tree, one line each
+	Startup    Startup     `json:"startup"` // what the scenario cost before its first op
+	Plan       []string    `json:"plan"`    // the numbered plan tree, one line each
 	Steps      []Step      `json:"steps"`
 	Windows    []Window    `json:"windows"`
 	Summary    Summary     `json:"summary"`
@@ -45,6 +46,17 @@ type Scenario struct {
 	Assertions []Assertion `json:"assertions"`
 	Artifacts  []Artifact  `json:"artifacts"`
 	Replay     string      `json:"replay"` // the command that reruns exactly this scenario
+}
+
+// Startup is a scenario's start-up overhead: the wall-clock time from the
+// scenario's beginning, before the runtime started anything, to the start of
+// the first client operation recorded, split where the topology was ready.
+// These are durations, not times on the timeline; -1 in a field means that
+// point was never reached (the topology did not start, no op was recorded).
+type Startup struct {
+	TotalMS    float64 `json:"total_ms"`    // beginning to the first op: TopologyMS + ClientsMS
+	TopologyMS float64 `json:"topology_ms"` // beginning to the runtime, nodes and proxies ready
+	ClientsMS  float64 `json:"clients_ms"`  // topology ready to the first op: starting the clients
 }
 
 // Step is one event on the timeline: a plan step, a fault, or an event the

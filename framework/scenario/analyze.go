@@ -47,6 +47,11 @@ type Recorded struct {
 	// Versions is the version lane, already derived from the system's
 	// own events.
 	Versions []result.Version
+	// Begun is when the scenario began, before the runtime started
+	// anything; TopologyReady when its runtime, nodes and proxies were
+	// ready, before the clients started. Either is zero when unknown
+	// (TopologyReady: the topology never started).
+	Begun, TopologyReady time.Time
 }
 
 // ClientRecord is one client's op log.
@@ -61,7 +66,7 @@ func analyze(r *runState, end time.Time) result.Scenario {
 	in := Recorded{
 		Name: r.s.name, Runtime: r.cfg.Runtime, Replay: replay(r.cfg, r.s.name),
 		Labels: r.s.labels, Plan: r.s.Plan(), Seed: r.cfg.Seed, Start: r.start, End: end,
-		LatencyBudget: r.s.budget, Tolerance: r.s.tolerance,
+		Begun: r.begun, TopologyReady: r.topologyReady, LatencyBudget: r.s.budget, Tolerance: r.s.tolerance,
 	}
 	if r.sys != nil {
 		in.Events = r.sys.Events.Events()
@@ -74,8 +79,8 @@ func analyze(r *runState, end time.Time) result.Scenario {
 }
 
 // Analyze turns what a run recorded into the scenario's result data. It is
-// pure: windows, statistics, latency buckets, failovers and integrity all
-// come from its input.
+// pure: windows, statistics, latency buckets, failovers, integrity and the
+// start-up overhead all come from its input.
 func Analyze(in Recorded) result.Scenario {
 	t0 := in.Start.UnixNano()
 	ms := func(t int64) float64 { return float64(t-t0) / 1e6 }
@@ -162,6 +167,7 @@ func Analyze(in Recorded) result.Scenario {
 		}
 		res.Clients = append(res.Clients, rc)
 	}
+	res.Startup = startup(in.Begun, in.TopologyReady, ops)
 	windows := timeline.Outages(ops, events, tcfg)
 	for _, w := range windows {
 		res.Windows = append(res.Windows, result.Window{
@@ -224,6 +230,32 @@ func versions(r *runState, ms func(int64) float64, end time.Time) []result.Versi
 		}
 	}
 	return append(out, r.programVersions(ms, end)...)
+}
+
+// startup is the start-up overhead: from begun to the start of the first
+// op, split at ready. A span with an end not reached (a zero time, no op)
+// is unknown, -1 ms.
+func startup(begun, ready time.Time, ops []timeline.Op) result.Startup {
+	var first int64
+	for _, op := range ops {
+		if first == 0 || op.Start < first {
+			first = op.Start
+		}
+	}
+	at := func(t time.Time) int64 {
+		if t.IsZero() {
+			return 0
+		}
+		return t.UnixNano()
+	}
+	span := func(from, to int64) float64 {
+		if from == 0 || to == 0 {
+			return msd(timeline.Unknown)
+		}
+		return float64(to-from) / 1e6
+	}
+	b, r := at(begun), at(ready)
+	return result.Startup{TotalMS: span(b, first), TopologyMS: span(b, r), ClientsMS: span(r, first)}
 }
 
 func msd(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }

@@ -131,3 +131,51 @@ func TestAnalyzeSmallRun(t *testing.T) {
 		t.Fatalf("summary: %+v", res.Summary)
 	}
 }
+
+// The start-up overhead runs from the scenario's beginning to the start of
+// the earliest op of any client, split where the topology was ready; a span
+// whose end was never reached is -1.
+func TestAnalyzeStartup(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0) // time zero: topology and clients started
+	at := func(ms float64) time.Time { return t0.Add(time.Duration(ms * float64(time.Millisecond))) }
+	op := func(c string, startMS float64) probe.Record {
+		s := at(startMS)
+		return probe.Record{Client: c, Class: "read", Conn: "reused", Start: s.UnixNano(), End: s.Add(time.Millisecond).UnixNano(), OK: true, Version: "v1"}
+	}
+	summary := func(c string) probe.Record { return probe.Record{Type: probe.TypeSummary, Client: c} }
+	two := []ClientRecord{
+		{Name: "c1", Records: []probe.Record{op("c1", 3), op("c1", 8), summary("c1")}},
+		{Name: "c2", Records: []probe.Record{op("c2", 1.5), op("c2", 6.5), summary("c2")}},
+	}
+	for _, tc := range []struct {
+		name                   string
+		begun, ready           time.Time
+		clients                []ClientRecord
+		total, topology, first float64
+	}{
+		{name: "every point reached: the earliest op of any client ends it",
+			begun: at(-1500), ready: at(-200), clients: two, total: 1501.5, topology: 1300, first: 201.5},
+		{name: "an op that starts before time zero still counts",
+			begun: at(-1500), ready: at(-200),
+			clients: []ClientRecord{{Name: "c1", Records: []probe.Record{op("c1", 4), op("c1", -50)}}},
+			total:   1450, topology: 1300, first: 150},
+		{name: "no op recorded: only the topology is known",
+			begun: at(-900), ready: at(-10), clients: []ClientRecord{{Name: "c1", Records: []probe.Record{summary("c1")}}},
+			total: -1, topology: 890, first: -1},
+		{name: "the topology never became ready",
+			begun: at(-900), total: -1, topology: -1, first: -1},
+		{name: "beginning unknown: only the clients' share is known",
+			ready: at(-200), clients: two, total: -1, topology: -1, first: 201.5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := Recorded{Name: "startup", Start: t0, End: at(1000), Begun: tc.begun, TopologyReady: tc.ready, Clients: tc.clients}
+			got := Analyze(in).Startup
+			if got.TotalMS != tc.total || got.TopologyMS != tc.topology || got.ClientsMS != tc.first {
+				t.Fatalf("startup %+v, want total %v, topology %v, clients %v", got, tc.total, tc.topology, tc.first)
+			}
+			if got.TotalMS >= 0 && got.TopologyMS >= 0 && got.TopologyMS+got.ClientsMS != got.TotalMS {
+				t.Fatalf("topology %v + clients %v != total %v", got.TopologyMS, got.ClientsMS, got.TotalMS)
+			}
+		})
+	}
+}

@@ -30,7 +30,7 @@ type runState struct {
 	dir     string
 	rt      runtime.Runtime
 	sys     *system.System
-	start   time.Time
+	start   time.Time // time zero: the topology and the clients started
 	stepErr error
 	done    bool
 	res     result.Scenario
@@ -38,6 +38,10 @@ type runState struct {
 	sysEvents map[string][]system.OverlordEvent
 	step      atomic.Value // the step running now, for progress lines
 	setupErr  string       // why the runtime or topology could not start
+	// begun is when the scenario began, before the runtime started
+	// anything; topologyReady when its runtime, nodes and proxies were
+	// ready (zero if never). With the first op they give its start-up.
+	begun, topologyReady time.Time
 }
 
 // ProgressPrefix starts the progress lines a scenario prints while it
@@ -82,6 +86,7 @@ func (r *runState) progress(every time.Duration) func() {
 }
 
 func run(ctx ginkgo.SpecContext, name string, labels []string, body func(*S)) {
+	begun := time.Now()
 	c, err := settings()
 	if err != nil {
 		ginkgo.Fail("hatest: " + err.Error())
@@ -95,7 +100,7 @@ func run(ctx ginkgo.SpecContext, name string, labels []string, body func(*S)) {
 		return
 	}
 	r := &runState{
-		s: s, cfg: c, dir: filepath.Join(c.ReportDir, Slug(name)), start: time.Now(),
+		s: s, cfg: c, dir: filepath.Join(c.ReportDir, Slug(name)), start: time.Now(), begun: begun,
 		sysEvents: map[string][]system.OverlordEvent{},
 	}
 	logf("%s: plan\n  %s", name, strings.Join(plan, "\n  "))
@@ -142,6 +147,7 @@ func (r *runState) startTopology(ctx context.Context) error {
 	if err := r.startPrograms(ctx); err != nil {
 		return fmt.Errorf("start the topology: %w", err)
 	}
+	r.topologyReady = time.Now()
 	for _, cd := range r.s.clients {
 		spec := cd.spec
 		addrs, err := r.clientAddrs(cd.target)
@@ -304,8 +310,12 @@ func verdict(s result.Scenario) string {
 	if !s.Passed {
 		v = "FAILED"
 	}
-	return fmt.Sprintf("%s: max outage %.1fms over %d windows, %d ops, %d failed",
+	line := fmt.Sprintf("%s: max outage %.1fms over %d windows, %d ops, %d failed",
 		v, s.Summary.MaxWindowMS, s.Summary.Windows, s.Summary.Ops, s.Summary.FailedOps)
+	if s.Startup.TotalMS >= 0 {
+		line += fmt.Sprintf(", start-up %.0fms", s.Startup.TotalMS)
+	}
+	return line
 }
 
 // entries attaches the outage statistics to the spec, so that junit.xml
@@ -316,6 +326,7 @@ func entries(s *result.Scenario) {
 	add("max_window_ms", s.Summary.MaxWindowMS)
 	add("total_window_ms", s.Summary.TotalWindowMS)
 	add("windows", s.Summary.Windows)
+	add("startup_ms", s.Startup.TotalMS)
 	add("ops", s.Summary.Ops)
 	add("error_rate", s.Summary.ErrorRate)
 	add("lost_writes", len(s.Integrity.Lost))
