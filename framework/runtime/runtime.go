@@ -3,7 +3,10 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"syscall"
 	"time"
 )
@@ -53,8 +56,10 @@ type Node interface {
 	// code.
 	Wait(ctx context.Context) (int, error)
 	// Restart replaces the node with the same identity (name, alias, data,
-	// flags) at version, which may be the one it runs. Its External
-	// endpoints may change.
+	// flags) at version, which may be the one it runs. The old program
+	// gets SIGTERM and the runtime's restart grace (DefaultRestartGrace
+	// unless set) to exit before SIGKILL. Its External endpoints may
+	// change, unless NodeSpec.HostPorts pins them.
 	Restart(ctx context.Context, version string) error
 	// Logs returns what the node wrote to stdout and stderr so far, unless
 	// NodeSpec.Stdout or Stderr took them.
@@ -73,6 +78,13 @@ type NodeSpec struct {
 	Env  map[string]string
 	// Ports are the ports the program listens on, by number ("7000").
 	Ports []string
+	// HostPorts pins ports of Ports to fixed host ports: {"7000": 17000}
+	// makes Endpoint("7000").External 127.0.0.1:17000 (Docker publishes
+	// the port there, a process listens there), for the node's whole life,
+	// Restart included. A port not named here gets a free one. Start fails
+	// with an error wrapping ErrPortInUse, naming the port, when a pinned
+	// port is taken.
+	HostPorts map[string]int
 	// Ready is the port that accepts TCP connections once the node is
 	// ready ("7000"); ReadyHTTP, if set, is a path on that port that must
 	// answer 200. Empty Ready means ready once started.
@@ -88,6 +100,21 @@ type NodeSpec struct {
 	// program sees it at the same path in both runtimes: "${DATA}" in Args
 	// is replaced by it.
 	DataDir bool
+}
+
+// CheckHostPorts reports the first entry of HostPorts that names no port
+// of Ports or no valid host port (1 to 65535). Runtimes call it in Start.
+func (s NodeSpec) CheckHostPorts() error {
+	for _, p := range slices.Sorted(maps.Keys(s.HostPorts)) {
+		host := s.HostPorts[p]
+		if !slices.Contains(s.Ports, p) {
+			return fmt.Errorf("host port for port %s: %s is not in Ports %v", p, p, s.Ports)
+		}
+		if host < 1 || host > 65535 {
+			return fmt.Errorf("host port %d for port %s: give one from 1 to 65535", host, p)
+		}
+	}
+	return nil
 }
 
 // Software is the program a node runs, in the forms a runtime can use.
@@ -146,6 +173,17 @@ var (
 	ErrPortInUse    = errors.New("port already in use")
 	ErrNoBinary     = errors.New("binary not found")
 )
+
+// PortInUse is the error for a host port that is taken: it wraps
+// ErrPortInUse and names port (as in NodeSpec.Ports) and the host port.
+func PortInUse(port string, host int) error {
+	return fmt.Errorf("port %s (127.0.0.1:%d): %w; free it or pin another host port", port, host, ErrPortInUse)
+}
+
+// DefaultRestartGrace is how long Restart, in both runtimes, lets the old
+// program exit after SIGTERM before it sends SIGKILL, unless the runtime's
+// WithRestartGrace option says otherwise.
+const DefaultRestartGrace = 10 * time.Second
 
 // Labels every Docker resource carries.
 const (

@@ -37,6 +37,9 @@ var echo = runtime.Software{
 	},
 }
 
+// termDelay is how long the main echo node takes to shut down on SIGTERM.
+const termDelay = 300 * time.Millisecond
+
 // target is one runtime under test.
 type target struct {
 	name string
@@ -72,7 +75,7 @@ var targets = []target{
 	{
 		name: "process",
 		open: func(ctx context.Context, log io.Writer) (runtime.Runtime, error) {
-			rt, err := process.New(ctx, process.WithLog(log))
+			rt, err := process.New(ctx, process.WithLog(log), process.WithRestartGrace(5*time.Second))
 			if err != nil {
 				return nil, err
 			}
@@ -177,6 +180,41 @@ func procState(pid int) string {
 		return ""
 	}
 	return f[0]
+}
+
+// freePort returns a 127.0.0.1 port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// loopbackOnly fails t if port is bound on a non-loopback address of this
+// host: a pinned port must be published on 127.0.0.1 alone, never on
+// 0.0.0.0. A host with no such address says so and checks nothing.
+func loopbackOnly(t *testing.T, port int) {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		ip, ok := a.(*net.IPNet)
+		if !ok || ip.IP.IsLoopback() || ip.IP.To4() == nil {
+			continue
+		}
+		ln, err := net.Listen("tcp", net.JoinHostPort(ip.IP.String(), strconv.Itoa(port)))
+		if err != nil {
+			t.Fatalf("port %d is taken on %s too, not only on 127.0.0.1: %v", port, ip.IP, err)
+		}
+		ln.Close()
+		return
+	}
+	t.Logf("no non-loopback IPv4 address here: cannot check that port %d is on 127.0.0.1 only", port)
 }
 
 // ask sends one line on a new connection to addr and returns the reply
@@ -363,7 +401,8 @@ func conform(t *testing.T, tg target) {
 
 	// 1. A node at v1 answers as v1.
 	if !t.Run("start", func(t *testing.T) {
-		spec := echoSpec("echo", "v1", "-data", "${DATA}")
+		// It takes a while to shut down: Restart must wait for it.
+		spec := echoSpec("echo", "v1", "-data", "${DATA}", "-term-delay", termDelay.String())
 		spec.DataDir = true
 		start := time.Now()
 		n, err := rt.Start(ctx, spec)
@@ -499,13 +538,21 @@ func conform(t *testing.T, tg target) {
 	})
 
 	// 8. Restart at v2: new version, same data, and the proxy follows.
+	// The old program gets SIGTERM and the time its handler takes.
 	t.Run("restart", func(t *testing.T) {
 		mustAsk(t, ext(), "write marker kept-from-v1", "v1 wrote marker")
+		if got, _, err := ask(ext(), "read last-words", 5*time.Second); err != nil || !strings.Contains(got, "error") {
+			t.Fatalf("before Restart, last-words is there already (%q, %v): the check would prove nothing", got, err)
+		}
 		start := time.Now()
 		if err := node.Restart(ctx, "v2"); err != nil {
 			t.Fatalf("restart: %v", err)
 		}
-		t.Logf("restart v1 -> v2: %v", time.Since(start).Round(time.Millisecond))
+		d := time.Since(start)
+		t.Logf("restart v1 -> v2: %v", d.Round(time.Millisecond))
+		if d < termDelay {
+			t.Fatalf("restart took %v, less than the %v the old program's SIGTERM handler takes", d, termDelay)
+		}
 		if node.Version() != "v2" {
 			t.Fatalf("Version() after restart = %q", node.Version())
 		}
@@ -514,15 +561,16 @@ func conform(t *testing.T, tg target) {
 		if proxied {
 			mustAsk(t, px.Endpoint().External, "via proxy", "v2 via proxy")
 		}
+		// The v1 program's SIGTERM handler ran to its end: what it wrote
+		// after its delay is in the data directory.
+		mustAsk(t, ext(), "read last-words", "v2 v1 got SIGTERM")
 		// Both runtimes document that Logs spans restarts.
 		got := logs(node)
-		for _, want := range []string{"echo v1 listening on ", "echo v2 listening on "} {
+		for _, want := range []string{"echo v1 listening on ", "got SIGTERM", "bye", "echo v2 listening on "} {
 			if !strings.Contains(got, want) {
 				t.Fatalf("Logs after restart lack %q:\n%s", want, got)
 			}
 		}
-		// How the old process ended is the runtime's affair; say which.
-		t.Logf("the replaced v1 process got SIGTERM: %v", strings.Contains(got, "got SIGTERM"))
 	})
 
 	// 5. SIGKILL: Wait returns 137 and clients see errors.
@@ -634,7 +682,46 @@ func conform(t *testing.T, tg target) {
 		t.Logf("never-ready error after %v:\n%v", d.Round(time.Millisecond), err)
 	})
 
-	// 11. Close leaves nothing of the run, and may be called again.
+	// 11. A pinned host port: the node is reached there, on 127.0.0.1
+	// only, before and after Restart; a taken one fails Start, naming it.
+	t.Run("hostport", func(t *testing.T) {
+		host := freePort(t)
+		spec := echoSpec("pinned", "v1")
+		spec.HostPorts = map[string]int{"7000": host}
+		n, err := rt.Start(ctx, spec)
+		if err != nil {
+			t.Fatalf("start on pinned port %d: %v", host, err)
+		}
+		want := "127.0.0.1:" + strconv.Itoa(host)
+		for _, version := range []string{"v1", "v2"} {
+			if version == "v2" {
+				if err := n.Restart(ctx, "v2"); err != nil {
+					t.Fatalf("restart: %v", err)
+				}
+			}
+			if got := n.Endpoint("7000").External; got != want {
+				t.Fatalf("at %s the pinned endpoint is %s, want %s", version, got, want)
+			}
+			mustAsk(t, want, "pinned", version+" pinned")
+			loopbackOnly(t, host)
+		}
+
+		busy, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer busy.Close()
+		taken := busy.Addr().(*net.TCPAddr).Port
+		spec = echoSpec("squatter", "v1")
+		spec.HostPorts = map[string]int{"7000": taken}
+		_, err = rt.Start(ctx, spec)
+		if !errors.Is(err, runtime.ErrPortInUse) || !strings.Contains(err.Error(), strconv.Itoa(taken)) {
+			t.Fatalf("start on a taken port: %v; want an error wrapping %q naming %d", err, runtime.ErrPortInUse, taken)
+		}
+		t.Logf("taken port: %v", err)
+	})
+
+	// 12. Close leaves nothing of the run, and may be called again.
 	t.Run("close", func(t *testing.T) {
 		// A node with data, paused: the hardest kind to remove.
 		spec := echoSpec("last", "v1", "-data", "${DATA}")

@@ -15,7 +15,8 @@
 // The program is testdata/echo, built from the same source by both
 // runtimes (runtime.Build{Package: ..., LDFlags: "-X main.version=v1"}):
 // it answers each line with "<version> <line>", stores and reads files in
-// its data directory, and exits 0 on SIGTERM.
+// its data directory, and exits 0 on SIGTERM, after -term-delay, leaving
+// "last-words" in its data directory.
 //
 // The checks, each on both runtimes, and what they observe (never that a
 // method was called):
@@ -31,7 +32,9 @@
 //	pause      SIGSTOP/SIGCONT and Pause/Resume: requests time out while
 //	           the node is stopped and succeed after
 //	restart    Restart("v2"): replies say v2, directly and through the
-//	           proxy, and a file written before is still there
+//	           proxy, and a file written before is still there; the v1
+//	           program got SIGTERM and its handler, which takes 300 ms,
+//	           ran to the end (its last-words file is there)
 //	sigkill    Wait returns 137; open and new connections fail
 //	sigterm    the program exits 0 and Wait says so
 //	stop       Stop(grace) lets the program exit 0 within the grace
@@ -39,6 +42,10 @@
 //	           ErrNoBinary (process), naming it
 //	notready   a program that never listens: ErrNotReady naming the node
 //	           and quoting its output
+//	hostport   NodeSpec.HostPorts: the node answers on the pinned
+//	           127.0.0.1 port, before and after Restart, and the port is
+//	           not taken on the host's other addresses; a taken port fails
+//	           Start with ErrPortInUse naming it
 //	close      Close leaves nothing of the run (docker: no container,
 //	           network or volume labelled hatest.run=<id>; process: no
 //	           process of the run in /proc, no run directory), and a second
@@ -51,7 +58,5 @@
 // Where the runtimes differ in ways the interface leaves open, the checks
 // assert only what runtime.Runtime (or, for Logs across a restart, both
 // runtimes' docs) promise, and log the rest: External ports change across a
-// Docker restart while a process keeps its address, and Docker's Restart
-// gives the old program SIGTERM and a grace while the process runtime
-// SIGKILLs its process group.
+// Docker restart (unless pinned) while a process keeps its address.
 package conformance

@@ -39,7 +39,10 @@
 // Each node is the container hatest-<run>-<name> on the run's network with
 // the alias <name>; "${LISTEN:7000}" in Args becomes ":7000" and "${DATA}"
 // becomes /data, a named volume that survives Restart. Ports are published
-// on 127.0.0.1 only; no container is privileged or on the host network.
+// on 127.0.0.1 only, on a free host port or on the one NodeSpec.HostPorts
+// pins (taken: runtime.ErrPortInUse, naming it); no container is privileged
+// or on the host network. Restart stops the old container with SIGTERM and
+// the restart grace (WithRestartGrace, runtime.DefaultRestartGrace).
 // docker-init runs as PID 1 (HostConfig.Init) and forwards signals.
 // SIGSTOP cannot be forwarded (docker-init itself would stop and the program
 // would go on serving), so Signal(SIGSTOP) and Signal(SIGCONT) freeze and

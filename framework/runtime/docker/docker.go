@@ -77,7 +77,7 @@ func WithRunID(id string) Option { return func(c *config) { c.runID = id } }
 func WithLog(w io.Writer) Option { return func(c *config) { c.log = w } }
 
 // WithRestartGrace sets how long Restart waits after SIGTERM before it kills
-// the old container (default 10 s).
+// the old container (default runtime.DefaultRestartGrace).
 func WithRestartGrace(d time.Duration) Option { return func(c *config) { c.restartGrace = d } }
 
 // WithPingTimeout sets how long New waits for the engine to answer
@@ -94,7 +94,7 @@ var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 // unset) and TESTCONTAINERS_HOST_OVERRIDE=localhost (when unset and the
 // engine is local) before testcontainers-go reads its configuration.
 func New(ctx context.Context, opts ...Option) (*Runtime, error) {
-	cfg := config{restartGrace: 10 * time.Second, pingTimeout: 3 * time.Second}
+	cfg := config{restartGrace: runtime.DefaultRestartGrace, pingTimeout: 3 * time.Second}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -64,6 +64,9 @@ func (r *Runtime) Start(ctx context.Context, spec runtime.NodeSpec) (runtime.Nod
 	if spec.Ready != "" && !slices.Contains(spec.Ports, spec.Ready) {
 		return nil, fmt.Errorf("start %s: ready port %s is not among its Ports %v", spec.Name, spec.Ready, spec.Ports)
 	}
+	if err := spec.CheckHostPorts(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
+	}
 	tag, err := r.Image(ctx, spec.Software, spec.Version)
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
@@ -177,7 +180,11 @@ func (n *node) run(ctx context.Context, tag string) error {
 	for _, p := range spec.Ports {
 		port := network.MustParsePort(p + "/tcp")
 		exposed = append(exposed, port.String())
-		bindings[port] = []network.PortBinding{{HostIP: loopback, HostPort: ""}}
+		host := "" // a free one
+		if pin, ok := spec.HostPorts[p]; ok {
+			host = strconv.Itoa(pin)
+		}
+		bindings[port] = []network.PortBinding{{HostIP: loopback, HostPort: host}}
 	}
 	timeout := spec.ReadyTimeout
 	if timeout <= 0 {
@@ -232,6 +239,9 @@ func (n *node) run(ctx context.Context, tag string) error {
 		n.mu.Unlock()
 	}
 	if err != nil {
+		if perr := portTaken(err, spec.HostPorts); perr != nil {
+			return fmt.Errorf("start %s: %w", spec.Name, perr)
+		}
 		if c == nil {
 			return fmt.Errorf("start %s: %w", spec.Name, err)
 		}
@@ -264,6 +274,34 @@ func (n *node) run(ctx context.Context, tag string) error {
 	}
 	r.logf("%s: %s ready in %v (%s)", spec.Name, tag, time.Since(start).Round(time.Millisecond), ports)
 	return nil
+}
+
+var hostPortRE = regexp.MustCompile(`127\.0\.0\.1:([0-9]+)`)
+
+// portTaken returns runtime.PortInUse for the pinned port that a failed
+// container start says is taken, or nil if err says no such thing. The
+// engine says "Bind for 127.0.0.1:N failed: port is already allocated"
+// when another container holds it and "listen tcp4 127.0.0.1:N: bind:
+// address already in use" when another process does.
+func portTaken(err error, pins map[string]int) error {
+	s := err.Error()
+	if len(pins) == 0 || !strings.Contains(s, "port is already allocated") && !strings.Contains(s, "address already in use") {
+		return nil
+	}
+	ports := slices.Sorted(maps.Keys(pins))
+	for _, m := range hostPortRE.FindAllStringSubmatch(s, -1) {
+		for _, p := range ports {
+			if strconv.Itoa(pins[p]) == m[1] {
+				return runtime.PortInUse(p, pins[p])
+			}
+		}
+	}
+	// The engine named no pinned port: name them all.
+	var names []string
+	for _, p := range ports {
+		names = append(names, fmt.Sprintf("%s (127.0.0.1:%d)", p, pins[p]))
+	}
+	return fmt.Errorf("one of ports %s: %w; free it or pin another host port", strings.Join(names, ", "), runtime.ErrPortInUse)
 }
 
 func fmtPorts(ext map[string]string) string {

@@ -27,17 +27,20 @@
 //     finds its extras next to os.Executable(). Image and Dir builds are
 //     Docker's (ErrDockerOnly).
 //   - Ports. Each port in NodeSpec.Ports gets a free 127.0.0.1 port, or the
-//     one WithPort names (taken: runtime.ErrPortInUse), for the node's whole
-//     life: "${LISTEN:7000}" in Args becomes 127.0.0.1:<port>, Endpoint
-//     returns it as both Internal and External, and Restart keeps it, so
-//     clients reconnect to the same address.
+//     one NodeSpec.HostPorts pins (taken: runtime.ErrPortInUse), for the
+//     node's whole life: "${LISTEN:7000}" in Args becomes 127.0.0.1:<port>,
+//     Endpoint returns it as both Internal and External, and Restart keeps
+//     it, so clients reconnect to the same address.
 //   - Processes. A node is a process group: Signal, Pause (SIGSTOP), Resume
-//     (SIGCONT), Stop (SIGTERM, grace, SIGKILL) act on the whole group, and
-//     when the main process exits the rest of its group is killed, as a
-//     container's processes die with its PID 1. On Linux the kernel kills
-//     each main process if the framework dies, even by SIGKILL; a program
-//     that starts children of its own should do the same for them.
-//     Wait reports 128+n for a process killed by signal n.
+//     (SIGCONT), Stop (SIGTERM, grace, SIGKILL) act on the whole group;
+//     Restart stops it the same way, with the grace WithRestartGrace sets
+//     (runtime.DefaultRestartGrace, as for Docker), so a program's SIGTERM
+//     handler runs before it is replaced. When the main process exits the
+//     rest of its group is killed, as a container's processes die with its
+//     PID 1. On Linux the kernel kills each main process if the framework
+//     dies, even by SIGKILL; a program that starts children of its own
+//     should do the same for them. Wait reports 128+n for a process killed
+//     by signal n.
 //   - Output. Stdout and stderr go to NodeSpec.Stdout/Stderr as they are
 //     written, otherwise they are kept for Logs. A node that exits before it
 //     is ready, or is not ready within ReadyTimeout, fails with

@@ -173,6 +173,14 @@ func (n *Node) send(p *proc, sig syscall.Signal) {
 func (n *Node) Stop(ctx context.Context, grace time.Duration) error {
 	n.life.Lock()
 	defer n.life.Unlock()
+	if err := n.stop(ctx, grace); err != nil {
+		return fmt.Errorf("stop %s: %w", n.name, err)
+	}
+	return nil
+}
+
+// stop is Stop with n.life held.
+func (n *Node) stop(ctx context.Context, grace time.Duration) error {
 	p := n.current()
 	if p == nil {
 		return nil
@@ -187,10 +195,7 @@ func (n *Node) Stop(ctx context.Context, grace time.Duration) error {
 	case <-t.C:
 	case <-ctx.Done():
 	}
-	if err := n.kill(p); err != nil {
-		return fmt.Errorf("stop %s: %w", n.name, err)
-	}
-	return nil
+	return n.kill(p)
 }
 
 // kill sends SIGCONT and SIGKILL to p's group and waits for p to be reaped.
@@ -221,10 +226,13 @@ func (n *Node) Wait(ctx context.Context) (int, error) {
 	}
 }
 
-// Restart kills the node's process group (if it still runs) and starts the
-// program at version with the same name, ports, data directory, arguments
-// and environment, then waits until it is ready. Endpoints do not change.
-// The new version's binary is resolved before anything is killed.
+// Restart stops the node's process group as Stop does, with the runtime's
+// restart grace (WithRestartGrace): SIGTERM, then SIGKILL if the main
+// process has not exited by then, as the Docker runtime stops a container.
+// Then it starts the program at version with the same name, ports, data
+// directory, arguments and environment, and waits until it is ready.
+// Endpoints do not change. The new version's binary is resolved before
+// anything is stopped.
 func (n *Node) Restart(ctx context.Context, version string) error {
 	n.life.Lock()
 	defer n.life.Unlock()
@@ -233,10 +241,8 @@ func (n *Node) Restart(ctx context.Context, version string) error {
 		return fmt.Errorf("restart %s at %s: %w", n.name, version, err)
 	}
 	began := time.Now()
-	if old := n.current(); old != nil {
-		if err := n.kill(old); err != nil {
-			return fmt.Errorf("restart %s at %s: %w", n.name, version, err)
-		}
+	if err := n.stop(ctx, n.rt.cfg.restartGrace); err != nil {
+		return fmt.Errorf("restart %s at %s: %w", n.name, version, err)
 	}
 	if err := waitPortsFree(ctx, n.ports); err != nil {
 		return fmt.Errorf("restart %s at %s: %w", n.name, version, err)

@@ -39,10 +39,10 @@ var (
 type Option func(*config)
 
 type config struct {
-	runID   string
-	tempDir string
-	log     io.Writer
-	pins    map[string]int // node + "\x00" + port -> host port
+	runID        string
+	tempDir      string
+	log          io.Writer
+	restartGrace time.Duration
 }
 
 // WithRunID sets the run's ID, which names its temporary directory. By default
@@ -57,17 +57,10 @@ func WithTempDir(dir string) Option { return func(c *config) { c.tempDir = dir }
 // the embedded toxiproxy logs its warnings. By default nothing is logged.
 func WithLog(w io.Writer) Option { return func(c *config) { c.log = w } }
 
-// WithPort pins port (as named in NodeSpec.Ports) of the node called node:
-// it listens on 127.0.0.1:hostPort instead of a free port. Start fails with
-// runtime.ErrPortInUse if that port is taken.
-func WithPort(node, port string, hostPort int) Option {
-	return func(c *config) {
-		if c.pins == nil {
-			c.pins = map[string]int{}
-		}
-		c.pins[node+"\x00"+port] = hostPort
-	}
-}
+// WithRestartGrace sets how long Restart waits after SIGTERM before it kills
+// the old process group (default runtime.DefaultRestartGrace), as the
+// Docker runtime's option of the same name does.
+func WithRestartGrace(d time.Duration) Option { return func(c *config) { c.restartGrace = d } }
 
 // Runtime runs nodes as child processes of this process and proxies in an
 // embedded toxiproxy server. It implements runtime.Runtime.
@@ -98,7 +91,7 @@ var _ runtime.Runtime = (*Runtime)(nil)
 // runs until Start or Proxy. It returns the runtime even on error when it
 // made something, so Close can remove it.
 func New(ctx context.Context, opts ...Option) (*Runtime, error) {
-	cfg := config{tempDir: os.TempDir()}
+	cfg := config{tempDir: os.TempDir(), restartGrace: runtime.DefaultRestartGrace}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -195,7 +188,7 @@ func (r *Runtime) start(ctx context.Context, spec runtime.NodeSpec) (*Node, erro
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	if n.ports, err = r.allocPorts(name, spec.Ports); err != nil {
+	if n.ports, err = r.allocPorts(spec.Ports, spec.HostPorts); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
 	n.dir = filepath.Join(r.dir, "nodes", name)
@@ -240,13 +233,13 @@ func checkSpec(spec runtime.NodeSpec) error {
 	if spec.ReadyHTTP != "" && spec.Ready == "" {
 		return fmt.Errorf("ReadyHTTP %s needs a Ready port", spec.ReadyHTTP)
 	}
-	return nil
+	return spec.CheckHostPorts()
 }
 
-// allocPorts gives each port a free 127.0.0.1 port, or its pinned one. It
-// holds every listener open until all are chosen so that no two coincide,
-// and never hands out a port twice in one run.
-func (r *Runtime) allocPorts(node string, ports []string) (map[string]int, error) {
+// allocPorts gives each port a free 127.0.0.1 port, or its pinned one
+// (NodeSpec.HostPorts). It holds every listener open until all are chosen
+// so that no two coincide, and never hands out a port twice in one run.
+func (r *Runtime) allocPorts(ports []string, pins map[string]int) (map[string]int, error) {
 	out := map[string]int{}
 	var lns []net.Listener
 	defer func() {
@@ -257,7 +250,7 @@ func (r *Runtime) allocPorts(node string, ports []string) (map[string]int, error
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, p := range ports {
-		if host, ok := r.cfg.pins[node+"\x00"+p]; ok {
+		if host, ok := pins[p]; ok {
 			ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(host)))
 			if ln != nil {
 				lns = append(lns, ln)
@@ -297,7 +290,7 @@ func (r *Runtime) releasePorts(ports map[string]int) {
 
 func portInUse(port string, host int, err error) error {
 	if err == nil || errors.Is(err, syscall.EADDRINUSE) {
-		return fmt.Errorf("port %s (127.0.0.1:%d): %w", port, host, runtime.ErrPortInUse)
+		return runtime.PortInUse(port, host)
 	}
 	return fmt.Errorf("port %s (127.0.0.1:%d): %w", port, host, err)
 }

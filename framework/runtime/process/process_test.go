@@ -690,17 +690,35 @@ func TestPinnedPort(t *testing.T) {
 	free.Close()
 	busyPort := busy.Addr().(*net.TCPAddr).Port
 
-	rt := newRuntime(t, process.WithPort("echo-busy", "7000", busyPort), process.WithPort("echo-pinned", "7000", freePort))
-	_, err = rt.Start(context.Background(), echoSpec("echo-busy"))
+	rt := newRuntime(t)
+	pinned := func(name string, host int) runtime.NodeSpec {
+		spec := echoSpec(name)
+		spec.HostPorts = map[string]int{"7000": host}
+		return spec
+	}
+	_, err = rt.Start(context.Background(), pinned("echo-busy", busyPort))
 	if !errors.Is(err, runtime.ErrPortInUse) || !strings.Contains(err.Error(), strconv.Itoa(busyPort)) {
 		t.Fatalf("busy pinned port: %v, want ErrPortInUse naming %d", err, busyPort)
 	}
-	n := start(t, rt, echoSpec("echo-pinned"))
+	n := start(t, rt, pinned("echo-pinned", freePort))
 	want := "127.0.0.1:" + strconv.Itoa(freePort)
 	if got := n.Endpoint("7000").External; got != want {
 		t.Fatalf("pinned endpoint %s, want %s", got, want)
 	}
 	mustAsk(t, want, "pinned", "v1 pinned")
+	// A second node of the run cannot have the same port.
+	_, err = rt.Start(context.Background(), pinned("echo-twice", freePort))
+	if !errors.Is(err, runtime.ErrPortInUse) {
+		t.Fatalf("a port pinned twice in one run: %v, want ErrPortInUse", err)
+	}
+	// A pin must name a port of the node, and a real port number.
+	for _, bad := range []map[string]int{{"7001": freePort}, {"7000": 70000}, {"7000": 0}} {
+		spec := echoSpec("echo-bad")
+		spec.HostPorts = bad
+		if _, err := rt.Start(context.Background(), spec); err == nil || errors.Is(err, runtime.ErrPortInUse) {
+			t.Fatalf("HostPorts %v: %v, want an error about the pin", bad, err)
+		}
+	}
 }
 
 func TestMainExitKillsItsGroup(t *testing.T) {

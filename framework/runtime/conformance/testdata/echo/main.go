@@ -3,12 +3,14 @@
 // "<version> <line>", where the version is set at link time
 // (-ldflags "-X main.version=v1").
 //
-//	echo -listen ADDR [-data DIR] [-never]
+//	echo -listen ADDR [-data DIR] [-term-delay D] [-never]
 //
 // It prints "echo <version> starting" to stdout and "echo <version> data
 // <DIR>" to stderr at start, and "echo <version> listening on ADDR" once it
-// listens. On SIGTERM it prints "got SIGTERM" to stderr and "bye" to stdout
-// and exits 0. With -never it prints "never listening, as asked" and never
+// listens. On SIGTERM it prints "got SIGTERM" to stderr, waits -term-delay
+// (a program that takes its time to shut down), writes "<version> got
+// SIGTERM" to DIR/last-words when it has -data, prints "bye" to stdout and
+// exits 0. With -never it prints "never listening, as asked" and never
 // listens: a node that never becomes ready.
 //
 // Two lines use the data directory, to show that it survives a restart:
@@ -27,6 +29,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 )
 
 var version = "dev"
@@ -35,6 +38,7 @@ func main() {
 	listen := flag.String("listen", ":7000", "TCP address to serve lines on")
 	data := flag.String("data", "", "directory for write and read")
 	never := flag.Bool("never", false, "never listen")
+	termDelay := flag.Duration("term-delay", 0, "on SIGTERM, take this long to shut down")
 	flag.Parse()
 
 	sigs := make(chan os.Signal, 1)
@@ -42,6 +46,12 @@ func main() {
 	go func() {
 		<-sigs
 		fmt.Fprintln(os.Stderr, "got SIGTERM")
+		time.Sleep(*termDelay)
+		if *data != "" {
+			if err := os.WriteFile(filepath.Join(*data, "last-words"), []byte(version+" got SIGTERM"), 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+			}
+		}
 		fmt.Println("bye")
 		os.Exit(0)
 	}()
