@@ -35,12 +35,18 @@ test: build
 	  $(GO) test -count=1 ./reports/browser
 	$(MAKE) leaks
 
-## leaks: no container, network or volume labelled hatest.run may outlive a run
+## leaks: no container, network or volume labelled hatest.run may outlive the process
+## that made it (resources of a hatest run still going, say in another terminal, are left be)
 leaks:
 	@if docker info >/dev/null 2>&1; then \
-	  left=$$(docker ps -aq --filter label=hatest.run; docker network ls -q --filter label=hatest.run; docker volume ls -q --filter label=hatest.run); \
+	  left=$$( { docker ps -a --filter label=hatest.run --format 'container {{.Names}} {{.Label "hatest.pid"}}'; \
+	             docker network ls --filter label=hatest.run --format 'network {{.Name}} {{.Label "hatest.pid"}}'; \
+	             docker volume ls --filter label=hatest.run --format 'volume {{.Name}} {{.Label "hatest.pid"}}'; } | \
+	           while read -r kind name pid; do \
+	             if [ -n "$$pid" ] && kill -0 "$$pid" 2>/dev/null; then echo "leaks: $$kind $$name belongs to live process $$pid; not a leak" >&2; \
+	             else echo "$$kind $$name (made by process $${pid:-?}, which is gone)"; fi; done ); \
 	  if [ -n "$$left" ]; then echo "leak: hatest.run resources remain:"; echo "$$left"; exit 1; fi; \
-	  echo "leaks: no hatest.run container, network or volume remains"; \
+	  echo "leaks: no hatest.run container, network or volume of a finished run remains"; \
 	else echo "leaks: no docker engine answers; nothing to check"; fi
 
 lint:

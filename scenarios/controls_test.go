@@ -23,6 +23,7 @@ var NegativeControls = map[string]*regexp.Regexp{
 	"negative: amnesia build loses acknowledged writes":     regexp.MustCompile(`\d+ of \d+ acknowledged writes lost`),
 	"negative: slow-start build is over budget":             regexp.MustCompile(`max outage [\d.]+ms > budget 2000ms`),
 	"negative: naive client never recovers":                 regexp.MustCompile(`never ended`),
+	"negative: rogue secondary causes split brain":          regexp.MustCompile(`split brain`),
 }
 
 func TestNegativeControls(t *testing.T) {

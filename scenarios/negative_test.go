@@ -6,6 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/hatest/hatest/framework/check"
+	"github.com/hatest/hatest/framework/fault"
 	"github.com/hatest/hatest/framework/scenario"
 	"github.com/hatest/hatest/framework/upgrade"
 )
@@ -59,4 +60,16 @@ var _ = scenario.It("negative: naive client never recovers", Label("negative", "
 	s.Clients(2, svc, scenario.Naive())
 	s.Step(upgrade.ViaOverlord("driver", "v1", "v2"))
 	s.Expect(check.OutageEnds())
+})
+
+// Split brain: the secondary is the v2-rogue build, which replicates but
+// takes writes as a primary. When half the connections to the real primary
+// are reset, clients fall over to it and it accepts them: two primaries
+// acknowledge writes at once, and the split-brain check names both. The
+// sound twin is "flaky client link to a standby pair keeps one primary".
+var _ = scenario.It("negative: rogue secondary causes split brain", Label("negative", "standby"), func(s *scenario.S) {
+	svc := s.Standby("driver", "v1", "v2-rogue")
+	s.Clients(4, svc)
+	s.Step(fault.For(fault.ResetPeer("driver", 0).Toxicity(0.5), 2*time.Second).Expected())
+	s.Expect(check.NoSplitBrain())
 })

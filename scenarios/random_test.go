@@ -27,3 +27,21 @@ var _ = scenario.It("seeded random upgrade plan", Label("gate", "upgrade", "rand
 		check.LastServedBy(final),
 	)
 })
+
+// The same on a standby pair: switchovers along a seeded path, with faults
+// on the client links and the replication link where the rules allow.
+var _ = scenario.It("seeded random switchover plan", Label("upgrade", "standby", "random"), func(s *scenario.S) {
+	svc := s.Standby("driver", "v1", "v1")
+	s.Clients(4, svc)
+	steps, final := planner.Plan(s.Rand(), planner.Config{
+		Service: "driver", Versions: []string{"v1", "v2"}, Standby: true, MaxFaults: 3,
+	})
+	s.Step(steps...)
+	s.Expect(
+		check.MaxOutageBelow(2*time.Second),
+		check.OutageEnds(),
+		check.NoLostWrites(),
+		check.NoSplitBrain(),
+		check.LastServedBy(final),
+	)
+})

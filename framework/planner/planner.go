@@ -52,9 +52,12 @@ func Plan(r *rand.Rand, c Config) ([]system.Step, string) {
 	}
 	for i := 1; i < len(path); i++ {
 		from, to := path[i-1], path[i]
-		var up system.Step
+		var up, prep system.Step
 		switch {
 		case c.Standby:
+			// The secondary is prepared at the new version first, so the
+			// switchover hands the clients to it.
+			prep = upgrade.PrepareSecondary(c.Service, to)
 			up = upgrade.Switchover(c.Service, to)
 		case indexOf(c.Versions, to) < indexOf(c.Versions, from):
 			up = upgrade.Downgrade(c.Service, from, to)
@@ -63,6 +66,9 @@ func Plan(r *rand.Rand, c Config) ([]system.Step, string) {
 		}
 		if f := pick(During); f != nil {
 			up = scenario.Concurrently(f, scenario.Sequence(scenario.Wait(ms(r, 200, 800)), up))
+		}
+		if prep != nil {
+			steps = append(steps, prep, scenario.Wait(ms(r, 300, 800)))
 		}
 		steps = append(steps, up, scenario.Wait(ms(r, 300, 1000)))
 		if f := pick(Between); f != nil {

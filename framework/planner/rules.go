@@ -58,4 +58,15 @@ var faults = []rule{
 	{"latency on the secondary's client link", During, standby, func(r *rand.Rand, c Config) system.Step {
 		return fault.For(fault.Latency(c.Service+"-secondary", ms(r, 20, 80), 0), ms(r, 1000, 2000))
 	}},
+	{"latency on the replication link", During, standby, func(r *rand.Rand, c Config) system.Step {
+		return fault.For(fault.Latency(system.ReplicationLink(c.Service), ms(r, 20, 80), ms(r, 0, 20)).Downstream(), ms(r, 1000, 2000))
+	}},
+	// Clients do not see a replication partition at rest; during a
+	// switchover it holds up the catch-up, so that outage is expected.
+	{"partition of the replication link", Between, standby, func(r *rand.Rand, c Config) system.Step {
+		return fault.For(fault.Down(system.ReplicationLink(c.Service)), ms(r, 200, 800))
+	}},
+	{"partition of the replication link during the switchover", During, standby, func(r *rand.Rand, c Config) system.Step {
+		return fault.For(fault.Down(system.ReplicationLink(c.Service)), ms(r, 200, 600)).Expected()
+	}},
 }

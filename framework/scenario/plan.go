@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"github.com/hatest/hatest/framework/system"
 	"reflect"
 	"strings"
 	"time"
@@ -22,8 +23,8 @@ func (s *S) Plan() []string {
 	for _, svc := range s.svcs {
 		sub++
 		if svc.spec.Standby {
-			lines = append(lines, fmt.Sprintf("   %d.%d standby pair %q: primary driver %s, secondary driver %s, under one overlord; proxies %q and %q",
-				top, sub, svc.Name, svc.Version, svc.spec.SecondaryVersion, svc.Name, svc.Name+"-secondary"))
+			lines = append(lines, fmt.Sprintf("   %d.%d standby pair %q: primary driver %s, secondary driver %s, under one overlord; proxies %q and %q, replication over %q",
+				top, sub, svc.Name, svc.Version, svc.spec.SecondaryVersion, svc.Name, svc.Name+"-secondary", system.ReplicationLink(svc.Name)))
 		} else {
 			lines = append(lines, fmt.Sprintf("   %d.%d overlord %q running driver %s, behind proxy %q", top, sub, svc.Name, svc.Version, svc.Name))
 		}

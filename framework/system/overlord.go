@@ -28,13 +28,23 @@ type OverlordSpec struct {
 
 // Overlord is a running overlord service and the proxies in front of its
 // drivers. Clients reach the drivers only through the proxies.
+//
+// In standby mode the secondary replicates through proxies too: the link
+// named Spec.Name+"-replication" ("driver-replication"), one proxy in front
+// of each driver, so that a fault on it reaches replication whichever
+// driver is the primary. Its upstream stream is the secondary's requests,
+// downstream the primary's snapshot and writes.
 type Overlord struct {
-	Spec    OverlordSpec
-	Node    runtime.Node
-	Proxies []runtime.Proxy // primary first, then the secondary in standby mode
-	api     string
-	http    *http.Client
+	Spec        OverlordSpec
+	Node        runtime.Node
+	Proxies     []runtime.Proxy // primary first, then the secondary in standby mode
+	Replication runtime.Proxy   // standby mode only: the replication link
+	api         string
+	http        *http.Client
 }
+
+// ReplicationLink is the name of a standby pair's replication link.
+func ReplicationLink(service string) string { return service + "-replication" }
 
 // StartOverlord starts the overlord node and its proxies.
 func (s *System) StartOverlord(ctx context.Context, spec OverlordSpec) (*Overlord, error) {
@@ -73,11 +83,37 @@ func (s *System) StartOverlord(ctx context.Context, spec OverlordSpec) (*Overlor
 		}
 		o.Proxies = append(o.Proxies, px)
 	}
+	if spec.Standby {
+		if err := o.routeReplication(ctx, s.Runtime); err != nil {
+			return nil, err
+		}
+	}
 	s.mu.Lock()
 	s.overlords[spec.Name] = o
 	s.mu.Unlock()
 	s.logf("started overlord %s at %s (api %s)", spec.Name, spec.Version, o.api)
 	return o, nil
+}
+
+// routeReplication puts a proxy in front of each driver for the other to
+// replicate through, and tells the overlord to use them.
+func (o *Overlord) routeReplication(ctx context.Context, rt runtime.Runtime) error {
+	l := &link{name: ReplicationLink(o.Spec.Name)}
+	q := url.Values{}
+	for _, slot := range []struct{ node, port string }{{"primary", "7000"}, {"secondary", "7001"}} {
+		name := l.name + "-" + slot.node
+		px, err := rt.Proxy(ctx, name, o.Node.Endpoint(slot.port))
+		if err != nil {
+			return fmt.Errorf("proxy %s: %w", name, err)
+		}
+		l.proxies = append(l.proxies, px)
+		q.Set(slot.node, px.Endpoint().Internal)
+	}
+	if err := o.post(ctx, "/replication", q); err != nil {
+		return err
+	}
+	o.Replication = l
+	return nil
 }
 
 // Addrs are the driver addresses clients use, primary first, as the
@@ -104,6 +140,13 @@ func (o *Overlord) ExternalAddrs() []string {
 // waits until it answers (or the overlord gave up and rolled back).
 func (o *Overlord) Upgrade(ctx context.Context, version string) error {
 	return o.post(ctx, "/upgrade", url.Values{"version": {version}})
+}
+
+// UpgradeSecondary restarts a standby pair's secondary at version (kill
+// and restart; it replicates again from the primary), and waits until it
+// answers: the preparation before a switchover.
+func (o *Overlord) UpgradeSecondary(ctx context.Context, version string) error {
+	return o.post(ctx, "/upgrade", url.Values{"version": {version}, "role": {"secondary"}})
 }
 
 // Switchover swaps the primary and the secondary, then restarts the old

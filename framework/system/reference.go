@@ -13,7 +13,7 @@ import (
 const fixtures = "github.com/hatest/hatest/fixtures/"
 
 // DriverVersions are the driver builds the overlord can load.
-var DriverVersions = []string{"v1", "v2", "v3", "v2-crash", "v2-slow", "v2-amnesia"}
+var DriverVersions = []string{"v1", "v2", "v3", "v2-crash", "v2-slow", "v2-amnesia", "v2-rogue"}
 
 // ClientVersions are the client builds.
 var ClientVersions = []string{"v1", "v2", "v3"}

@@ -70,8 +70,8 @@ func (s *System) logf(format string, args ...any) {
 	fmt.Fprintf(s.Log, format+"\n", args...)
 }
 
-// Proxy returns the proxy named name (an overlord service's name, or
-// name+"-secondary"), or nil.
+// Proxy returns the proxy or link named name (an overlord service's name,
+// name+"-secondary", or a standby pair's name+"-replication"), or nil.
 func (s *System) Proxy(name string) runtime.Proxy {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -80,6 +80,9 @@ func (s *System) Proxy(name string) runtime.Proxy {
 			if p.Name() == name {
 				return p
 			}
+		}
+		if o.Replication != nil && o.Replication.Name() == name {
+			return o.Replication
 		}
 	}
 	for _, d := range s.drivers {

@@ -8,9 +8,10 @@ import (
 )
 
 // Switchover is the twin-CPU procedure of the seed on a standby pair: the
-// secondary, already at the higher version, takes over as primary; the
-// old primary is then upgraded to version and rejoins as the secondary,
-// restoring full redundancy.
+// secondary, already at the higher version (declared so, or prepared with
+// PrepareSecondary), takes over as primary; the old primary is then
+// upgraded to version and rejoins as the secondary, restoring full
+// redundancy.
 func Switchover(service, version string) SwitchoverStep {
 	return SwitchoverStep{Service: service, Version: version}
 }
@@ -28,15 +29,51 @@ func (u SwitchoverStep) ExpectsOutage() bool { return true }
 
 // Run performs the switchover and waits until redundancy is restored.
 func (u SwitchoverStep) Run(ctx context.Context, sys *system.System) error {
-	o := sys.Overlord(u.Service)
-	if o == nil {
-		return fmt.Errorf("switchover %s: no standby service of that name in the topology", u.Service)
-	}
-	if !o.Spec.Standby {
-		return fmt.Errorf("switchover %s: the service has no standby; declare it with s.Standby", u.Service)
+	o, err := standbyPair(sys, "switchover", u.Service)
+	if err != nil {
+		return err
 	}
 	if err := o.Switchover(ctx, u.Version); err != nil {
 		return fmt.Errorf("switchover %s: %w", u.Service, err)
 	}
 	return nil
+}
+
+// PrepareSecondary restarts the secondary of a standby pair at version,
+// the first half of a standby upgrade: the clients, all on the primary,
+// should not notice. Follow it with Switchover(service, version).
+func PrepareSecondary(service, version string) PrepareStep {
+	return PrepareStep{Service: service, Version: version}
+}
+
+// PrepareStep is the step that upgrades a standby pair's secondary.
+type PrepareStep struct{ Service, Version string }
+
+// Description is the step's line in the plan.
+func (u PrepareStep) Description() string {
+	return fmt.Sprintf("prepare %s's secondary: restart it at %s, replicating from the primary", u.Service, u.Version)
+}
+
+// Run upgrades the secondary and waits until it answers.
+func (u PrepareStep) Run(ctx context.Context, sys *system.System) error {
+	o, err := standbyPair(sys, "prepare", u.Service)
+	if err != nil {
+		return err
+	}
+	if err := o.UpgradeSecondary(ctx, u.Version); err != nil {
+		return fmt.Errorf("prepare %s secondary at %s: %w", u.Service, u.Version, err)
+	}
+	return nil
+}
+
+// standbyPair finds the standby service a step acts on.
+func standbyPair(sys *system.System, verb, service string) (*system.Overlord, error) {
+	o := sys.Overlord(service)
+	if o == nil {
+		return nil, fmt.Errorf("%s %s: no standby service of that name in the topology", verb, service)
+	}
+	if !o.Spec.Standby {
+		return nil, fmt.Errorf("%s %s: the service has no standby; declare it with s.Standby", verb, service)
+	}
+	return o, nil
 }
