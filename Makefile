@@ -8,6 +8,11 @@ PURE    := ./framework/timeline/... ./framework/probe/... ./framework/check/... 
 # everything else but the scenario suite and the browser test, which run on their own below
 OTHER    = $$($(GO) list ./... | grep -v -e /scenarios -e /reports -e /framework/timeline -e /framework/probe -e /framework/check -e /framework/gate)
 GOLANGCI_VERSION := v2.15.0
+# The catalogue's budgets are real claims measured on a noisy two-core
+# machine: a scenario must fail twice in a row to fail `make test`. A pass on
+# the second attempt is printed as FLAKY, with the first attempt's failure,
+# and marked so in results.json and index.html. ATTEMPTS= turns this off.
+ATTEMPTS ?= -ginkgo.flake-attempts=2
 
 .PHONY: all build demo test leaks lint clean
 
@@ -28,9 +33,9 @@ test: build
 	$(GO) vet ./...
 	$(GO) test -race -count=1 $(PURE)
 	HATEST_REPORT_DIR=$(CURDIR)/hatest-out/other $(GO) test -count=1 $(OTHER)
-	HATEST_REPORT_DIR=$(CURDIR)/hatest-out/test $(GO) test -count=1 -timeout 30m ./scenarios
+	HATEST_REPORT_DIR=$(CURDIR)/hatest-out/test $(GO) test -count=1 -timeout 30m ./scenarios -args $(ATTEMPTS)
 	HATEST_RUNTIME=process HATEST_REPORT_DIR=$(CURDIR)/hatest-out/test-process \
-	  $(GO) test -count=1 -timeout 10m -run TestScenarios ./scenarios -args -ginkgo.label-filter=gate
+	  $(GO) test -count=1 -timeout 10m -run TestScenarios ./scenarios -args -ginkgo.label-filter=gate $(ATTEMPTS)
 	HATEST_BROWSER_REPORT_DIR=$(CURDIR)/hatest-out/test HATEST_ARTIFACT_DIR=$(CURDIR)/hatest-out/screenshots \
 	  $(GO) test -count=1 ./reports/browser
 	$(MAKE) leaks

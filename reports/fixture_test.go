@@ -152,12 +152,14 @@ func sampleRun() *result.Run {
 		win("c2", "read", 4020, 4160, 2, true, "connection reset"),
 	})
 	standby.Startup = result.Startup{TotalMS: 2431.7, TopologyMS: 2210.3, ClientsMS: 221.4}
+	rolling := pass("rolling restart of 3 nodes", "rolling-restart", nil)
+	rolling.Attempt, rolling.EarlierFailure = 2, `max outage 2104.5ms > budget 2000ms <caused by "step-3.3">`
 	return &result.Run{
 		Schema: result.Schema, Runtime: "process", Seed: 42, StartedAt: t0, Commit: "3f2c1ab9e0d4",
 		Scenarios: []result.Scenario{
 			standby,
 			*sampleScenario(),
-			pass("rolling restart of 3 nodes", "rolling-restart", nil),
+			rolling,
 		},
 	}
 }

@@ -84,6 +84,7 @@ func TestReportJSONFields(t *testing.T) {
 	s := sampleScenario()
 	s.Integrity.SplitBrain = []string{"driver-0 and driver-1 both primary from 8,100 ms to 8,160 ms"}
 	s.SetupError = "start the topology: start driver: node did not become ready"
+	s.Attempt, s.EarlierFailure = 2, "max outage 2100.0ms > budget 2000ms"
 	for i := range s.Clients {
 		s.Clients[i].BadLines = []string{"op log line 3: invalid JSON"}
 	}

@@ -28,24 +28,30 @@ type Scenario struct {
 	// SetupError is set when the scenario could not start its runtime or
 	// topology (a missing image or binary, a node never ready, a busy
 	// port): an environment error, not a verdict on the system under test.
-	SetupError string      `json:"setup_error,omitempty"`
-	Runtime    string      `json:"runtime"`
-	Seed       int64       `json:"seed"`
-	StartedAt  time.Time   `json:"started_at"`
-	DurationMS float64     `json:"duration_ms"`
-	Startup    Startup     `json:"startup"` // what the scenario cost before its first op
-	Plan       []string    `json:"plan"`    // the numbered plan tree, one line each
-	Steps      []Step      `json:"steps"`
-	Windows    []Window    `json:"windows"`
-	Summary    Summary     `json:"summary"`
-	Clients    []Client    `json:"clients"`
-	Versions   []Version   `json:"versions"` // which node ran which version, when
-	Latency    []Bucket    `json:"latency"`  // op latency over time, bucketed
-	Failovers  []Failover  `json:"failovers"`
-	Integrity  Integrity   `json:"integrity"`
-	Assertions []Assertion `json:"assertions"`
-	Artifacts  []Artifact  `json:"artifacts"`
-	Replay     string      `json:"replay"` // the command that reruns exactly this scenario
+	SetupError string `json:"setup_error,omitempty"`
+	// Attempt is which attempt this result is, when the suite runs with
+	// Ginkgo's --flake-attempts and an earlier attempt failed: a passing
+	// scenario with Attempt 2 is flaky. Zero (omitted) for a first attempt;
+	// EarlierFailure is then the failure of the attempt before.
+	Attempt        int         `json:"attempt,omitempty"`
+	EarlierFailure string      `json:"earlier_failure,omitempty"`
+	Runtime        string      `json:"runtime"`
+	Seed           int64       `json:"seed"`
+	StartedAt      time.Time   `json:"started_at"`
+	DurationMS     float64     `json:"duration_ms"`
+	Startup        Startup     `json:"startup"` // what the scenario cost before its first op
+	Plan           []string    `json:"plan"`    // the numbered plan tree, one line each
+	Steps          []Step      `json:"steps"`
+	Windows        []Window    `json:"windows"`
+	Summary        Summary     `json:"summary"`
+	Clients        []Client    `json:"clients"`
+	Versions       []Version   `json:"versions"` // which node ran which version, when
+	Latency        []Bucket    `json:"latency"`  // op latency over time, bucketed
+	Failovers      []Failover  `json:"failovers"`
+	Integrity      Integrity   `json:"integrity"`
+	Assertions     []Assertion `json:"assertions"`
+	Artifacts      []Artifact  `json:"artifacts"`
+	Replay         string      `json:"replay"` // the command that reruns exactly this scenario
 }
 
 // Startup is a scenario's start-up overhead: the wall-clock time from the

@@ -257,10 +257,10 @@ func (r *runState) finish(ctx context.Context, evaluate bool) {
 		r.res.Failure = fmt.Sprintf("%s\nseed %d; replay: %s", strings.Join(failures, "\n"), r.cfg.Seed, r.res.Replay)
 		r.keepArtifacts()
 	}
+	r.res = keep(r.res)
 	if err := reports.WriteScenario(r.dir, &r.res); err != nil {
 		logf("%s: write report: %v", r.s.name, err)
 	}
-	keep(r.res)
 	entries(&r.res)
 	logf("%s: %s; report %s", r.s.name, verdict(r.res), filepath.Join(r.dir, "report.html"))
 	if evaluate && !r.res.Passed {
@@ -309,6 +309,14 @@ func verdict(s result.Scenario) string {
 	v := "PASSED"
 	if !s.Passed {
 		v = "FAILED"
+	}
+	if s.Attempt > 1 {
+		earlier, _, _ := strings.Cut(s.EarlierFailure, "\n")
+		if s.Passed {
+			v += fmt.Sprintf(" on attempt %d (FLAKY: the attempt before failed: %s)", s.Attempt, earlier)
+		} else {
+			v += fmt.Sprintf(" on attempt %d (the attempt before failed too: %s)", s.Attempt, earlier)
+		}
 	}
 	line := fmt.Sprintf("%s: max outage %.1fms over %d windows, %d ops, %d failed",
 		v, s.Summary.MaxWindowMS, s.Summary.Windows, s.Summary.Ops, s.Summary.FailedOps)

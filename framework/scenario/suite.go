@@ -198,10 +198,23 @@ func newRuntime(ctx context.Context, c Config, runID string) (runtime.Runtime, e
 	return nil, fmt.Errorf("no runtime %q", c.Runtime)
 }
 
-func keep(s result.Scenario) {
+// keep adds a scenario's result to the run's. A later attempt of the same
+// scenario (Ginkgo's --flake-attempts) replaces the earlier one and carries
+// its failure, so results.json has one entry per scenario and a flaky pass
+// is marked as one.
+func keep(s result.Scenario) result.Scenario {
 	mu.Lock()
 	defer mu.Unlock()
+	for i, prev := range results {
+		if prev.Scenario == s.Scenario {
+			s.Attempt = max(prev.Attempt, 1) + 1
+			s.EarlierFailure = prev.Failure
+			results[i] = s
+			return s
+		}
+	}
 	results = append(results, s)
+	return s
 }
 
 func writeRun(c Config, r ginkgo.Report) error {
