@@ -193,7 +193,11 @@ func (r *runState) runStep(ctx context.Context, num string, st Step) error {
 		return runAll(kids, func(j int, ch Step) error { return r.runStep(ctx, child(j), ch) })
 	}
 	r.step.Store(num + " " + st.Description())
-	end := r.sys.Events.BeginID(stepKind(st)+"-"+num, stepKind(st), st.Description(), expects(st))
+	idle, _ := st.(interface{ Idle() bool })
+	end := r.sys.Events.BeginEvent(timeline.Event{
+		ID: stepKind(st) + "-" + num, Kind: stepKind(st), Desc: st.Description(),
+		ExpectOutage: expects(st), Idle: idle != nil && idle.Idle(),
+	})
 	logf("%s: %s %s", r.s.name, num, st.Description())
 	err := st.Run(ctx, r.sys)
 	end()
@@ -361,5 +365,3 @@ func runID(name string) string {
 func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "hatest: "+format+"\n", args...)
 }
-
-var _ = timeline.KindStep

@@ -21,36 +21,24 @@ type Recorder struct {
 // "step-1", "fault-2" in the order of Begin calls.
 func (r *Recorder) Begin(kind, desc string, expectOutage bool) (id string, end func()) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.n == nil {
 		r.n = map[string]int{}
 	}
 	r.n[kind]++
 	id = fmt.Sprintf("%s-%d", kind, r.n[kind])
-	i := len(r.events)
-	r.events = append(r.events, timeline.Event{
-		ID: id, Kind: kind, Desc: desc, Start: now(), ExpectOutage: expectOutage,
-	})
-	var once sync.Once
-	return id, func() {
-		once.Do(func() {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			r.events[i].End = now()
-		})
-	}
+	r.mu.Unlock()
+	return id, r.BeginEvent(timeline.Event{ID: id, Kind: kind, Desc: desc, ExpectOutage: expectOutage})
 }
 
-// BeginID is Begin with an ID the caller chose: the scenario runner uses
-// the step's number in the plan ("step-4.2"), so IDs match the printed
-// plan.
-func (r *Recorder) BeginID(id, kind, desc string, expectOutage bool) (end func()) {
+// BeginEvent records e as starting now and returns the function that
+// records its end. The scenario runner gives e the step's number in the
+// plan as its ID ("step-4.2"), so IDs match the printed plan.
+func (r *Recorder) BeginEvent(e timeline.Event) (end func()) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	i := len(r.events)
-	r.events = append(r.events, timeline.Event{
-		ID: id, Kind: kind, Desc: desc, Start: now(), ExpectOutage: expectOutage,
-	})
+	e.Start = now()
+	r.events = append(r.events, e)
 	var once sync.Once
 	return func() {
 		once.Do(func() {

@@ -38,4 +38,5 @@ func Wait(d time.Duration) Step { return wait{d} }
 type wait struct{ d time.Duration }
 
 func (w wait) Description() string                      { return fmt.Sprintf("wait %s", w.d) }
+func (w wait) Idle() bool                               { return true }
 func (w wait) Run(ctx context.Context, _ *System) error { return Sleep(ctx, w.d) }

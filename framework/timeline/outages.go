@@ -207,15 +207,14 @@ const Slack = 5 * time.Millisecond
 // window began. An event that began after the client already saw the
 // failure cannot have caused it; an op in flight when a driver was killed
 // starts before the kill, which is why the test is on seen, not w.Start.
-// Plan steps and faults come first, then system events; within each, the
-// one that began closest to the window's start first: Causes[0] is the
-// deliberate act that most plausibly broke it (the upgrade, not the
-// warm-up it interrupted, nor the settle that began while a timed-out op
-// was still waiting).
+// Idle steps (waits) are never causes. Plan steps and faults come first,
+// then system events; within each, the one that began closest to the
+// window's start first: Causes[0] is the deliberate act that most
+// plausibly broke it.
 func attribute(w *Window, events []Event, tol, seen int64) {
 	var steps, system []Event
 	for _, e := range events {
-		if e.Start > seen+int64(Slack) || e.End+tol < w.Start {
+		if e.Idle || e.Start > seen+int64(Slack) || e.End+tol < w.Start {
 			continue
 		}
 		if e.Kind == KindSystem {

@@ -238,6 +238,16 @@ func TestOutages(t *testing.T) {
 			},
 			want: []win{{Client: "c1", Class: "read", Start: 990, End: 1011, Failed: 2, Reasons: "reset|refused", Causes: "step-3,step-2,system-1", Expected: true}},
 		},
+		{
+			name: "attribution: an idle step (a wait, the warm-up) is never a cause",
+			ops:  []Op{ok(0, 1), bad(990, 1003, "reset"), ok(1010, 1011)},
+			events: []Event{
+				{ID: "step-2", Kind: KindStep, Start: nsOf(0), End: nsOf(992), Idle: true},
+				{ID: "step-3", Kind: KindStep, Start: nsOf(992), End: nsOf(1050), ExpectOutage: true},
+				{ID: "step-4", Kind: KindStep, Start: nsOf(995), End: nsOf(1500), Idle: true},
+			},
+			want: []win{{Client: "c1", Class: "read", Start: 990, End: 1011, Failed: 1, Reasons: "reset", Causes: "step-3", Expected: true}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

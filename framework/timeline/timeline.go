@@ -27,6 +27,9 @@ type Event struct {
 	Start        int64  `json:"start"`
 	End          int64  `json:"end"` // equal to Start for instants
 	ExpectOutage bool   `json:"expect_outage"`
+	// Idle marks a step that only lets time pass (a wait, the warm-up,
+	// the settle): it is on the timeline, but it cannot cause a window.
+	Idle bool `json:"idle,omitempty"`
 	// Phase marks events that the system under test reported during a
 	// failover: PhaseDetect when it noticed a death or hang, PhaseReady when
 	// a driver (restarted, upgraded or promoted) accepts work again.
