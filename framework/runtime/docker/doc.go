@@ -5,7 +5,7 @@
 //	host (framework, 127.0.0.1 only)          network hatest-<run>
 //	                                       ┌──────────────────────────────┐
 //	Endpoint.External 127.0.0.1:<pub> ───▶ │ driver      (alias driver)   │
-//	Proxy.External    127.0.0.1:<pub> ───▶ │ toxiproxy :8000..8015 ──▶ driver:7000
+//	Proxy.External    127.0.0.1:<pub> ───▶ │ toxiproxy :8000..8015 ──▶ <driver's IP>:7000
 //	toxi API          127.0.0.1:<pub> ───▶ │ toxiproxy :8474              │
 //	                                       │ client ──▶ toxiproxy:8000    │
 //	                                       └──────────────────────────────┘
@@ -35,6 +35,11 @@
 // however many nodes use them. Images are a cache: Close leaves them.
 //
 // # Containers
+//
+// A proxy in front of a node dials the node's IP on the run network, not
+// its alias, and follows it when Restart replaces the container: toxiproxy
+// dials its upstream for every connection, and a name lookup there would
+// put Docker's embedded DNS, whose lost packets cost 5 s, in the data path.
 //
 // Each node is the container hatest-<run>-<name> on the run's network with
 // the alias <name>; "${LISTEN:7000}" in Args becomes ":7000" and "${DATA}"

@@ -268,7 +268,7 @@ func removeLabelled(ctx context.Context, cli *client.Client, filter client.Filte
 		if !pick(c.Labels) {
 			continue
 		}
-		if _, err := cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !cerrdefs.IsNotFound(err) {
+		if _, err := cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !goneOrGoing(err) {
 			errs = append(errs, fmt.Errorf("remove container %s: %w", strings.Join(c.Names, ","), err))
 			continue
 		}
@@ -282,7 +282,7 @@ func removeLabelled(ctx context.Context, cli *client.Client, filter client.Filte
 			if !pick(nw.Labels) {
 				continue
 			}
-			if _, err := cli.NetworkRemove(ctx, nw.ID, client.NetworkRemoveOptions{}); err != nil && !cerrdefs.IsNotFound(err) {
+			if _, err := cli.NetworkRemove(ctx, nw.ID, client.NetworkRemoveOptions{}); err != nil && !goneOrGoing(err) {
 				errs = append(errs, fmt.Errorf("remove network %s: %w", nw.Name, err))
 				continue
 			}
@@ -297,7 +297,7 @@ func removeLabelled(ctx context.Context, cli *client.Client, filter client.Filte
 			if !pick(v.Labels) {
 				continue
 			}
-			if _, err := cli.VolumeRemove(ctx, v.Name, client.VolumeRemoveOptions{Force: true}); err != nil && !cerrdefs.IsNotFound(err) {
+			if _, err := cli.VolumeRemove(ctx, v.Name, client.VolumeRemoveOptions{Force: true}); err != nil && !goneOrGoing(err) {
 				errs = append(errs, fmt.Errorf("remove volume %s: %w", v.Name, err))
 				continue
 			}
@@ -305,6 +305,13 @@ func removeLabelled(ctx context.Context, cli *client.Client, filter client.Filte
 		}
 	}
 	return n, errors.Join(errs...)
+}
+
+// goneOrGoing reports whether a removal failed only because the resource
+// is gone already, or another sweeper (a second hatest run starting at the
+// same moment) is removing it now.
+func goneOrGoing(err error) bool {
+	return cerrdefs.IsNotFound(err) || cerrdefs.IsConflict(err) && strings.Contains(err.Error(), "already in progress")
 }
 
 // ping asks the engine named by the environment (DOCKER_HOST or the
@@ -388,7 +395,8 @@ func randomID() string {
 
 // proxyServer is the run's toxiproxy container.
 type proxyServer struct {
-	node *node
-	api  *toxi.Server
-	next int
+	node  *node
+	api   *toxi.Server
+	next  int
+	bound []boundProxy // proxies whose upstream is a node of the run
 }

@@ -134,6 +134,7 @@ type node struct {
 	version   string
 	id        string
 	external  map[string]string // port -> 127.0.0.1:<mapped>
+	ip        string            // the current container's address on the run network
 	followed  string            // the container whose output is followed
 	logsDone  chan struct{}     // closed when the current container's output ends
 	logCancel context.CancelFunc
@@ -265,8 +266,13 @@ func (n *node) run(ctx context.Context, tag string) error {
 			return fmt.Errorf("start %s: port %s was not published", spec.Name, p)
 		}
 	}
+	ip := ""
+	if es := ins.Container.NetworkSettings.Networks[r.network]; es != nil && es.IPAddress.IsValid() {
+		ip = es.IPAddress.String()
+	}
 	n.mu.Lock()
 	n.external = ext
+	n.ip = ip
 	n.mu.Unlock()
 	ports := fmtPorts(ext)
 	if n.internal {
@@ -557,6 +563,9 @@ func (n *node) Restart(ctx context.Context, version string) error {
 	n.mu.Unlock()
 	if err := n.run(ctx, tag); err != nil {
 		return fmt.Errorf("restart: %w", err)
+	}
+	if err := n.rt.repointProxies(ctx, n); err != nil {
+		return fmt.Errorf("restart %s: %w", n.spec.Name, err)
 	}
 	n.rt.logf("%s: restarted at %s in %v", n.spec.Name, version, time.Since(start).Round(time.Millisecond))
 	return nil

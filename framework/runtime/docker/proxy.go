@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"fmt"
+	"net"
 	"strconv"
 	"time"
 
@@ -26,6 +27,12 @@ var toxiproxySoftware = runtime.Software{
 }
 
 // Proxy creates a toxiproxy proxy called name in front of upstream.Internal.
+// When that is a node of this run ("driver:7000"), toxiproxy is given the
+// node's address on the run network instead of its alias, and Restart
+// points the proxy at the new container: toxiproxy dials its upstream for
+// every connection, and a name lookup there puts Docker's embedded DNS in
+// the data path, where under load one lost packet costs the resolver's
+// 5 s timeout, an outage no system under test caused.
 // The first call starts the run's toxiproxy container (alias "toxiproxy",
 // image hatest/toxiproxy:<sha12> built from the toxiproxy module's
 // cmd/server); each proxy listens on the next of its ports 8000..8015.
@@ -44,11 +51,15 @@ func (r *Runtime) Proxy(ctx context.Context, name string, upstream runtime.Endpo
 		return nil, fmt.Errorf("proxy %s: all %d proxy ports of the run are taken", name, ProxyPorts)
 	}
 	port := strconv.Itoa(proxyFirstPort + srv.next)
-	p, err := srv.api.CreateProxy(ctx, name, "0.0.0.0:"+port, upstream.Internal)
+	target, up := r.upstreamOf(upstream.Internal)
+	p, err := srv.api.CreateProxy(ctx, name, "0.0.0.0:"+port, up)
 	if err != nil {
 		return nil, fmt.Errorf("proxy %s: %w", name, err)
 	}
 	srv.next++
+	if target != nil {
+		srv.bound = append(srv.bound, boundProxy{proxy: p, node: target, port: portOf(upstream.Internal)})
+	}
 	p.SetEndpoint(runtime.Endpoint{Internal: proxyAlias + ":" + port, External: srv.node.Endpoint(port).External})
 	r.logf("proxy %s: %s -> %s", name, p.Endpoint().External, upstream.Internal)
 	return p, nil
@@ -103,4 +114,62 @@ func (r *Runtime) proxyServerLocked(ctx context.Context) (*proxyServer, error) {
 	}
 	r.proxySrv = &proxyServer{node: n, api: api}
 	return r.proxySrv, nil
+}
+
+// boundProxy is a proxy whose upstream is a node of the run, addressed by
+// the node's IP, which changes when the node's container is replaced.
+type boundProxy struct {
+	proxy *toxi.Proxy
+	node  *node
+	port  string
+}
+
+// upstreamOf returns the node an upstream address names by its alias, and
+// the address toxiproxy should dial: the node's IP and port, or addr as it
+// is when it names no node of this run.
+func (r *Runtime) upstreamOf(addr string) (*node, string) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, addr
+	}
+	r.mu.Lock()
+	n := r.nodes[host]
+	r.mu.Unlock()
+	if n == nil || n.internal {
+		return nil, addr
+	}
+	n.mu.Lock()
+	ip := n.ip
+	n.mu.Unlock()
+	if ip == "" {
+		return nil, addr
+	}
+	return n, net.JoinHostPort(ip, port)
+}
+
+func portOf(addr string) string {
+	_, port, _ := net.SplitHostPort(addr)
+	return port
+}
+
+// repointProxies points every proxy in front of n at n's current address,
+// after Restart replaced its container.
+func (r *Runtime) repointProxies(ctx context.Context, n *node) error {
+	r.proxyMu.Lock()
+	defer r.proxyMu.Unlock()
+	if r.proxySrv == nil {
+		return nil
+	}
+	n.mu.Lock()
+	ip := n.ip
+	n.mu.Unlock()
+	for _, b := range r.proxySrv.bound {
+		if b.node != n {
+			continue
+		}
+		if err := b.proxy.SetUpstream(ctx, net.JoinHostPort(ip, b.port)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -163,7 +163,11 @@ func (p *Proxy) Name() string { return p.name }
 func (p *Proxy) Listen() string { return p.listen }
 
 // Upstream returns the address the proxy forwards to.
-func (p *Proxy) Upstream() string { return p.upstream }
+func (p *Proxy) Upstream() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.upstream
+}
 
 // ListenPort returns the port of Listen.
 func (p *Proxy) ListenPort() string {
@@ -239,6 +243,19 @@ func (p *Proxy) SetEnabled(ctx context.Context, enabled bool) error {
 		}
 		return fmt.Errorf("%s proxy %s: %w", verb, p.name, err)
 	}
+	return nil
+}
+
+// SetUpstream points the proxy at addr. Connections open through it stay
+// with the old upstream until they close.
+func (p *Proxy) SetUpstream(ctx context.Context, addr string) error {
+	body, _ := json.Marshal(map[string]string{"upstream": addr})
+	if _, err := p.srv.send(ctx, http.MethodPatch, "/proxies/"+url.PathEscape(p.name), body); err != nil {
+		return fmt.Errorf("point proxy %s at %s: %w", p.name, addr, err)
+	}
+	p.mu.Lock()
+	p.upstream = addr
+	p.mu.Unlock()
 	return nil
 }
 
