@@ -5,29 +5,22 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// TestNothingLeaksAfterSIGKILL starts `hatest run` on Docker, SIGKILLs the
-// whole process group (hatest and its suite binary at once, so no cleanup
-// runs) in the middle of a scenario, then runs hatest again. The second run
+// TestNothingLeaksAfterSIGKILL starts `hatest run` on Docker, SIGKILLs
+// hatest and its suite binary (each in its own process group) at once, so
+// that no cleanup runs, in the middle of a scenario, then runs hatest again. The second run
 // must sweep what the first left, and afterwards no container, network or
 // volume labelled hatest.run, and no process of either run, may remain.
 func TestNothingLeaksAfterSIGKILL(t *testing.T) {
-	if os.Getenv("HATEST_SKIP_DOCKER") == "1" {
-		t.Skip("HATEST_SKIP_DOCKER=1")
-	}
-	if err := exec.Command("docker", "info").Run(); err != nil {
-		t.Fatalf("no docker engine answers (docker info: %v); start one, or set HATEST_SKIP_DOCKER=1", err)
-	}
+	dockerEngine(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "hatest")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build hatest: %v\n%s", err, out)
-	}
+	bin := buildHatest(t)
 	first := exec.Command(bin, "run", "--runtime", "docker", "-q", "--focus", "^"+upgradeScenario+"$",
 		"--report-dir", filepath.Join(dir, "first"), suite)
 	first.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -36,22 +29,37 @@ func TestNothingLeaksAfterSIGKILL(t *testing.T) {
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Wait until its clients run: the scenario is in the middle.
+	// Wait until its clients run: the scenario is in the middle. The
+	// suite binary labels its containers with its pid.
 	deadline := time.Now().Add(3 * time.Minute)
-	for {
-		out, _ := exec.Command("docker", "ps", "-q", "--filter", "label=hatest.run", "--filter", "name=-c1").Output()
-		if len(bytes.TrimSpace(out)) > 0 {
-			break
+	var suitePID int
+	var runID string
+	for runID == "" {
+		for pid, p := range descendants(first.Process.Pid) {
+			if strings.Contains(p.cmdline, "suite.test") {
+				suitePID = pid
+			}
 		}
-		if time.Now().After(deadline) {
+		if suitePID != 0 {
+			out, _ := exec.Command("docker", "ps", "--filter", "label=hatest.pid="+strconv.Itoa(suitePID), "--filter", "name=-c1",
+				"--format", `{{.Label "hatest.run"}}`).Output()
+			runID, _, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
+		}
+		if _, running := readProc(first.Process.Pid); !running {
+			_ = first.Wait()
+			t.Fatalf("the first run ended before it started its clients:\n%s", log.String())
+		}
+		if runID == "" && time.Now().After(deadline) {
 			_ = syscall.Kill(-first.Process.Pid, syscall.SIGKILL)
 			t.Fatalf("the first run never started its clients:\n%s", log.String())
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond)
-	ids, _ := exec.Command("docker", "ps", "--filter", "label=hatest.run", "--filter", "name=-c1", "--format", `{{.Label "hatest.run"}}`).Output()
-	runID := strings.TrimSpace(strings.Split(string(ids), "\n")[0])
+	// The suite runs in a process group of its own (so that a Ctrl-C
+	// reaches hatest alone): kill that group first, then hatest's, so
+	// that neither can clean up.
+	_ = syscall.Kill(-suitePID, syscall.SIGKILL)
 	if err := syscall.Kill(-first.Process.Pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/hatest/hatest/framework/gate"
@@ -34,8 +32,15 @@ github.com/hatest/hatest/framework/scenario.
 --runtime auto picks Docker when an engine answers within 2 s, otherwise
 local processes, and says which in one line.
 
-Exit codes: 0 every scenario passed; 1 a scenario failed; 2 bad usage or
-environment (for example --runtime docker with no engine).
+Exit codes: 0 every scenario passed; 1 a scenario failed or the run was
+interrupted; 2 bad usage or environment (for example --runtime docker with
+no engine, or a scenario that could not start: a missing image or binary, a
+node never ready, a busy port; one line on stderr says which).
+
+Ctrl-C (or SIGTERM) stops the running scenario: it cleans up everything it
+started and still writes its report, with the op logs, and the run's
+index.html, results.json and junit.xml. A second Ctrl-C skips the cleanup
+(the next run's sweep removes what Docker containers remain).
 
 Examples:
   hatest run --label-filter gate
@@ -114,9 +119,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err := prepareReportDir(o.reportDir); err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	intr := listenForInterrupts(context.Background())
+	defer intr.stop()
+	ctx, cancel := context.WithTimeout(intr.ctx, timeout)
 	defer cancel()
 
 	// What each package runs: everything its filters select, or this
@@ -191,7 +196,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 			}
 			po := o
 			po.focus = focus[i]
-			r, err := runSuite(ctx, po, rt, pkg, sub, stdout, stderr)
+			r, err := runSuite(ctx, intr.more, po, rt, pkg, sub, stdout, stderr)
 			if err != nil {
 				return err
 			}
@@ -230,7 +235,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		for _, s := range r.Scenarios {
 			if s.SetupError != "" {
 				// The environment, not the release: exit 2, one line.
-				verdicts = append(verdicts, usageErr("scenario %q could not start: %s", s.Scenario, s.SetupError))
+				verdicts = append(verdicts, usageErr("scenario %q could not start: %s", s.Scenario, joinLines(s.SetupError)))
 			}
 		}
 	}
@@ -300,8 +305,10 @@ func failureSummary(reps []result.Run) string {
 }
 
 // runSuite compiles pkg as a test binary and runs it. The binary writes
-// its reports to dir; runSuite returns what it wrote.
-func runSuite(ctx context.Context, o runOpts, rt, pkg, dir string, stdout, stderr io.Writer) (*result.Run, error) {
+// its reports to dir; runSuite returns what it wrote. When ctx ends (an
+// interrupt, the timeout) it stops the suite with stopSuite, passing on
+// the interrupts that arrive on more.
+func runSuite(ctx context.Context, more <-chan os.Signal, o runOpts, rt, pkg, dir string, stdout, stderr io.Writer) (*result.Run, error) {
 	bin, pkgDir, err := compile(ctx, pkg, stderr, o.quiet)
 	if err != nil {
 		return nil, err
@@ -331,25 +338,23 @@ func runSuite(ctx context.Context, o runOpts, rt, pkg, dir string, stdout, stder
 	if o.quiet {
 		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	}
-	dieWithParent(cmd)
+	suiteProcAttr(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, usageErr("start %s: %v", pkg, err)
 	}
 	// An interrupt reaches the suite, which cleans up and still writes the
-	// reports of what ran; a second one, or the timeout, kills it.
+	// reports of what ran.
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	var waitErr error
 	select {
 	case waitErr = <-done:
 	case <-ctx.Done():
-		_ = cmd.Process.Signal(syscall.SIGINT)
-		select {
-		case waitErr = <-done:
-		case <-time.After(3 * time.Minute):
-			_ = cmd.Process.Kill()
-			waitErr = <-done
+		msgs := stderr
+		if o.quiet {
+			msgs = io.Discard
 		}
+		waitErr = stopSuite(cmd, done, more, msgs)
 	}
 	run, rerr := reports.ReadRun(filepath.Join(absDir, "results.json"))
 	if rerr != nil {
@@ -439,11 +444,37 @@ func printRun(r *result.Run, dir string, stdout io.Writer) {
 			mark = "FAIL"
 			nfail++
 		}
+		if s.SetupError != "" {
+			fmt.Fprintf(stdout, "%s  %-50s could not start; see stderr and results.json\n", mark, s.Scenario)
+			continue
+		}
 		fmt.Fprintf(stdout, "%s  %-50s max outage %8.1f ms  windows %3d  ops %7d  failed %6d\n",
 			mark, s.Scenario, s.Summary.MaxWindowMS, s.Summary.Windows, s.Summary.Ops, s.Summary.FailedOps)
 	}
 	fmt.Fprintf(stdout, "%d scenarios, %d passed, %d failed; report: %s\n",
 		len(r.Scenarios), len(r.Scenarios)-nfail, nfail, filepath.Join(dir, "index.html"))
+}
+
+// joinLines puts a message of several lines (an error quoting a node's
+// last log lines) on one line: " | " between lines, a space after a line
+// that ends in a colon.
+func joinLines(s string) string {
+	var b strings.Builder
+	for l := range strings.Lines(s) {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			if strings.HasSuffix(b.String(), ":") {
+				b.WriteString(" ")
+			} else {
+				b.WriteString(" | ")
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 func firstLine(s string) string {

@@ -45,6 +45,14 @@ type ProgramOption func(*system.ServiceSpec)
 // Port is the port the program serves its clients on ("9000").
 func Port(port string) ProgramOption { return func(c *system.ServiceSpec) { c.Port = port } }
 
+// HostPort pins the program's client port (Port) to 127.0.0.1:port on
+// this host, for the whole scenario, upgrades included: the Docker runtime
+// publishes it there, a process listens there. Clients still go through
+// the proxy; the pin is for what reaches the program from outside hatest
+// (a dashboard, a debugger, a fixed firewall rule). A port that is taken
+// fails the scenario's start with an environment error naming it.
+func HostPort(port int) ProgramOption { return func(c *system.ServiceSpec) { c.HostPort = port } }
+
 // Args are the program's arguments. "${LISTEN:9000}" stands for the
 // address it must listen on for port 9000, "${DATA}" for its data
 // directory (see DataDir).
@@ -166,8 +174,12 @@ func (s *S) programPlan(top int, sub *int) []string {
 	var lines []string
 	for _, p := range programsOf(s) {
 		*sub++
-		lines = append(lines, fmt.Sprintf("   %d.%d program %q running %s %s, behind proxy %q to port %s",
-			top, *sub, p.Name, or(p.Software.Name, "its software"), p.Version, p.Name, p.Port))
+		line := fmt.Sprintf("   %d.%d program %q running %s %s, behind proxy %q to port %s",
+			top, *sub, p.Name, or(p.Software.Name, "its software"), p.Version, p.Name, p.Port)
+		if p.HostPort != 0 {
+			line += fmt.Sprintf(" (pinned to 127.0.0.1:%d)", p.HostPort)
+		}
+		lines = append(lines, line)
 	}
 	return lines
 }

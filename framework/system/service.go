@@ -41,6 +41,11 @@ type ServiceSpec struct {
 	// proxy forwards to it, and the node is ready once it accepts
 	// connections.
 	Port string
+	// HostPort, if not zero, pins Port to 127.0.0.1:HostPort on the host
+	// (runtime.NodeSpec.HostPorts), for the node's whole life: the address
+	// a tool outside hatest can reach it at. Start fails with
+	// runtime.ErrPortInUse if the port is taken.
+	HostPort int
 	// ReadyHTTP, if set, is a path on Port that must answer 200 before the
 	// node counts as ready ("/healthz"): the service's own health check.
 	ReadyHTTP    string
@@ -50,7 +55,8 @@ type ServiceSpec struct {
 	// upgrade.
 	DataDir bool
 	// StopGrace is how long the old node may take to exit after SIGTERM
-	// when it is replaced, before it is killed; zero means 10 s.
+	// when it is replaced, before it is killed; zero means
+	// runtime.DefaultRestartGrace (10 s).
 	StopGrace time.Duration
 }
 
@@ -91,9 +97,13 @@ func (s *System) StartService(ctx context.Context, spec ServiceSpec) (*Service, 
 		return nil, fmt.Errorf("start service %s: the topology already has a service of that name", spec.Name)
 	}
 	svc := &Service{Spec: spec, build: builder(s.Runtime, spec.Software)}
+	var pins map[string]int
+	if spec.HostPort != 0 {
+		pins = map[string]int{spec.Port: spec.HostPort}
+	}
 	node, err := s.start(ctx, runtime.NodeSpec{
 		Name: spec.Name, Version: spec.Version, Software: spec.Software,
-		Args: spec.Args, Env: spec.Env, Ports: []string{spec.Port},
+		Args: spec.Args, Env: spec.Env, Ports: []string{spec.Port}, HostPorts: pins,
 		Ready: spec.Port, ReadyHTTP: spec.ReadyHTTP, ReadyTimeout: spec.ReadyTimeout,
 		DataDir: spec.DataDir,
 	})
@@ -207,7 +217,7 @@ func (v *Service) Upgrade(ctx context.Context, version string) (err error) {
 	}()
 	grace := v.Spec.StopGrace
 	if grace <= 0 {
-		grace = 10 * time.Second
+		grace = runtime.DefaultRestartGrace
 	}
 	if err := v.Node.Stop(ctx, grace); err != nil {
 		return fail(err)

@@ -123,3 +123,34 @@ func TestServiceSpecErrors(t *testing.T) {
 		t.Fatalf("a service that never became ready is registered")
 	}
 }
+
+// HostPort pins the program's port on the host, across an upgrade.
+func TestServiceHostPort(t *testing.T) {
+	ctx := context.Background()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	sys := newSystem(t)
+	spec := kvSpec()
+	spec.HostPort = port
+	svc, err := sys.StartService(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("127.0.0.1:%d", port)
+	if got := svc.Node.Endpoint("9000").External; got != want {
+		t.Fatalf("pinned node at %s, want %s", got, want)
+	}
+	if got := ask(t, want, "SET k1 one"); got != "OK v1 1" {
+		t.Fatalf("SET on the pinned port: %q", got)
+	}
+	if err := svc.Upgrade(ctx, "v2"); err != nil {
+		t.Fatal(err)
+	}
+	if got := ask(t, want, "GET k1"); got != "OK v2 1 one" {
+		t.Fatalf("GET on the pinned port after the upgrade: %q", got)
+	}
+}

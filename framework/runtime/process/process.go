@@ -482,7 +482,7 @@ func resolve(ctx context.Context, b runtime.Build) (string, error) {
 		}
 		fi, err := os.Stat(p)
 		if err != nil {
-			return "", fmt.Errorf("%w: %s", runtime.ErrNoBinary, p)
+			return "", fmt.Errorf("%w: %s; build it there, or point Build.Binary at an executable", runtime.ErrNoBinary, p)
 		}
 		if !fi.Mode().IsRegular() || fi.Mode().Perm()&0o111 == 0 {
 			return "", fmt.Errorf("%w: %s is not an executable file", runtime.ErrNoBinary, p)

@@ -1,0 +1,18 @@
+// Package setup is a suite of scenarios that cannot start, one per kind of
+// environment error, and one that runs long enough to be interrupted. The
+// tests of cmd/hatest run it through `hatest run` (setup_test.go,
+// interrupt_test.go); it lives under testdata so that ./... leaves it out.
+//
+//	hatest run --runtime process --focus 'missing binary' ./cmd/hatest/testdata/setup
+//
+// The scenarios:
+//
+//	port in use     the example server pinned (scenario.HostPort) to the
+//	                port in $HATEST_SETUP_BUSY_PORT, which the test holds
+//	missing binary  a Build whose Binary is a path where nothing is
+//	missing image   a Build whose Image the engine does not have
+//	never ready     testdata/setup/mute, which prints a line and never
+//	                listens, with a 3 s ReadyTimeout
+//	long            the example server and one client for five minutes: a run
+//	                to interrupt
+package setup

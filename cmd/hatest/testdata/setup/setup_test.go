@@ -1,0 +1,63 @@
+package setup_test
+
+import (
+	"os"
+	"strconv"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/hatest/hatest/framework/runtime"
+	"github.com/hatest/hatest/framework/scenario"
+)
+
+// EnvBusyPort names the port that "setup: port in use" pins its server
+// to; the test that runs it holds that port.
+const EnvBusyPort = "HATEST_SETUP_BUSY_PORT"
+
+var (
+	server = scenario.GoSoftware("example-server", "github.com/hatest/hatest/fixtures/example/server", "v1")
+	client = scenario.GoSoftware("example-client", "github.com/hatest/hatest/fixtures/example/client", "v1")
+	mute   = scenario.GoSoftware("mute", "github.com/hatest/hatest/cmd/hatest/testdata/setup/mute", "v1")
+)
+
+// kv declares the example server under the name kv, with opts.
+func kv(s *scenario.S, sw runtime.Software, opts ...scenario.ProgramOption) *scenario.Service {
+	opts = append([]scenario.ProgramOption{
+		scenario.Port("9000"),
+		scenario.Args("-listen", "${LISTEN:9000}", "-data", "${DATA}"),
+		scenario.DataDir(),
+	}, opts...)
+	return s.Program("kv", "v1", sw, opts...)
+}
+
+var _ = scenario.It("setup: port in use", func(s *scenario.S) {
+	port, err := strconv.Atoi(os.Getenv(EnvBusyPort))
+	if err != nil {
+		Fail(EnvBusyPort + " must name the port to pin, e.g. 9000")
+	}
+	kv(s, server, scenario.HostPort(port))
+})
+
+var _ = scenario.It("setup: missing binary", func(s *scenario.S) {
+	kv(s, runtime.Software{Name: "kv", Versions: map[string]runtime.Build{
+		"v1": {Binary: "/nonexistent/hatest-setup/kv-server"},
+	}})
+})
+
+var _ = scenario.It("setup: missing image", func(s *scenario.S) {
+	kv(s, runtime.Software{Name: "kv", Versions: map[string]runtime.Build{
+		"v1": {Image: "hatest-does-not-exist:v1"},
+	}})
+})
+
+var _ = scenario.It("setup: never ready", func(s *scenario.S) {
+	kv(s, mute, scenario.ReadyTimeout(3*time.Second))
+})
+
+// long runs for five minutes, so that a test can interrupt it in the middle.
+var _ = scenario.It("setup: long", func(s *scenario.S) {
+	svc := kv(s, server)
+	s.Clients(1, svc, scenario.ClientSoftware(client), scenario.Every(20*time.Millisecond))
+	s.Step(scenario.Wait(5 * time.Minute))
+})
