@@ -60,10 +60,8 @@ func (s *System) start(ctx context.Context, spec runtime.NodeSpec) (runtime.Node
 		s.nodes = append(s.nodes, n)
 		s.mu.Unlock()
 	}
-	if err != nil {
-		return n, fmt.Errorf("start %s: %w", spec.Name, err)
-	}
-	return n, nil
+	// Both runtimes' errors begin "start <name>: " already.
+	return n, err
 }
 
 func (s *System) logf(format string, args ...any) {
