@@ -36,14 +36,15 @@ type (
 // after the seed is known, and must only declare: nothing starts until the
 // body returns.
 type S struct {
-	name    string
-	seed    int64
-	rng     *rand.Rand
-	labels  []string
-	svcs    []*Service
-	clients []clientDecl
-	steps   []Step
-	expects []types.GomegaMatcher
+	name     string
+	seed     int64
+	rng      *rand.Rand
+	labels   []string
+	svcs     []*Service
+	programs []system.ServiceSpec // your own servers (Program), in order
+	clients  []clientDecl
+	steps    []Step
+	expects  []types.GomegaMatcher
 
 	warmup, settle time.Duration
 	budget         time.Duration

@@ -3,10 +3,7 @@ package scenario
 import (
 	"context"
 	"fmt"
-	goruntime "runtime"
-	"sync"
 	"time"
-	"weak"
 
 	"github.com/hatest/hatest/framework/result"
 	"github.com/hatest/hatest/framework/runtime"
@@ -113,35 +110,10 @@ func GoSoftware(name, pkg string, versions ...string) runtime.Software {
 	return sw
 }
 
-// programs is every scenario's declared programs, in order. They belong
-// in S, which has no field for them yet; until it does, they live here,
-// keyed by a weak pointer to their S, and go when it is collected.
-var programs = struct {
-	sync.Mutex
-	m map[weak.Pointer[S]][]system.ServiceSpec
-}{m: map[weak.Pointer[S]][]system.ServiceSpec{}}
-
-func addProgram(s *S, spec system.ServiceSpec) {
-	k := weak.Make(s)
-	programs.Lock()
-	defer programs.Unlock()
-	list, ok := programs.m[k]
-	if !ok {
-		goruntime.AddCleanup(s, func(k weak.Pointer[S]) {
-			programs.Lock()
-			defer programs.Unlock()
-			delete(programs.m, k)
-		}, k)
-	}
-	programs.m[k] = append(list, spec)
-}
+func addProgram(s *S, spec system.ServiceSpec) { s.programs = append(s.programs, spec) }
 
 // programsOf returns the programs s declared, in order.
-func programsOf(s *S) []system.ServiceSpec {
-	programs.Lock()
-	defer programs.Unlock()
-	return append([]system.ServiceSpec(nil), programs.m[weak.Make(s)]...)
-}
+func programsOf(s *S) []system.ServiceSpec { return s.programs }
 
 // The runner's side of programs: startTopology, Plan, keepArtifacts and
 // versions call these.

@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	goruntime "runtime"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-	"weak"
 
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/runtime/build"
@@ -260,47 +258,19 @@ func (s *System) Service(name string) *Service {
 
 // Services returns every service started so far, in start order.
 func (s *System) Services() []*Service {
-	services.Lock()
-	defer services.Unlock()
-	return append([]*Service(nil), services.m[weak.Make(s)]...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*Service(nil), s.services...)
 }
-
-// serviceProxy is the proxy of the service named name, or nil. System.Proxy
-// asks it, so that the network faults reach services too. It takes no
-// lock of the System's.
-func (s *System) serviceProxy(name string) runtime.Proxy {
-	if v := s.Service(name); v != nil {
-		return v.Proxy
-	}
-	return nil
-}
-
-// services is every System's services, in start order. They belong in
-// System, which has no field for them yet; until it does, they live here,
-// keyed by a weak pointer to their System, and go when that System is
-// collected. Nothing in the table may point back to its System.
-var services = struct {
-	sync.Mutex
-	m map[weak.Pointer[System]][]*Service
-}{m: map[weak.Pointer[System]][]*Service{}}
 
 func (s *System) addService(v *Service) error {
-	k := weak.Make(s)
-	services.Lock()
-	defer services.Unlock()
-	list, ok := services.m[k]
-	if !ok {
-		goruntime.AddCleanup(s, func(k weak.Pointer[System]) {
-			services.Lock()
-			defer services.Unlock()
-			delete(services.m, k)
-		}, k)
-	}
-	for _, o := range list {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range s.services {
 		if o.Spec.Name == v.Spec.Name {
 			return fmt.Errorf("start service %s: the topology already has a service of that name", v.Spec.Name)
 		}
 	}
-	services.m[k] = append(list, v)
+	s.services = append(s.services, v)
 	return nil
 }

@@ -19,6 +19,7 @@ type System struct {
 	overlords map[string]*Overlord
 	drivers   []*Driver
 	clients   []*Client
+	services  []*Service
 	nodes     []runtime.Node
 }
 
@@ -88,8 +89,10 @@ func (s *System) Proxy(name string) runtime.Proxy {
 			return d.Proxy
 		}
 	}
-	if p := s.serviceProxy(name); p != nil {
-		return p
+	for _, v := range s.services {
+		if v.Spec.Name == name {
+			return v.Proxy
+		}
 	}
 	return nil
 }
