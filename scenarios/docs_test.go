@@ -1,7 +1,9 @@
 package scenarios_test
 
 import (
+	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -37,4 +39,49 @@ func norm(s string) string {
 		out = append(out, strings.Join(strings.Fields(l), " "))
 	}
 	return strings.Join(out, "\n")
+}
+
+// docs/catalogue.md has a row for every scenario the suite declares, and
+// no row for one it does not.
+func TestCatalogueListsEveryScenario(t *testing.T) {
+	doc, err := os.ReadFile("../docs/catalogue.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^\| ((?:negative: |skew: )?[a-z][^|]*?) \|`).FindAllSubmatch(doc, -1) {
+		if name := string(m[1]); name != "scenario" {
+			rows[name] = true
+		}
+	}
+	declared := map[string]bool{}
+	files, err := filepath.Glob("*_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`scenario\.It\("([^"]+)"`).FindAllSubmatch(src, -1) {
+			declared[string(m[1])] = true
+		}
+	}
+	for _, p := range skew {
+		declared[fmt.Sprintf("skew: client %s with driver %s", p.client, p.driver)] = true
+	}
+	for name := range declared {
+		if !rows[name] {
+			t.Errorf("docs/catalogue.md has no row for %q", name)
+		}
+	}
+	for name := range rows {
+		if !declared[name] {
+			t.Errorf("docs/catalogue.md lists %q, which the suite does not declare", name)
+		}
+	}
+	if len(declared) < 20 {
+		t.Fatalf("found only %d scenarios in the suite's source; the pattern is out of date", len(declared))
+	}
 }
