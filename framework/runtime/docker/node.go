@@ -411,6 +411,13 @@ func (n *node) Signal(ctx context.Context, sig syscall.Signal) error {
 	case syscall.SIGCONT:
 		return n.Resume(ctx)
 	}
+	if sig == syscall.SIGKILL {
+		// The container is about to go: take its proxies off it first
+		// (see detachProxies).
+		if err := n.rt.detachProxies(ctx, n); err != nil {
+			return fmt.Errorf("signal %s %v: %w", n.spec.Name, sig, err)
+		}
+	}
 	if _, err := n.rt.cli.ContainerKill(ctx, n.ID(), client.ContainerKillOptions{Signal: signalName(sig)}); err != nil {
 		return fmt.Errorf("signal %s %v: %w", n.spec.Name, sig, err)
 	}
@@ -458,6 +465,10 @@ func (n *node) Resume(ctx context.Context) error {
 // its output is drained. A paused node is thawed first so it can handle
 // the SIGTERM. Stopping a stopped node does nothing.
 func (n *node) Stop(ctx context.Context, grace time.Duration) error {
+	// Take the proxies off the node before it goes (see detachProxies).
+	if err := n.rt.detachProxies(ctx, n); err != nil {
+		return fmt.Errorf("stop %s: %w", n.spec.Name, err)
+	}
 	id := n.ID()
 	cli := n.rt.cli
 	ins, err := cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})

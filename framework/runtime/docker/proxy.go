@@ -152,22 +152,44 @@ func portOf(addr string) string {
 	return port
 }
 
+// A stopped container's address does not refuse connections, it swallows
+// them, and toxiproxy dials its upstream inside its accept loop, with no
+// timeout: a proxy left pointing at a container that went away holds every
+// client connection behind a dial that hangs for minutes, and so does any
+// change to the proxy. So before the runtime stops a node (Stop, Restart,
+// SIGKILL) its proxies are pointed at an address in the toxiproxy
+// container where nothing listens, and clients see refused connections, as
+// from a process that is not running; Restart points them at the new
+// container. A node that exits by itself, or on a SIGTERM, leaves its
+// proxies where they were until it is restarted.
+const refusing = "127.0.0.1:1"
+
+// detachProxies points every proxy in front of n at the refusing address.
+// A proxy that is disabled (a partition) stays disabled.
+func (r *Runtime) detachProxies(ctx context.Context, n *node) error {
+	return r.pointProxies(ctx, n, func(string) string { return refusing })
+}
+
 // repointProxies points every proxy in front of n at n's current address,
 // after Restart replaced its container.
 func (r *Runtime) repointProxies(ctx context.Context, n *node) error {
+	n.mu.Lock()
+	ip := n.ip
+	n.mu.Unlock()
+	return r.pointProxies(ctx, n, func(port string) string { return net.JoinHostPort(ip, port) })
+}
+
+func (r *Runtime) pointProxies(ctx context.Context, n *node, addr func(port string) string) error {
 	r.proxyMu.Lock()
 	defer r.proxyMu.Unlock()
 	if r.proxySrv == nil {
 		return nil
 	}
-	n.mu.Lock()
-	ip := n.ip
-	n.mu.Unlock()
 	for _, b := range r.proxySrv.bound {
-		if b.node != n {
+		if b.node != n || b.proxy.Upstream() == addr(b.port) {
 			continue
 		}
-		if err := b.proxy.SetUpstream(ctx, net.JoinHostPort(ip, b.port)); err != nil {
+		if err := b.proxy.SetUpstream(ctx, addr(b.port)); err != nil {
 			return err
 		}
 	}
