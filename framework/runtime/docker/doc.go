@@ -40,6 +40,9 @@
 // its alias, and follows it when Restart replaces the container: toxiproxy
 // dials its upstream for every connection, and a name lookup there would
 // put Docker's embedded DNS, whose lost packets cost 5 s, in the data path.
+// Before the runtime stops or SIGKILLs a node, its proxies are pointed at
+// an address where nothing listens, so clients are refused at once instead
+// of waiting on a vanished container's address (see detachProxies).
 //
 // Each node is the container hatest-<run>-<name> on the run's network with
 // the alias <name>; "${LISTEN:7000}" in Args becomes ":7000" and "${DATA}"
