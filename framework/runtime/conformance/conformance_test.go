@@ -10,32 +10,18 @@ import (
 	"io"
 	"net"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/moby/moby/client"
-
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/runtime/docker"
+	"github.com/hatest/hatest/framework/runtime/internal/rttest"
 	"github.com/hatest/hatest/framework/runtime/process"
 )
-
-const echoPkg = "github.com/hatest/hatest/framework/runtime/conformance/testdata/echo"
-
-// echo is the test program at v1 and v2, from one source for both runtimes.
-var echo = runtime.Software{
-	Name: "echo",
-	Versions: map[string]runtime.Build{
-		"v1": {Package: echoPkg, LDFlags: "-X main.version=v1"},
-		"v2": {Package: echoPkg, LDFlags: "-X main.version=v2"},
-	},
-}
 
 // termDelay is how long the main echo node takes to shut down on SIGTERM.
 const termDelay = 300 * time.Millisecond
@@ -66,7 +52,7 @@ var targets = []target{
 			}
 			return rt, nil
 		},
-		available:   dockerEngine,
+		available:   func(t *testing.T) { rttest.NeedDocker(t, "the docker half of the conformance suite") },
 		missing:     runtime.Build{Image: "hatest/does-not-exist:nope"},
 		missingErr:  runtime.ErrMissingImage,
 		missingName: "hatest/does-not-exist:nope",
@@ -89,52 +75,12 @@ var targets = []target{
 	},
 }
 
-// dockerEngine fails the test when no Docker engine answers, unless
-// HATEST_SKIP_DOCKER=1 asks to skip it.
-func dockerEngine(t *testing.T) {
-	t.Helper()
-	err := docker.Available(context.Background(), 3*time.Second)
-	if err == nil {
-		return
-	}
-	if os.Getenv("HATEST_SKIP_DOCKER") == "1" {
-		t.Skipf("HATEST_SKIP_DOCKER=1: skipping the docker half of the conformance suite: %v", err)
-	}
-	t.Fatalf("the docker half of the conformance suite needs a Docker engine (set HATEST_SKIP_DOCKER=1 to skip it): %v", err)
-}
-
 // dockerRemains lists the containers, networks and volumes labelled with
 // the run's ID.
 func dockerRemains(t *testing.T, rt runtime.Runtime) []string {
 	t.Helper()
 	d := rt.(*docker.Runtime)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cli := d.Client()
-	f := client.Filters{}.Add("label", runtime.LabelRun+"="+d.ID())
-	var out []string
-	cs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
-	if err != nil {
-		t.Fatalf("list containers: %v", err)
-	}
-	for _, c := range cs.Items {
-		out = append(out, "container "+strings.Join(c.Names, ","))
-	}
-	ns, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})
-	if err != nil {
-		t.Fatalf("list networks: %v", err)
-	}
-	for _, n := range ns.Items {
-		out = append(out, "network "+n.Name)
-	}
-	vs, err := cli.VolumeList(ctx, client.VolumeListOptions{Filters: f})
-	if err != nil {
-		t.Fatalf("list volumes: %v", err)
-	}
-	for _, v := range vs.Items {
-		out = append(out, "volume "+v.Name)
-	}
-	return out
+	return rttest.DockerLeftovers(t, d.Client(), runtime.LabelRun+"="+d.ID())
 }
 
 // processRemains lists the live processes whose working directory is in
@@ -143,21 +89,13 @@ func dockerRemains(t *testing.T, rt runtime.Runtime) []string {
 func processRemains(t *testing.T, rt runtime.Runtime) []string {
 	t.Helper()
 	dir := rt.(*process.Runtime).Dir()
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		cwd, err := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
+	for _, pid := range rttest.PIDs(t) {
+		cwd, err := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
 		if err != nil || (cwd != dir && !strings.HasPrefix(cwd, dir+"/")) {
 			continue
 		}
-		if st := procState(pid); st == "" || st == "Z" {
+		if !rttest.Alive(pid) {
 			continue // gone, or a zombie: dead and holding nothing
 		}
 		out = append(out, fmt.Sprintf("process %d in %s", pid, cwd))
@@ -166,31 +104,6 @@ func processRemains(t *testing.T, rt runtime.Runtime) []string {
 		out = append(out, "directory "+dir)
 	}
 	return out
-}
-
-// procState is the state letter of /proc/<pid>/stat, or "" if pid is gone.
-func procState(pid int) string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return ""
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) == 0 {
-		return ""
-	}
-	return f[0]
-}
-
-// freePort returns a 127.0.0.1 port that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // loopbackOnly fails t if port is bound on a non-loopback address of this
@@ -217,61 +130,14 @@ func loopbackOnly(t *testing.T, port int) {
 	t.Logf("no non-loopback IPv4 address here: cannot check that port %d is on 127.0.0.1 only", port)
 }
 
-// ask sends one line on a new connection to addr and returns the reply
-// line and the round trip, dial included.
-func ask(addr, line string, timeout time.Duration) (string, time.Duration, error) {
-	start := time.Now()
-	c, err := net.DialTimeout("tcp", addr, timeout)
-	if err != nil {
-		return "", 0, err
-	}
-	defer c.Close()
-	_ = c.SetDeadline(start.Add(timeout))
-	if _, err := fmt.Fprintln(c, line); err != nil {
-		return "", 0, err
-	}
-	reply, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		return "", 0, err
-	}
-	return strings.TrimSpace(reply), time.Since(start), nil
-}
-
-// mustAsk fails t unless addr answers line with want.
-func mustAsk(t *testing.T, addr, line, want string) {
-	t.Helper()
-	got, _, err := ask(addr, line, 5*time.Second)
-	if err != nil {
-		t.Fatalf("ask %s %q: %v; want %q", addr, line, err, want)
-	}
-	if got != want {
-		t.Fatalf("ask %s %q = %q; want %q", addr, line, got, want)
-	}
-}
-
-// mustFail fails t if addr answers, and returns the error the client saw.
-func mustFail(t *testing.T, addr, why string, timeout time.Duration) error {
-	t.Helper()
-	got, _, err := ask(addr, "ping", timeout)
-	if err == nil {
-		t.Fatalf("%s: %s still answered %q", why, addr, got)
-	}
-	return err
-}
-
 // mustTimeOut fails t unless a request to addr times out: the node holds
 // the connection but never answers.
 func mustTimeOut(t *testing.T, addr, why string) {
 	t.Helper()
-	err := mustFail(t, addr, why, 700*time.Millisecond)
-	if !isTimeout(err) {
+	err := rttest.MustFail(t, addr, why, 700*time.Millisecond)
+	if !rttest.IsTimeout(err) {
 		t.Fatalf("%s: %s: %v; want a timeout", why, addr, err)
 	}
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // conn is an open client connection that asks line by line.
@@ -307,7 +173,7 @@ func mustBreak(t *testing.T, c *conn, why string) {
 	for {
 		got, err := c.ask("ping", 3*time.Second)
 		if err != nil {
-			if isTimeout(err) {
+			if rttest.IsTimeout(err) {
 				t.Fatalf("%s: an open connection hung (%v) instead of breaking", why, err)
 			}
 			return
@@ -322,37 +188,6 @@ func mustBreak(t *testing.T, c *conn, why string) {
 func logs(n runtime.Node) string {
 	b, _ := io.ReadAll(n.Logs())
 	return string(b)
-}
-
-// syncBuffer collects a runtime's progress lines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (w *syncBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
-
-// echoSpec is a node of the echo program at version.
-func echoSpec(name, version string, extra ...string) runtime.NodeSpec {
-	return runtime.NodeSpec{
-		Name:         name,
-		Version:      version,
-		Software:     echo,
-		Args:         append([]string{"-listen", "${LISTEN:7000}"}, extra...),
-		Ports:        []string{"7000"},
-		Ready:        "7000",
-		ReadyTimeout: 30 * time.Second,
-	}
 }
 
 // TestConformance runs every check on every runtime, one runtime after the
@@ -374,7 +209,7 @@ func TestConformance(t *testing.T) {
 func conform(t *testing.T, tg target) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	var rlog syncBuffer
+	var rlog rttest.SyncBuffer
 	rt, err := tg.open(ctx, &rlog)
 	if err != nil {
 		t.Fatalf("new %s runtime: %v", tg.name, err)
@@ -402,7 +237,7 @@ func conform(t *testing.T, tg target) {
 	// 1. A node at v1 answers as v1.
 	if !t.Run("start", func(t *testing.T) {
 		// It takes a while to shut down: Restart must wait for it.
-		spec := echoSpec("echo", "v1", "-data", "${DATA}", "-term-delay", termDelay.String())
+		spec := rttest.EchoSpec("echo", "v1", "-data", "${DATA}", "-term-delay", termDelay.String())
 		spec.DataDir = true
 		start := time.Now()
 		n, err := rt.Start(ctx, spec)
@@ -417,7 +252,7 @@ func conform(t *testing.T, tg target) {
 		if ep := n.Endpoint("7000"); ep.Internal == "" || !strings.HasPrefix(ep.External, "127.0.0.1:") {
 			t.Fatalf("endpoint %+v: want an Internal address and External on 127.0.0.1", ep)
 		}
-		mustAsk(t, ext(), "ping", "v1 ping")
+		rttest.MustAsk(t, ext(), "ping", "v1 ping")
 	}) {
 		t.FailNow() // every other check needs the node
 	}
@@ -435,7 +270,7 @@ func conform(t *testing.T, tg target) {
 		if ep := p.Endpoint(); !strings.HasPrefix(ep.External, "127.0.0.1:") || ep.External == ext() {
 			t.Fatalf("proxy endpoint %+v: want its own External address on 127.0.0.1", ep)
 		}
-		mustAsk(t, p.Endpoint().External, "via proxy", "v1 via proxy")
+		rttest.MustAsk(t, p.Endpoint().External, "via proxy", "v1 via proxy")
 	})
 	needProxy := func(t *testing.T) {
 		t.Helper()
@@ -452,7 +287,7 @@ func conform(t *testing.T, tg target) {
 		if err := px.AddToxic(ctx, lat); err != nil {
 			t.Fatalf("add toxic: %v", err)
 		}
-		got, d, err := ask(addr, "slow", 10*time.Second)
+		got, d, err := rttest.Ask(addr, "slow", 10*time.Second)
 		if err != nil || got != "v1 slow" {
 			t.Fatalf("with a 200 ms latency toxic: %q, %v", got, err)
 		}
@@ -467,7 +302,7 @@ func conform(t *testing.T, tg target) {
 		// not count; with the toxic still there every one takes 200 ms.
 		best := time.Hour
 		for range 5 {
-			got, d, err := ask(addr, "fast", 5*time.Second)
+			got, d, err := rttest.Ask(addr, "fast", 5*time.Second)
 			if err != nil || got != "v1 fast" {
 				t.Fatalf("after removing the toxic: %q, %v", got, err)
 			}
@@ -491,12 +326,12 @@ func conform(t *testing.T, tg target) {
 			t.Fatalf("disable: %v", err)
 		}
 		mustBreak(t, open, "disabled proxy")
-		mustFail(t, addr, "disabled proxy", time.Second)
-		mustAsk(t, ext(), "direct", "v1 direct") // only the link is cut
+		rttest.MustFail(t, addr, "disabled proxy", time.Second)
+		rttest.MustAsk(t, ext(), "direct", "v1 direct") // only the link is cut
 		if err := px.SetEnabled(ctx, true); err != nil {
 			t.Fatalf("enable: %v", err)
 		}
-		mustAsk(t, addr, "healed", "v1 healed")
+		rttest.MustAsk(t, addr, "healed", "v1 healed")
 	})
 
 	// 9. Logs hold what the program wrote to stdout and to stderr.
@@ -530,9 +365,9 @@ func conform(t *testing.T, tg target) {
 			if err := s.cont(); err != nil {
 				t.Fatalf("undo %s: %v", s.what, err)
 			}
-			mustAsk(t, ext(), "thawed", "v1 thawed")
+			rttest.MustAsk(t, ext(), "thawed", "v1 thawed")
 			if proxied {
-				mustAsk(t, px.Endpoint().External, "thawed", "v1 thawed")
+				rttest.MustAsk(t, px.Endpoint().External, "thawed", "v1 thawed")
 			}
 		}
 	})
@@ -540,8 +375,8 @@ func conform(t *testing.T, tg target) {
 	// 8. Restart at v2: new version, same data, and the proxy follows.
 	// The old program gets SIGTERM and the time its handler takes.
 	t.Run("restart", func(t *testing.T) {
-		mustAsk(t, ext(), "write marker kept-from-v1", "v1 wrote marker")
-		if got, _, err := ask(ext(), "read last-words", 5*time.Second); err != nil || !strings.Contains(got, "error") {
+		rttest.MustAsk(t, ext(), "write marker kept-from-v1", "v1 wrote marker")
+		if got, _, err := rttest.Ask(ext(), "read last-words", 5*time.Second); err != nil || !strings.Contains(got, "error") {
 			t.Fatalf("before Restart, last-words is there already (%q, %v): the check would prove nothing", got, err)
 		}
 		start := time.Now()
@@ -556,14 +391,14 @@ func conform(t *testing.T, tg target) {
 		if node.Version() != "v2" {
 			t.Fatalf("Version() after restart = %q", node.Version())
 		}
-		mustAsk(t, ext(), "ping", "v2 ping")
-		mustAsk(t, ext(), "read marker", "v2 kept-from-v1")
+		rttest.MustAsk(t, ext(), "ping", "v2 ping")
+		rttest.MustAsk(t, ext(), "read marker", "v2 kept-from-v1")
 		if proxied {
-			mustAsk(t, px.Endpoint().External, "via proxy", "v2 via proxy")
+			rttest.MustAsk(t, px.Endpoint().External, "via proxy", "v2 via proxy")
 		}
 		// The v1 program's SIGTERM handler ran to its end: what it wrote
 		// after its delay is in the data directory.
-		mustAsk(t, ext(), "read last-words", "v2 v1 got SIGTERM")
+		rttest.MustAsk(t, ext(), "read last-words", "v2 v1 got SIGTERM")
 		// Both runtimes document that Logs spans restarts.
 		got := logs(node)
 		for _, want := range []string{"echo v1 listening on ", "got SIGTERM", "bye", "echo v2 listening on "} {
@@ -590,19 +425,19 @@ func conform(t *testing.T, tg target) {
 			t.Fatalf("Wait after SIGKILL: %d, %v; want 137", code, err)
 		}
 		mustBreak(t, open, "killed node")
-		mustFail(t, addr, "killed node", 2*time.Second)
+		rttest.MustFail(t, addr, "killed node", 2*time.Second)
 		if proxied {
-			mustFail(t, px.Endpoint().External, "killed node via the proxy", 2*time.Second)
+			rttest.MustFail(t, px.Endpoint().External, "killed node via the proxy", 2*time.Second)
 		}
 	})
 
 	// 6. SIGTERM: the program exits 0.
 	t.Run("sigterm", func(t *testing.T) {
-		n, err := rt.Start(ctx, echoSpec("term", "v1"))
+		n, err := rt.Start(ctx, rttest.EchoSpec("term", "v1"))
 		if err != nil {
 			t.Fatalf("start: %v", err)
 		}
-		mustAsk(t, n.Endpoint("7000").External, "ping", "v1 ping")
+		rttest.MustAsk(t, n.Endpoint("7000").External, "ping", "v1 ping")
 		if err := n.Signal(ctx, syscall.SIGTERM); err != nil {
 			t.Fatalf("SIGTERM: %v", err)
 		}
@@ -619,7 +454,7 @@ func conform(t *testing.T, tg target) {
 
 	// 6. Stop(grace): SIGTERM, and the program exits 0 within the grace.
 	t.Run("stop", func(t *testing.T) {
-		n, err := rt.Start(ctx, echoSpec("stop", "v1"))
+		n, err := rt.Start(ctx, rttest.EchoSpec("stop", "v1"))
 		if err != nil {
 			t.Fatalf("start: %v", err)
 		}
@@ -640,12 +475,12 @@ func conform(t *testing.T, tg target) {
 		if got := logs(n); !strings.Contains(got, "got SIGTERM") || !strings.Contains(got, "bye") {
 			t.Fatalf("Logs after Stop:\n%s", got)
 		}
-		mustFail(t, n.Endpoint("7000").External, "stopped node", 2*time.Second)
+		rttest.MustFail(t, n.Endpoint("7000").External, "stopped node", 2*time.Second)
 	})
 
 	// 10. A build the runtime cannot find fails clearly, naming it.
 	t.Run("missing", func(t *testing.T) {
-		spec := echoSpec("ghost", "v1")
+		spec := rttest.EchoSpec("ghost", "v1")
 		spec.Software = runtime.Software{Name: "ghost", Versions: map[string]runtime.Build{"v1": tg.missing}}
 		start := time.Now()
 		_, err := rt.Start(ctx, spec)
@@ -660,7 +495,7 @@ func conform(t *testing.T, tg target) {
 
 	// 10. A program that never listens: ErrNotReady with its output.
 	t.Run("notready", func(t *testing.T) {
-		spec := echoSpec("mute", "v1", "-never")
+		spec := rttest.EchoSpec("mute", "v1", "-never")
 		spec.ReadyTimeout = 2 * time.Second
 		start := time.Now()
 		n, err := rt.Start(ctx, spec)
@@ -685,8 +520,8 @@ func conform(t *testing.T, tg target) {
 	// 11. A pinned host port: the node is reached there, on 127.0.0.1
 	// only, before and after Restart; a taken one fails Start, naming it.
 	t.Run("hostport", func(t *testing.T) {
-		host := freePort(t)
-		spec := echoSpec("pinned", "v1")
+		host := rttest.FreePort(t)
+		spec := rttest.EchoSpec("pinned", "v1")
 		spec.HostPorts = map[string]int{"7000": host}
 		n, err := rt.Start(ctx, spec)
 		if err != nil {
@@ -702,7 +537,7 @@ func conform(t *testing.T, tg target) {
 			if got := n.Endpoint("7000").External; got != want {
 				t.Fatalf("at %s the pinned endpoint is %s, want %s", version, got, want)
 			}
-			mustAsk(t, want, "pinned", version+" pinned")
+			rttest.MustAsk(t, want, "pinned", version+" pinned")
 			loopbackOnly(t, host)
 		}
 
@@ -712,7 +547,7 @@ func conform(t *testing.T, tg target) {
 		}
 		defer busy.Close()
 		taken := busy.Addr().(*net.TCPAddr).Port
-		spec = echoSpec("squatter", "v1")
+		spec = rttest.EchoSpec("squatter", "v1")
 		spec.HostPorts = map[string]int{"7000": taken}
 		_, err = rt.Start(ctx, spec)
 		if !errors.Is(err, runtime.ErrPortInUse) || !strings.Contains(err.Error(), strconv.Itoa(taken)) {
@@ -724,7 +559,7 @@ func conform(t *testing.T, tg target) {
 	// 12. Close leaves nothing of the run, and may be called again.
 	t.Run("close", func(t *testing.T) {
 		// A node with data, paused: the hardest kind to remove.
-		spec := echoSpec("last", "v1", "-data", "${DATA}")
+		spec := rttest.EchoSpec("last", "v1", "-data", "${DATA}")
 		spec.DataDir = true
 		last, err := rt.Start(ctx, spec)
 		if err != nil {

@@ -12,7 +12,8 @@
 //	    └─────────────────────────────────┘      ▼
 //	                                           echo v2, same data
 //
-// The program is testdata/echo, built from the same source by both
+// The program is the runtimes' shared test program,
+// runtime/internal/rttest/testdata/echo, built from the same source by both
 // runtimes (runtime.Build{Package: ..., LDFlags: "-X main.version=v1"}):
 // it answers each line with "<version> <line>", stores and reads files in
 // its data directory, and exits 0 on SIGTERM, after -term-delay, leaving

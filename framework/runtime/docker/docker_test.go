@@ -1,12 +1,9 @@
 package docker_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,31 +20,15 @@ import (
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/runtime/build"
 	"github.com/hatest/hatest/framework/runtime/docker"
+	"github.com/hatest/hatest/framework/runtime/internal/rttest"
 )
 
 // These tests need a Docker engine. Without one they fail, unless
 // HATEST_SKIP_DOCKER=1 says to skip them.
 
-const echoPkg = "./framework/runtime/docker/testdata/echo"
-
-var echo = runtime.Software{
-	Name: "echo",
-	Versions: map[string]runtime.Build{
-		"v1": {Package: echoPkg, LDFlags: "-X main.version=v1"},
-		"v2": {Package: echoPkg, LDFlags: "-X main.version=v2"},
-	},
-}
-
 func engine(t *testing.T) {
 	t.Helper()
-	err := docker.Available(context.Background(), 3*time.Second)
-	if err == nil {
-		return
-	}
-	if os.Getenv("HATEST_SKIP_DOCKER") == "1" {
-		t.Skipf("HATEST_SKIP_DOCKER=1: skipping the docker runtime tests: %v", err)
-	}
-	t.Fatalf("the docker runtime tests need a Docker engine (set HATEST_SKIP_DOCKER=1 to skip them): %v", err)
+	rttest.NeedDocker(t, "the docker runtime tests")
 }
 
 // tlog sends the runtime's progress lines to the test log.
@@ -76,88 +57,14 @@ func newRuntime(t *testing.T) *docker.Runtime {
 	return rt
 }
 
-func echoSpec(name, version string, extra ...string) runtime.NodeSpec {
-	return runtime.NodeSpec{
-		Name:         name,
-		Version:      version,
-		Software:     echo,
-		Args:         append([]string{"-listen", "${LISTEN:7000}"}, extra...),
-		Ports:        []string{"7000"},
-		Ready:        "7000",
-		ReadyTimeout: 20 * time.Second,
-	}
-}
-
-// ask sends one line and returns the reply line.
-func ask(addr, line string, timeout time.Duration) (string, time.Duration, error) {
-	start := time.Now()
-	c, err := net.DialTimeout("tcp", addr, timeout)
-	if err != nil {
-		return "", 0, err
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(timeout))
-	if _, err := fmt.Fprintf(c, "%s\n", line); err != nil {
-		return "", 0, err
-	}
-	reply, err := bufio.NewReader(c).ReadString('\n')
-	return strings.TrimSpace(reply), time.Since(start), err
-}
-
-func mustAsk(t *testing.T, addr, want string) {
-	t.Helper()
-	got, _, err := ask(addr, "ping", 3*time.Second)
-	if err != nil || got != want {
-		t.Fatalf("ask %s: %q, %v; want %q", addr, got, err, want)
-	}
-}
-
-func mustFail(t *testing.T, addr, why string) error {
-	t.Helper()
-	got, _, err := ask(addr, "ping", time.Second)
-	if err == nil {
-		t.Fatalf("%s: %s still answered %q", why, addr, got)
-	}
-	return err
-}
-
-// syncWriter collects a node's output as it streams.
-type syncWriter struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
-
-func eventually(t *testing.T, what string, f func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !f() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func TestNodeAndProxy(t *testing.T) {
 	t.Parallel()
 	rt := newRuntime(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	var out, errw syncWriter
-	spec := echoSpec("echo", "v1", "-data", "${DATA}")
+	var out, errw rttest.SyncBuffer
+	spec := rttest.EchoSpec("echo", "v1", "-data", "${DATA}")
 	spec.DataDir = true
 	spec.Stdout, spec.Stderr = &out, &errw
 	start := time.Now()
@@ -173,12 +80,14 @@ func TestNodeAndProxy(t *testing.T) {
 	if n.Name() != "echo" || n.Version() != "v1" {
 		t.Fatalf("name %q version %q", n.Name(), n.Version())
 	}
-	mustAsk(t, ep.External, "v1 ping")
-	if got, _, err := ask(ep.External, "boots", 3*time.Second); err != nil || got != "v1 boots=1" {
+	rttest.MustAsk(t, ep.External, "ping", "v1 ping")
+	if got, _, err := rttest.Ask(ep.External, "boots", 3*time.Second); err != nil || got != "v1 boots=1" {
 		t.Fatalf("boots: %q, %v", got, err)
 	}
 	// Output streams while the node runs.
-	eventually(t, "stdout", func() bool { return strings.Contains(out.String(), "echo v1 listening on :7000") })
+	if !rttest.Eventually(10*time.Second, func() bool { return strings.Contains(out.String(), "echo v1 listening on :7000") }) {
+		t.Fatalf("timed out waiting for stdout; it has %q", out.String())
+	}
 
 	// Published on 127.0.0.1 only, with docker-init, unprivileged.
 	ins, err := rt.Client().ContainerInspect(ctx, "hatest-"+rt.ID()+"-echo", client.ContainerInspectOptions{})
@@ -209,11 +118,11 @@ func TestNodeAndProxy(t *testing.T) {
 	if pep.Internal != "toxiproxy:8000" || !strings.HasPrefix(pep.External, "127.0.0.1:") {
 		t.Fatalf("proxy endpoint %+v", pep)
 	}
-	mustAsk(t, pep.External, "v1 ping")
+	rttest.MustAsk(t, pep.External, "ping", "v1 ping")
 	if err := p.AddToxic(ctx, runtime.Toxic{Name: "lat", Type: "latency", Attributes: map[string]any{"latency": 200}}); err != nil {
 		t.Fatal(err)
 	}
-	_, d, err := ask(pep.External, "ping", 5*time.Second)
+	_, d, err := rttest.Ask(pep.External, "ping", 5*time.Second)
 	if err != nil || d < 200*time.Millisecond {
 		t.Fatalf("with a 200 ms latency toxic: %v, %v", d, err)
 	}
@@ -224,11 +133,11 @@ func TestNodeAndProxy(t *testing.T) {
 	if err := p.SetEnabled(ctx, false); err != nil {
 		t.Fatal(err)
 	}
-	mustFail(t, pep.External, "disabled proxy")
+	rttest.MustFail(t, pep.External, "disabled proxy", time.Second)
 	if err := p.SetEnabled(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	mustAsk(t, pep.External, "v1 ping")
+	rttest.MustAsk(t, pep.External, "ping", "v1 ping")
 	p2, err := rt.Proxy(ctx, "echo2", ep)
 	if err != nil || p2.Endpoint().Internal != "toxiproxy:8001" {
 		t.Fatalf("second proxy: %v, %v", p2, err)
@@ -238,23 +147,23 @@ func TestNodeAndProxy(t *testing.T) {
 	if err := n.Pause(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := mustFail(t, ep.External, "paused node"); !isTimeout(err) {
+	if err := rttest.MustFail(t, ep.External, "paused node", time.Second); !rttest.IsTimeout(err) {
 		t.Fatalf("paused node: want a timeout, got %v", err)
 	}
 	if err := n.Resume(ctx); err != nil {
 		t.Fatal(err)
 	}
-	mustAsk(t, ep.External, "v1 ping")
+	rttest.MustAsk(t, ep.External, "ping", "v1 ping")
 	if err := n.Signal(ctx, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
-	if err := mustFail(t, pep.External, "stopped node via proxy"); !isTimeout(err) {
+	if err := rttest.MustFail(t, pep.External, "stopped node via proxy", time.Second); !rttest.IsTimeout(err) {
 		t.Fatalf("stopped node: want a timeout, got %v", err)
 	}
 	if err := n.Signal(ctx, syscall.SIGCONT); err != nil {
 		t.Fatal(err)
 	}
-	mustAsk(t, pep.External, "v1 ping")
+	rttest.MustAsk(t, pep.External, "ping", "v1 ping")
 
 	// Restart at v2 keeps name, alias, volume and flags; the proxy
 	// reaches the new container through the alias.
@@ -266,9 +175,9 @@ func TestNodeAndProxy(t *testing.T) {
 	if n.Version() != "v2" {
 		t.Fatalf("version after restart: %q", n.Version())
 	}
-	mustAsk(t, n.Endpoint("7000").External, "v2 ping")
-	mustAsk(t, pep.External, "v2 ping")
-	if got, _, err := ask(n.Endpoint("7000").External, "boots", 3*time.Second); err != nil || got != "v2 boots=2" {
+	rttest.MustAsk(t, n.Endpoint("7000").External, "ping", "v2 ping")
+	rttest.MustAsk(t, pep.External, "ping", "v2 ping")
+	if got, _, err := rttest.Ask(n.Endpoint("7000").External, "boots", 3*time.Second); err != nil || got != "v2 boots=2" {
 		t.Fatalf("boots after restart (the volume must survive): %q, %v", got, err)
 	}
 	// The first container's SIGTERM handling reached the writers before
@@ -288,13 +197,8 @@ func TestNodeAndProxy(t *testing.T) {
 	if err != nil || code != 137 {
 		t.Fatalf("wait after SIGKILL: %d, %v", code, err)
 	}
-	mustFail(t, n.Endpoint("7000").External, "killed node")
-	mustFail(t, pep.External, "killed node via proxy")
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	rttest.MustFail(t, n.Endpoint("7000").External, "killed node", time.Second)
+	rttest.MustFail(t, pep.External, "killed node via proxy", time.Second)
 }
 
 func readAll(r io.Reader) string {
@@ -310,7 +214,7 @@ func TestStop(t *testing.T) {
 
 	// A node that exits on SIGTERM: Stop returns before the grace ends,
 	// Wait gives its exit code and all of its output is in Logs.
-	polite, err := rt.Start(ctx, echoSpec("polite", "v1"))
+	polite, err := rt.Start(ctx, rttest.EchoSpec("polite", "v1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +240,7 @@ func TestStop(t *testing.T) {
 
 	// A node that ignores SIGTERM for 30 s: SIGKILL after a sub-second
 	// grace (docker stop would round it to whole seconds).
-	stubborn, err := rt.Start(ctx, echoSpec("stubborn", "v1", "-term-delay", "30s"))
+	stubborn, err := rt.Start(ctx, rttest.EchoSpec("stubborn", "v1", "-term-delay", "30s"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +258,7 @@ func TestStop(t *testing.T) {
 	}
 
 	// A paused node is thawed so it can handle SIGTERM.
-	frozen, err := rt.Start(ctx, echoSpec("frozen", "v1"))
+	frozen, err := rt.Start(ctx, rttest.EchoSpec("frozen", "v1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +275,7 @@ func TestStop(t *testing.T) {
 	if err := frozen.Restart(ctx, "v1"); err != nil {
 		t.Fatal(err)
 	}
-	mustAsk(t, frozen.Endpoint("7000").External, "v1 ping")
+	rttest.MustAsk(t, frozen.Endpoint("7000").External, "ping", "v1 ping")
 }
 
 func TestReadiness(t *testing.T) {
@@ -382,7 +286,7 @@ func TestReadiness(t *testing.T) {
 
 	// Ready only once the program listens, not when Docker publishes the
 	// port: the echo waits a second before listening.
-	spec := echoSpec("slow", "v1", "-delay", "1s")
+	spec := rttest.EchoSpec("slow", "v1", "-delay", "1s")
 	start := time.Now()
 	n, err := rt.Start(ctx, spec)
 	if err != nil {
@@ -391,10 +295,10 @@ func TestReadiness(t *testing.T) {
 	if d := time.Since(start); d < time.Second {
 		t.Fatalf("ready after %v, before the program listened", d)
 	}
-	mustAsk(t, n.Endpoint("7000").External, "v1 ping")
+	rttest.MustAsk(t, n.Endpoint("7000").External, "ping", "v1 ping")
 
 	// ReadyHTTP.
-	spec = echoSpec("web", "v1", "-http", ":8080", "-delay", "500ms")
+	spec = rttest.EchoSpec("web", "v1", "-http", ":8080", "-delay", "500ms")
 	spec.Ports = []string{"7000", "8080"}
 	spec.Ready, spec.ReadyHTTP = "8080", "/healthz"
 	if _, err := rt.Start(ctx, spec); err != nil {
@@ -402,7 +306,7 @@ func TestReadiness(t *testing.T) {
 	}
 
 	// A node that never listens: ErrNotReady naming it, with its log.
-	spec = echoSpec("never", "v1", "-never")
+	spec = rttest.EchoSpec("never", "v1", "-never")
 	spec.ReadyTimeout = 2 * time.Second
 	start = time.Now()
 	n, err = rt.Start(ctx, spec)
@@ -418,14 +322,14 @@ func TestReadiness(t *testing.T) {
 	t.Logf("never-ready error:\n%v", err)
 
 	// A node that exits at once fails fast, with its exit code and log.
-	spec = echoSpec("crash", "v1", "-no-such-flag")
+	spec = rttest.EchoSpec("crash", "v1", "-no-such-flag")
 	start = time.Now()
 	_, err = rt.Start(ctx, spec)
 	if !errors.Is(err, runtime.ErrNotReady) || !strings.Contains(err.Error(), "exited with code 2") || !strings.Contains(err.Error(), "flag provided but not defined") {
 		t.Fatalf("crashing node: %v", err)
 	}
 	if d := time.Since(start); d > 15*time.Second {
-		t.Fatalf("a crashing node took %v to fail (not before the 20 s readiness timeout?)", d)
+		t.Fatalf("a crashing node took %v to fail (not before the 30 s readiness timeout?)", d)
 	}
 
 	// Nodes start concurrently; their image is built or found once.
@@ -433,18 +337,18 @@ func TestReadiness(t *testing.T) {
 	errs := make([]error, 3)
 	nodes := make([]runtime.Node, 3)
 	for i := range 3 {
-		wg.Go(func() { nodes[i], errs[i] = rt.Start(ctx, echoSpec("many"+strconv.Itoa(i), "v2")) })
+		wg.Go(func() { nodes[i], errs[i] = rt.Start(ctx, rttest.EchoSpec("many"+strconv.Itoa(i), "v2")) })
 	}
 	wg.Wait()
 	for i := range 3 {
 		if errs[i] != nil {
 			t.Fatal(errs[i])
 		}
-		mustAsk(t, nodes[i].Endpoint("7000").External, "v2 ping")
+		rttest.MustAsk(t, nodes[i].Endpoint("7000").External, "ping", "v2 ping")
 	}
 
 	// Duplicate names are refused.
-	if _, err := rt.Start(ctx, echoSpec("slow", "v1")); err == nil {
+	if _, err := rt.Start(ctx, rttest.EchoSpec("slow", "v1")); err == nil {
 		t.Fatal("a second node called slow started")
 	}
 }
@@ -464,39 +368,9 @@ func TestMissingImage(t *testing.T) {
 		t.Fatalf("missing image took %v (a pull attempt?)", d)
 	}
 	t.Logf("missing image error: %v", err)
-	if _, err := rt.Start(ctx, runtime.NodeSpec{Name: "nover", Version: "v9", Software: echo}); err == nil || !strings.Contains(err.Error(), "v9") {
+	if _, err := rt.Start(ctx, runtime.NodeSpec{Name: "nover", Version: "v9", Software: rttest.Echo()}); err == nil || !strings.Contains(err.Error(), "v9") {
 		t.Fatalf("unknown version: %v", err)
 	}
-}
-
-// leftovers lists what the engine still holds with label.
-func leftovers(t *testing.T, cli *client.Client, label string) []string {
-	t.Helper()
-	ctx := context.Background()
-	f := client.Filters{}.Add("label", label)
-	var out []string
-	cs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cs.Items {
-		out = append(out, "container "+strings.Join(c.Names, ","))
-	}
-	ns, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range ns.Items {
-		out = append(out, "network "+n.Name)
-	}
-	vs, err := cli.VolumeList(ctx, client.VolumeListOptions{Filters: f})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range vs.Items {
-		out = append(out, "volume "+v.Name)
-	}
-	return out
 }
 
 func TestClose(t *testing.T) {
@@ -509,7 +383,7 @@ func TestClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	label := runtime.LabelRun + "=" + rt.ID()
-	spec := echoSpec("data", "v1", "-data", "${DATA}")
+	spec := rttest.EchoSpec("data", "v1", "-data", "${DATA}")
 	spec.DataDir = true
 	n, err := rt.Start(ctx, spec)
 	if err != nil {
@@ -522,7 +396,7 @@ func TestClose(t *testing.T) {
 	if _, err := rt.Proxy(ctx, "p", n.Endpoint("7000")); err != nil {
 		t.Fatal(err)
 	}
-	if got := leftovers(t, rt.Client(), label); len(got) != 4 {
+	if got := rttest.DockerLeftovers(t, rt.Client(), label); len(got) != 4 {
 		t.Fatalf("before close: %v; want 2 containers, the network and the volume", got)
 	}
 	// Close works on a cancelled context, and twice.
@@ -534,10 +408,10 @@ func TestClose(t *testing.T) {
 	if err := rt.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := leftovers(t, rt.Client(), label); len(got) != 0 {
+	if got := rttest.DockerLeftovers(t, rt.Client(), label); len(got) != 0 {
 		t.Fatalf("after close: %v", got)
 	}
-	if _, err := rt.Start(ctx, echoSpec("late", "v1")); err == nil {
+	if _, err := rt.Start(ctx, rttest.EchoSpec("late", "v1")); err == nil {
 		t.Fatal("Start after Close worked")
 	}
 }
@@ -560,7 +434,7 @@ func TestSweep(t *testing.T) {
 		l[runtime.LabelPID] = strconv.Itoa(pid)
 		return l
 	}
-	img, err := rt.Image(ctx, echo, "v1")
+	img, err := rt.Image(ctx, rttest.Echo(), "v1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -592,13 +466,13 @@ func TestSweep(t *testing.T) {
 	// Another test process's New may have swept them first; either way
 	// they must be gone.
 	t.Logf("sweep removed %d resources", removed)
-	if got := leftovers(t, cli, runtime.LabelRun+"="+deadRun); len(got) != 0 {
+	if got := rttest.DockerLeftovers(t, cli, runtime.LabelRun+"="+deadRun); len(got) != 0 {
 		t.Fatalf("after sweep, the dead run left %v", got)
 	}
-	if got := leftovers(t, cli, runtime.LabelRun+"="+liveRun); len(got) != 3 {
+	if got := rttest.DockerLeftovers(t, cli, runtime.LabelRun+"="+liveRun); len(got) != 3 {
 		t.Fatalf("sweep touched a live process's resources: %v left", got)
 	}
-	if got := leftovers(t, cli, runtime.LabelRun+"="+rt.ID()); len(got) != 1 {
+	if got := rttest.DockerLeftovers(t, cli, runtime.LabelRun+"="+rt.ID()); len(got) != 1 {
 		t.Fatalf("sweep touched this run: %v left", got)
 	}
 }
@@ -628,12 +502,12 @@ func TestImages(t *testing.T) {
 
 	// A Package image carries its Extra binaries next to the main one.
 	bundle := runtime.Software{Name: "bundle", Versions: map[string]runtime.Build{
-		"v1": {Package: echoPkg, LDFlags: "-X main.version=v1", Extra: map[string]runtime.Build{
-			"echo-v2": {Package: echoPkg, LDFlags: "-X main.version=v2"},
+		"v1": {Package: rttest.EchoPackage, LDFlags: "-X main.version=v1", Extra: map[string]runtime.Build{
+			"echo-v2": {Package: rttest.EchoPackage, LDFlags: "-X main.version=v2"},
 		}},
-		"bad": {Package: echoPkg, Extra: map[string]runtime.Build{"a/b": {Package: echoPkg}}},
+		"bad": {Package: rttest.EchoPackage, Extra: map[string]runtime.Build{"a/b": {Package: rttest.EchoPackage}}},
 	}}
-	spec := echoSpec("bundle", "v1")
+	spec := rttest.EchoSpec("bundle", "v1")
 	spec.Software = bundle
 	if _, err := rt.Start(ctx, spec); err != nil {
 		t.Fatal(err)
@@ -649,7 +523,7 @@ func TestImages(t *testing.T) {
 	}
 
 	// A Dir build: its Dockerfile, tagged by a hash of its content.
-	bin, err := build.Binary(ctx, echoPkg, "-X main.version=dir")
+	bin, err := build.Binary(ctx, rttest.EchoPackage, "-X main.version=dir")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -671,13 +545,13 @@ func TestImages(t *testing.T) {
 		t.Fatalf("dir image: %q, %v", tag, err)
 	}
 	t.Logf("dir image %s in %v", tag, time.Since(start))
-	spec = echoSpec("fromdir", "v1")
+	spec = rttest.EchoSpec("fromdir", "v1")
 	spec.Software = fromDir
 	n, err := rt.Start(ctx, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustAsk(t, n.Endpoint("7000").External, "dir ping")
+	rttest.MustAsk(t, n.Endpoint("7000").External, "ping", "dir ping")
 
 	// An image removed behind the runtime's back is built again, not pulled.
 	if _, err := rt.Client().ImageRemove(ctx, tag, client.ImageRemoveOptions{Force: true}); err != nil {
@@ -691,7 +565,7 @@ func TestImages(t *testing.T) {
 	}
 
 	// A Ready port must be published.
-	spec = echoSpec("noport", "v1")
+	spec = rttest.EchoSpec("noport", "v1")
 	spec.Ports = nil
 	if _, err := rt.Start(ctx, spec); err == nil || !strings.Contains(err.Error(), "ready port") {
 		t.Fatalf("ready port not in Ports: %v", err)

@@ -4,7 +4,6 @@ package process_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,19 +21,9 @@ import (
 	"time"
 
 	"github.com/hatest/hatest/framework/runtime"
+	"github.com/hatest/hatest/framework/runtime/internal/rttest"
 	"github.com/hatest/hatest/framework/runtime/process"
 )
-
-const echoPkg = "./framework/runtime/process/testdata/echo"
-
-// echoSoftware is the test program at v1, v2 and v3.
-func echoSoftware() runtime.Software {
-	sw := runtime.Software{Name: "echo", Versions: map[string]runtime.Build{}}
-	for _, v := range []string{"v1", "v2", "v3"} {
-		sw.Versions[v] = runtime.Build{Package: echoPkg, LDFlags: "-X main.version=" + v}
-	}
-	return sw
-}
 
 func newRuntime(t testing.TB, opts ...process.Option) *process.Runtime {
 	t.Helper()
@@ -51,14 +40,12 @@ func newRuntime(t testing.TB, opts ...process.Option) *process.Runtime {
 	return rt
 }
 
-// echoSpec is a ready-on-7000 echo node at v1 with extra args.
+// echoSpec is a ready-on-7000 echo node at v1 with a data directory and
+// extra args.
 func echoSpec(name string, args ...string) runtime.NodeSpec {
-	return runtime.NodeSpec{
-		Name: name, Version: "v1", Software: echoSoftware(),
-		Args:  append([]string{"-listen", "${LISTEN:7000}", "-data", "${DATA}"}, args...),
-		Ports: []string{"7000"}, Ready: "7000", DataDir: true,
-		ReadyTimeout: 20 * time.Second,
-	}
+	spec := rttest.EchoSpec(name, "v1", append([]string{"-data", "${DATA}"}, args...)...)
+	spec.DataDir = true
+	return spec
 }
 
 func start(t testing.TB, rt *process.Runtime, spec runtime.NodeSpec) *process.Node {
@@ -68,36 +55,6 @@ func start(t testing.TB, rt *process.Runtime, spec runtime.NodeSpec) *process.No
 		t.Fatalf("start %s: %v", spec.Name, err)
 	}
 	return n.(*process.Node)
-}
-
-// ask sends one line to addr on a new connection and returns the reply.
-func ask(addr, line string, timeout time.Duration) (string, time.Duration, error) {
-	began := time.Now()
-	c, err := net.DialTimeout("tcp", addr, timeout)
-	if err != nil {
-		return "", 0, err
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(timeout))
-	if _, err := fmt.Fprintln(c, line); err != nil {
-		return "", 0, err
-	}
-	reply, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		return "", 0, err
-	}
-	return strings.TrimSpace(reply), time.Since(began), nil
-}
-
-func mustAsk(t testing.TB, addr, line, want string) {
-	t.Helper()
-	got, _, err := ask(addr, line, 5*time.Second)
-	if err != nil {
-		t.Fatalf("ask %s %q: %v", addr, line, err)
-	}
-	if got != want {
-		t.Fatalf("ask %s %q = %q, want %q", addr, line, got, want)
-	}
 }
 
 func waitCode(t testing.TB, n runtime.Node, within time.Duration) int {
@@ -111,66 +68,16 @@ func waitCode(t testing.TB, n runtime.Node, within time.Duration) int {
 	return code
 }
 
-// alive reports whether pid exists and is not a zombie.
-func alive(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	return procState(string(b)) != "Z"
-}
-
-// procState is the state field of a /proc/<pid>/stat line.
-func procState(stat string) string {
-	i := strings.LastIndexByte(stat, ')')
-	f := strings.Fields(stat[i+1:])
-	if len(f) < 1 {
-		return ""
-	}
-	return f[0]
-}
-
 // groupMembers returns the live (non-zombie) pids in process group pgid.
 func groupMembers(t testing.TB, pgid int) []int {
 	t.Helper()
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []int
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(f) < 3 || f[0] == "Z" {
-			continue
-		}
-		if g, _ := strconv.Atoi(f[2]); g == pgid {
+	for _, pid := range rttest.PIDs(t) {
+		if st, g := rttest.ProcStat(pid); st != "" && st != "Z" && g == pgid {
 			out = append(out, pid)
 		}
 	}
 	return out
-}
-
-// eventually polls cond for up to d.
-func eventually(d time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(d)
-	for {
-		if cond() {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 func TestStartServesOnLoopback(t *testing.T) {
@@ -192,7 +99,7 @@ func TestStartServesOnLoopback(t *testing.T) {
 	if got := n.Endpoint("9999"); got != (runtime.Endpoint{}) {
 		t.Fatalf("unknown port endpoint = %+v", got)
 	}
-	mustAsk(t, ep.External, "ping", "v1 ping")
+	rttest.MustAsk(t, ep.External, "ping", "v1 ping")
 	logs, _ := io.ReadAll(n.Logs())
 	if !strings.Contains(string(logs), "echo v1 listening on "+ep.External) {
 		t.Fatalf("logs = %q", logs)
@@ -208,33 +115,25 @@ func TestStartServesOnLoopback(t *testing.T) {
 
 func TestEnvAndLog(t *testing.T) {
 	t.Setenv("HATEST_INHERITED", "from-parent")
-	var mu sync.Mutex
-	var log bytes.Buffer
-	rt := newRuntime(t, process.WithLog(writerFunc(func(b []byte) (int, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return log.Write(b)
-	})))
+	var log rttest.SyncBuffer
+	rt := newRuntime(t, process.WithLog(&log))
 	spec := echoSpec("echo-env")
 	spec.Env = map[string]string{"HATEST_GIVEN": "from-spec", "HATEST_INHERITED": "overridden"}
 	n := start(t, rt, spec)
 	addr := n.Endpoint("7000").External
-	mustAsk(t, addr, "env HATEST_GIVEN", "from-spec")
-	mustAsk(t, addr, "env HATEST_INHERITED", "overridden")
-	mustAsk(t, addr, "env PATH", os.Getenv("PATH"))
-	mu.Lock()
-	got := log.String()
-	mu.Unlock()
-	if !strings.Contains(got, "echo-env v1 ready") {
+	rttest.MustAsk(t, addr, "env HATEST_GIVEN", "v1 from-spec")
+	rttest.MustAsk(t, addr, "env HATEST_INHERITED", "v1 overridden")
+	rttest.MustAsk(t, addr, "env PATH", "v1 "+os.Getenv("PATH"))
+	if got := log.String(); !strings.Contains(got, "echo-env v1 ready") {
 		t.Fatalf("runtime log = %q", got)
 	}
 }
 
 func TestConcurrentStarts(t *testing.T) {
 	rt := newRuntime(t)
-	sw := echoSoftware()
+	sw := rttest.Echo()
 	b := sw.Versions["v1"]
-	b.Extra = map[string]runtime.Build{"echo-v2": {Package: echoPkg, LDFlags: "-X main.version=v2"}}
+	b.Extra = map[string]runtime.Build{"echo-v2": {Package: rttest.EchoPackage, LDFlags: "-X main.version=v2"}}
 	sw.Versions["v1"] = b
 	const count = 6
 	nodes := make([]runtime.Node, count)
@@ -258,26 +157,17 @@ func TestConcurrentStarts(t *testing.T) {
 			t.Fatalf("two nodes got %s", addr)
 		}
 		seen[addr] = true
-		mustAsk(t, addr, "sibling echo-v2", "v2")
+		rttest.MustAsk(t, addr, "sibling echo-v2", "v1 v2")
 	}
 }
 
 func TestOutputGoesToSpecWriters(t *testing.T) {
 	rt := newRuntime(t)
-	var mu sync.Mutex
-	var buf bytes.Buffer
-	w := writerFunc(func(b []byte) (int, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return buf.Write(b)
-	})
+	var buf rttest.SyncBuffer
 	spec := echoSpec("echo-out")
-	spec.Stdout, spec.Stderr = w, w
+	spec.Stdout, spec.Stderr = &buf, &buf
 	n := start(t, rt, spec)
-	mu.Lock()
-	got := buf.String()
-	mu.Unlock()
-	if !strings.Contains(got, "listening on") {
+	if got := buf.String(); !strings.Contains(got, "listening on") {
 		t.Fatalf("writer got %q", got)
 	}
 	logs, _ := io.ReadAll(n.Logs())
@@ -285,10 +175,6 @@ func TestOutputGoesToSpecWriters(t *testing.T) {
 		t.Fatalf("Logs kept %q although the spec took the output", logs)
 	}
 }
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 
 func TestProxyToxicsAndPartition(t *testing.T) {
 	rt := newRuntime(t)
@@ -313,12 +199,12 @@ func TestProxyToxicsAndPartition(t *testing.T) {
 	if px.Name() != "echo-px" {
 		t.Fatalf("proxy name %q", px.Name())
 	}
-	mustAsk(t, ep.External, "via proxy", "v1 via proxy")
+	rttest.MustAsk(t, ep.External, "via proxy", "v1 via proxy")
 
 	if err := px.AddToxic(ctx, runtime.Toxic{Name: "lag", Type: "latency", Attributes: map[string]any{"latency": 200}}); err != nil {
 		t.Fatal(err)
 	}
-	_, rtt, err := ask(ep.External, "slow", 5*time.Second)
+	_, rtt, err := rttest.Ask(ep.External, "slow", 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,15 +218,15 @@ func TestProxyToxicsAndPartition(t *testing.T) {
 	if err := px.SetEnabled(ctx, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := ask(ep.External, "cut", time.Second); err == nil {
+	if _, _, err := rttest.Ask(ep.External, "cut", time.Second); err == nil {
 		t.Fatal("a disabled proxy passed a request")
 	}
 	// The node itself is untouched.
-	mustAsk(t, n.Endpoint("7000").External, "direct", "v1 direct")
+	rttest.MustAsk(t, n.Endpoint("7000").External, "direct", "v1 direct")
 	if err := px.SetEnabled(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	mustAsk(t, ep.External, "healed", "v1 healed")
+	rttest.MustAsk(t, ep.External, "healed", "v1 healed")
 
 	began = time.Now()
 	px2, err := rt.Proxy(ctx, "echo-px-2", n.Endpoint("7000"))
@@ -348,7 +234,7 @@ func TestProxyToxicsAndPartition(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("second proxy: %v", time.Since(began))
-	mustAsk(t, px2.Endpoint().External, "two", "v1 two")
+	rttest.MustAsk(t, px2.Endpoint().External, "two", "v1 two")
 	if _, err := rt.Proxy(ctx, "bad", runtime.Endpoint{}); err == nil {
 		t.Fatal("a proxy without upstream was made")
 	}
@@ -375,7 +261,7 @@ func TestKillIsSeenByWaitAndClients(t *testing.T) {
 	if _, err := bufio.NewReader(c).ReadString('\n'); err == nil {
 		t.Fatal("a connection survived SIGKILL")
 	}
-	if _, _, err := ask(addr, "after", time.Second); err == nil {
+	if _, _, err := rttest.Ask(addr, "after", time.Second); err == nil {
 		t.Fatal("a killed node answered")
 	}
 	err = n.Signal(context.Background(), syscall.SIGTERM)
@@ -403,7 +289,7 @@ func TestPauseAndResume(t *testing.T) {
 	if err := n.Pause(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := ask(addr, "frozen", 300*time.Millisecond); !isTimeout(err) {
+	if _, _, err := rttest.Ask(addr, "frozen", 300*time.Millisecond); !rttest.IsTimeout(err) {
 		t.Fatalf("paused node: err = %v, want a timeout", err)
 	}
 	// The whole group is stopped, the spawned child too.
@@ -412,32 +298,25 @@ func TestPauseAndResume(t *testing.T) {
 		t.Fatalf("group %d has members %v, want the node and its child", n.PID(), members)
 	}
 	for _, pid := range members {
-		if !eventually(2*time.Second, func() bool { return stateOf(pid) == "T" }) {
-			t.Fatalf("pid %d state %q while paused", pid, stateOf(pid))
+		if !rttest.Eventually(2*time.Second, func() bool { return state(pid) == "T" }) {
+			t.Fatalf("pid %d state %q while paused", pid, state(pid))
 		}
 	}
 	if err := n.Resume(ctx); err != nil {
 		t.Fatal(err)
 	}
-	mustAsk(t, addr, "thawed", "v1 thawed")
+	rttest.MustAsk(t, addr, "thawed", "v1 thawed")
 	for _, pid := range members {
-		if s := stateOf(pid); s == "T" {
+		if s := state(pid); s == "T" {
 			t.Fatalf("pid %d still stopped after Resume", pid)
 		}
 	}
 }
 
-func stateOf(pid int) string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return ""
-	}
-	return procState(string(b))
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+// state is pid's state letter, "T" while it is stopped.
+func state(pid int) string {
+	s, _ := rttest.ProcStat(pid)
+	return s
 }
 
 func TestStopWithGrace(t *testing.T) {
@@ -489,7 +368,7 @@ func TestRestartKeepsIdentity(t *testing.T) {
 	ctx := context.Background()
 	n := start(t, rt, echoSpec("echo-up", "-spawn"))
 	addr := n.Endpoint("7000").External
-	mustAsk(t, addr, "before", "v1 before")
+	rttest.MustAsk(t, addr, "before", "v1 before")
 	if err := os.WriteFile(filepath.Join(n.DataDir(), "marker"), []byte("kept"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -507,10 +386,10 @@ func TestRestartKeepsIdentity(t *testing.T) {
 	if got := n.Endpoint("7000").External; got != addr {
 		t.Fatalf("address changed from %s to %s", addr, got)
 	}
-	mustAsk(t, addr, "after", "v2 after")
-	mustAsk(t, addr, "cat marker", "kept")
+	rttest.MustAsk(t, addr, "after", "v2 after")
+	rttest.MustAsk(t, addr, "read marker", "v2 kept")
 	for _, pid := range oldMembers {
-		if alive(pid) {
+		if rttest.Alive(pid) {
 			t.Fatalf("pid %d of the old process group survived Restart", pid)
 		}
 	}
@@ -523,7 +402,7 @@ func TestRestartKeepsIdentity(t *testing.T) {
 	if err := n.Restart(ctx, "v2"); err != nil {
 		t.Fatal(err)
 	}
-	mustAsk(t, addr, "again", "v2 again")
+	rttest.MustAsk(t, addr, "again", "v2 again")
 
 	// A port taken while the node was down fails the restart clearly.
 	if err := n.Signal(ctx, syscall.SIGKILL); err != nil {
@@ -542,22 +421,22 @@ func TestRestartKeepsIdentity(t *testing.T) {
 	if err := n.Restart(ctx, "v2"); err != nil {
 		t.Fatal(err)
 	}
-	mustAsk(t, addr, "back", "v2 back")
+	rttest.MustAsk(t, addr, "back", "v2 back")
 
 	// An unknown version fails before anything is killed.
 	if err := n.Restart(ctx, "v9"); err == nil {
 		t.Fatal("restart at an unknown version succeeded")
 	}
-	mustAsk(t, addr, "still", "v2 still")
+	rttest.MustAsk(t, addr, "still", "v2 still")
 }
 
 func TestExtrasNextToBinary(t *testing.T) {
 	rt := newRuntime(t)
-	sw := echoSoftware()
+	sw := rttest.Echo()
 	for v, b := range sw.Versions {
 		b.Extra = map[string]runtime.Build{
-			"echo-v2": {Package: echoPkg, LDFlags: "-X main.version=v2"},
-			"echo-v3": {Package: echoPkg, LDFlags: "-X main.version=v3"},
+			"echo-v2": {Package: rttest.EchoPackage, LDFlags: "-X main.version=v2"},
+			"echo-v3": {Package: rttest.EchoPackage, LDFlags: "-X main.version=v3"},
 		}
 		sw.Versions[v] = b
 	}
@@ -565,14 +444,14 @@ func TestExtrasNextToBinary(t *testing.T) {
 	spec.Software = sw
 	n := start(t, rt, spec)
 	addr := n.Endpoint("7000").External
-	mustAsk(t, addr, "sibling echo-v2", "v2")
-	mustAsk(t, addr, "sibling echo-v3", "v3")
-	mustAsk(t, addr, "hello", "v1 hello")
+	rttest.MustAsk(t, addr, "sibling echo-v2", "v1 v2")
+	rttest.MustAsk(t, addr, "sibling echo-v3", "v1 v3")
+	rttest.MustAsk(t, addr, "hello", "v1 hello")
 	if err := n.Restart(context.Background(), "v3"); err != nil {
 		t.Fatal(err)
 	}
-	mustAsk(t, addr, "hello", "v3 hello")
-	mustAsk(t, addr, "sibling echo-v2", "v2")
+	rttest.MustAsk(t, addr, "hello", "v3 hello")
+	rttest.MustAsk(t, addr, "sibling echo-v2", "v3 v2")
 }
 
 func TestBuildErrors(t *testing.T) {
@@ -602,7 +481,7 @@ func TestBuildErrors(t *testing.T) {
 
 func TestNotReadyWhenExited(t *testing.T) {
 	rt := newRuntime(t)
-	spec := echoSpec("echo-exits", "-mode", "exit")
+	spec := echoSpec("echo-exits", "-crash")
 	n, err := rt.Start(context.Background(), spec)
 	if !errors.Is(err, runtime.ErrNotReady) {
 		t.Fatalf("err = %v, want ErrNotReady", err)
@@ -631,13 +510,13 @@ func TestNotReadyWhenExited(t *testing.T) {
 
 func TestNotReadyTimeout(t *testing.T) {
 	rt := newRuntime(t)
-	spec := echoSpec("echo-hangs", "-mode", "hang")
+	spec := echoSpec("echo-hangs", "-never")
 	spec.ReadyTimeout = 300 * time.Millisecond
 	began := time.Now()
 	n, err := rt.Start(context.Background(), spec)
 	took := time.Since(began)
 	if !errors.Is(err, runtime.ErrNotReady) || !strings.Contains(err.Error(), "echo-hangs") ||
-		!strings.Contains(err.Error(), "not listening") {
+		!strings.Contains(err.Error(), "never listening, as asked") {
 		t.Fatalf("err = %v, want ErrNotReady naming the node with its output", err)
 	}
 	if took < 300*time.Millisecond || took > 10*time.Second {
@@ -682,12 +561,7 @@ func TestPinnedPort(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	free, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	freePort := free.Addr().(*net.TCPAddr).Port
-	free.Close()
+	freePort := rttest.FreePort(t)
 	busyPort := busy.Addr().(*net.TCPAddr).Port
 
 	rt := newRuntime(t)
@@ -705,7 +579,7 @@ func TestPinnedPort(t *testing.T) {
 	if got := n.Endpoint("7000").External; got != want {
 		t.Fatalf("pinned endpoint %s, want %s", got, want)
 	}
-	mustAsk(t, want, "pinned", "v1 pinned")
+	rttest.MustAsk(t, want, "pinned", "v1 pinned")
 	// A second node of the run cannot have the same port.
 	_, err = rt.Start(context.Background(), pinned("echo-twice", freePort))
 	if !errors.Is(err, runtime.ErrPortInUse) {
@@ -734,7 +608,7 @@ func TestMainExitKillsItsGroup(t *testing.T) {
 	}
 	waitCode(t, n, 5*time.Second)
 	for _, pid := range members {
-		if !eventually(2*time.Second, func() bool { return !alive(pid) }) {
+		if !rttest.Eventually(2*time.Second, func() bool { return !rttest.Alive(pid) }) {
 			t.Fatalf("pid %d outlived the node's main process", pid)
 		}
 	}
@@ -759,7 +633,7 @@ func TestCloseLeavesNothing(t *testing.T) {
 			}
 		}
 	}
-	never := echoSpec("echo-never", "-mode", "hang")
+	never := echoSpec("echo-never", "-never")
 	never.ReadyTimeout = 200 * time.Millisecond
 	nr, _ := rt.Start(context.Background(), never)
 	pids = append(pids, nr.(*process.Node).PID())
@@ -780,7 +654,7 @@ func TestCloseLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, pid := range pids {
-		if alive(pid) {
+		if rttest.Alive(pid) {
 			t.Errorf("pid %d survived Close", pid)
 		}
 		if m := groupMembers(t, pid); len(m) > 0 {
@@ -833,14 +707,14 @@ func TestChildDiesWithFramework(t *testing.T) {
 	if err != nil {
 		t.Fatalf("helper said %q", line)
 	}
-	if !alive(pid) {
+	if !rttest.Alive(pid) {
 		t.Fatalf("node %d is not running", pid)
 	}
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
-	if !eventually(5*time.Second, func() bool { return !alive(pid) }) {
+	if !rttest.Eventually(5*time.Second, func() bool { return !rttest.Alive(pid) }) {
 		syscall.Kill(-pid, syscall.SIGKILL)
 		t.Fatalf("node %d outlived its SIGKILLed framework", pid)
 	}
