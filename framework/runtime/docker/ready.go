@@ -38,25 +38,33 @@ func (l *listening) WaitUntilReady(ctx context.Context, target wait.StrategyTarg
 	defer cancel()
 	port := network.MustParsePort(l.port + "/tcp")
 	var last error
+	// note keeps the last check's error, unless the check failed only
+	// because the time ran out: that says nothing about the program.
+	note := func(err error) {
+		if err != nil && ctx.Err() == nil {
+			last = err
+		}
+	}
 	for {
 		state, err := target.State(ctx)
 		switch {
 		case err != nil:
-			last = err
+			note(err)
 		case state.Status == "exited" || state.Status == "dead":
 			return fmt.Errorf("container exited with code %d", state.ExitCode)
 		case state.Running:
-			last = l.probe(ctx, target, port)
-			if last == nil {
+			err := l.probe(ctx, target, port)
+			if err == nil {
 				return nil
 			}
+			note(err)
 		}
 		select {
 		case <-ctx.Done():
 			if last == nil {
-				last = ctx.Err()
+				return fmt.Errorf("port %s: not accepting connections (%w)", l.port, ctx.Err())
 			}
-			return fmt.Errorf("port %s: %w", l.port, last)
+			return fmt.Errorf("port %s: not accepting connections (last check: %w)", l.port, last)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
