@@ -215,6 +215,13 @@ type labelled struct {
 
 func (l labelled) Description() string { return l.desc }
 
+// Idle passes on whether the labelled step only waits (the warm-up and
+// the settle do): an embedded interface does not promote it.
+func (l labelled) Idle() bool {
+	i, ok := l.Step.(interface{ Idle() bool })
+	return ok && i.Idle()
+}
+
 // finish stops the clients, collects everything, analyses it, evaluates
 // the expectations and writes the report. It runs once: at the end of a
 // normal run (evaluate true: a failed expectation fails the spec) or from
