@@ -13,6 +13,9 @@ GOLANGCI_VERSION := v2.15.0
 # the second attempt is printed as FLAKY, with the first attempt's failure,
 # and marked so in results.json and index.html. ATTEMPTS= turns this off.
 ATTEMPTS ?= -ginkgo.flake-attempts=2
+# make test's own reports, apart from make demo's hatest-out/ so that
+# neither run clears the other's.
+TESTOUT := $(CURDIR)/hatest-test
 
 .PHONY: all build demo test leaks lint clean
 
@@ -32,11 +35,11 @@ demo: build
 test: build
 	$(GO) vet ./...
 	$(GO) test -race -count=1 $(PURE)
-	HATEST_REPORT_DIR=$(CURDIR)/hatest-out/other $(GO) test -count=1 $(OTHER)
-	HATEST_REPORT_DIR=$(CURDIR)/hatest-out/test $(GO) test -count=1 -timeout 30m ./scenarios -args $(ATTEMPTS)
-	HATEST_RUNTIME=process HATEST_REPORT_DIR=$(CURDIR)/hatest-out/test-process \
+	HATEST_REPORT_DIR=$(TESTOUT)/other $(GO) test -count=1 $(OTHER)
+	HATEST_REPORT_DIR=$(TESTOUT)/catalogue $(GO) test -count=1 -timeout 30m ./scenarios -args $(ATTEMPTS)
+	HATEST_RUNTIME=process HATEST_REPORT_DIR=$(TESTOUT)/process-gate \
 	  $(GO) test -count=1 -timeout 10m -run TestScenarios ./scenarios -args -ginkgo.label-filter=gate $(ATTEMPTS)
-	HATEST_BROWSER_REPORT_DIR=$(CURDIR)/hatest-out/test HATEST_ARTIFACT_DIR=$(CURDIR)/hatest-out/screenshots \
+	HATEST_BROWSER_REPORT_DIR=$(TESTOUT)/catalogue HATEST_ARTIFACT_DIR=$(TESTOUT)/screenshots \
 	  $(GO) test -count=1 ./reports/browser
 	$(MAKE) leaks
 
@@ -60,4 +63,4 @@ lint:
 	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION) run ./...
 
 clean:
-	rm -rf bin hatest-out
+	rm -rf bin hatest-out hatest-test

@@ -31,7 +31,7 @@
 // Usage:
 //
 //	go test ./reports/browser/ -v -count=1                       # a rendered sample run
-//	HATEST_BROWSER_REPORT_DIR=hatest-out/test \
+//	HATEST_BROWSER_REPORT_DIR=hatest-test/catalogue \
 //	HATEST_ARTIFACT_DIR=/tmp/shots go test ./reports/browser/    # a real run's reports
 //	HATEST_SKIP_BROWSER=1 go test ./...                          # on a machine without Chromium
 package browser
