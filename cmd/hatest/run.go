@@ -53,7 +53,7 @@ Examples:
 type runOpts struct {
 	runtime, labels, focus, reportDir, timeout string
 	seed, shard, budgets, baseline             string
-	repeat                                     int
+	repeat, attempts                           int
 	verbose, quiet                             bool
 }
 
@@ -69,6 +69,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.timeout, "timeout", "60m", "give up on the whole run after this long")
 	fs.StringVar(&o.shard, "shard", "", "run only the i-th of n disjoint parts of the selection, e.g. 1/3")
 	fs.IntVar(&o.repeat, "repeat", 1, "run each selected scenario this many times and report the spread (flake hunting)")
+	fs.IntVar(&o.attempts, "attempts", 1, "give each scenario up to this many attempts: it fails only if every one fails, and a pass after a failure is reported FLAKY")
 	fs.StringVar(&o.budgets, "budgets", "", "budgets file (YAML or JSON, see docs/gating.md): a breach fails the scenario")
 	fs.StringVar(&o.baseline, "baseline", "", "results.json (or a directory of repeated results) to compare against: a regression fails the run")
 	fs.BoolVar(&o.verbose, "v", false, "verbose: show each scenario's plan, steps and Ginkgo's full output")
@@ -93,6 +94,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	}
 	if o.repeat < 1 {
 		return usageErr("--repeat %d: give 1 or more", o.repeat)
+	}
+	if o.attempts < 1 {
+		return usageErr("--attempts %d: give 1 or more", o.attempts)
 	}
 	sh, err := parseShard(o.shard)
 	if err != nil {
@@ -325,6 +329,9 @@ func runSuite(ctx context.Context, more <-chan os.Signal, o runOpts, rt, pkg, di
 	if o.labels != "" {
 		args = append(args, "-ginkgo.label-filter="+o.labels)
 	}
+	if o.attempts > 1 {
+		args = append(args, fmt.Sprintf("-ginkgo.flake-attempts=%d", o.attempts))
+	}
 
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = pkgDir
@@ -448,8 +455,12 @@ func printRun(r *result.Run, dir string, stdout io.Writer) {
 			fmt.Fprintf(stdout, "%s  %-50s could not start; see stderr and results.json\n", mark, s.Scenario)
 			continue
 		}
-		fmt.Fprintf(stdout, "%s  %-50s max outage %8.1f ms  windows %3d  ops %7d  failed %6d\n",
-			mark, s.Scenario, s.Summary.MaxWindowMS, s.Summary.Windows, s.Summary.Ops, s.Summary.FailedOps)
+		flaky := ""
+		if s.Passed && s.Attempt > 1 {
+			flaky = fmt.Sprintf("  FLAKY: passed on attempt %d; the one before failed: %s", s.Attempt, firstLine(s.EarlierFailure))
+		}
+		fmt.Fprintf(stdout, "%s  %-50s max outage %8.1f ms  windows %3d  ops %7d  failed %6d%s\n",
+			mark, s.Scenario, s.Summary.MaxWindowMS, s.Summary.Windows, s.Summary.Ops, s.Summary.FailedOps, flaky)
 	}
 	fmt.Fprintf(stdout, "%d scenarios, %d passed, %d failed; report: %s\n",
 		len(r.Scenarios), len(r.Scenarios)-nfail, nfail, filepath.Join(dir, "index.html"))

@@ -258,8 +258,10 @@ func (r *runState) finish(ctx context.Context, evaluate bool) {
 			failures = append(failures, err.Error())
 		}
 	}
+	// With flake attempts Ginkgo's report still holds the attempt before's
+	// failure until this one ends: only a failure of this attempt counts.
 	rep := ginkgo.CurrentSpecReport()
-	if rep.Failed() {
+	if rep.Failed() && !rep.Failure.TimelineLocation.Time.Before(r.begun) {
 		failures = append([]string{rep.Failure.Message}, failures...)
 	}
 	r.res.SetupError = r.setupErr

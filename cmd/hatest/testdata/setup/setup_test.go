@@ -1,6 +1,8 @@
 package setup_test
 
 import (
+	"context"
+	"errors"
 	"os"
 	"strconv"
 	"time"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/scenario"
+	"github.com/hatest/hatest/framework/system"
 )
 
 // EnvBusyPort names the port that "setup: port in use" pins its server
@@ -60,4 +63,30 @@ var _ = scenario.It("setup: long", func(s *scenario.S) {
 	svc := kv(s, server)
 	s.Clients(1, svc, scenario.ClientSoftware(client), scenario.Every(20*time.Millisecond))
 	s.Step(scenario.Wait(5 * time.Minute))
+})
+
+// EnvFlakyMarker names a file: "setup: flaky" fails while the file does
+// not exist, and creates it as it fails, so its second attempt passes.
+const EnvFlakyMarker = "HATEST_SETUP_FLAKY_MARKER"
+
+// flaky fails its first attempt and passes the next, for the test of
+// hatest run --attempts.
+var _ = scenario.It("setup: flaky", func(s *scenario.S) {
+	svc := kv(s, server)
+	s.Clients(1, svc, scenario.ClientSoftware(client))
+	s.Warmup(200 * time.Millisecond)
+	s.Settle(200 * time.Millisecond)
+	s.Step(scenario.Do("fail unless this is a later attempt", func(context.Context, *system.System) error {
+		marker := os.Getenv(EnvFlakyMarker)
+		if marker == "" {
+			return errors.New(EnvFlakyMarker + " must name a file")
+		}
+		if _, err := os.Stat(marker); err == nil {
+			return nil
+		}
+		if err := os.WriteFile(marker, nil, 0o644); err != nil {
+			return err
+		}
+		return errors.New("first attempt fails on purpose")
+	}))
 })
