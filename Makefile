@@ -31,14 +31,14 @@ demo: build
 
 ## test: vet, unit tests (race detector on the pure packages), the runtimes' own tests,
 ## the scenario catalogue (on Docker when an engine answers) with its negative controls,
-## the gate again on local processes, the browser test of a real report, a leak check
+## the same catalogue again on local processes, the browser test of a real report, a leak check
 test: build
 	$(GO) vet ./...
 	$(GO) test -race -count=1 $(PURE)
 	HATEST_REPORT_DIR=$(TESTOUT)/other $(GO) test -count=1 $(OTHER)
 	HATEST_REPORT_DIR=$(TESTOUT)/catalogue $(GO) test -count=1 -timeout 30m ./scenarios -args $(ATTEMPTS)
-	HATEST_RUNTIME=process HATEST_REPORT_DIR=$(TESTOUT)/process-gate \
-	  $(GO) test -count=1 -timeout 10m -run TestScenarios ./scenarios -args -ginkgo.label-filter=gate $(ATTEMPTS)
+	HATEST_RUNTIME=process HATEST_REPORT_DIR=$(TESTOUT)/process \
+	  $(GO) test -count=1 -timeout 10m -run TestScenarios ./scenarios -args $(ATTEMPTS)
 	HATEST_BROWSER_REPORT_DIR=$(TESTOUT)/catalogue HATEST_ARTIFACT_DIR=$(TESTOUT)/screenshots \
 	  $(GO) test -count=1 ./reports/browser
 	$(MAKE) leaks
