@@ -96,22 +96,13 @@ func Analyze(in Recorded) result.Scenario {
 	}
 	// Time zero is when the topology was ready and the clients began.
 	// What happened during start-up (the overlord starting its first
-	// driver) is put at zero and says so, rather than off the axis.
-	for _, v := range in.Versions {
-		v.StartMS = max(v.StartMS, 0)
-		v.EndMS = max(v.EndMS, v.StartMS)
-		res.Versions = append(res.Versions, v)
-	}
+	// driver) keeps its negative time; the report draws it before zero.
+	res.Versions = append(res.Versions, in.Versions...)
 	tcfg := timeline.Config{LatencyBudget: in.LatencyBudget, Tolerance: in.Tolerance, ClassOf: ClassOf}
 	events := append([]timeline.Event(nil), in.Events...)
 	sort.SliceStable(events, func(i, j int) bool { return events[i].Start < events[j].Start })
 	for _, e := range events {
-		st := result.Step{ID: e.ID, Desc: e.Desc, Kind: e.Kind, StartMS: ms(e.Start), EndMS: ms(e.End), ExpectOutage: e.ExpectOutage}
-		if st.StartMS < 0 {
-			st.Desc = fmt.Sprintf("during start-up, %.0f ms before time zero: %s", -st.StartMS, st.Desc)
-			st.StartMS, st.EndMS = 0, max(st.EndMS, 0)
-		}
-		res.Steps = append(res.Steps, st)
+		res.Steps = append(res.Steps, result.Step{ID: e.ID, Desc: e.Desc, Kind: e.Kind, StartMS: ms(e.Start), EndMS: ms(e.End), ExpectOutage: e.ExpectOutage})
 	}
 	// The integrity check reads writes, read-backs and summaries only; a
 	// run of a million ops should copy neither every read nor, by growing

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hatest/hatest/framework/probe"
+	"github.com/hatest/hatest/framework/result"
 	"github.com/hatest/hatest/framework/timeline"
 	"github.com/hatest/hatest/reports"
 )
@@ -177,5 +178,24 @@ func TestAnalyzeStartup(t *testing.T) {
 				t.Fatalf("topology %v + clients %v != total %v", got.TopologyMS, got.ClientsMS, got.TotalMS)
 			}
 		})
+	}
+}
+
+// Start-up happens before time zero (the overlord starting its first
+// driver): its events and version spans keep their negative times, which
+// the report draws before zero, rather than being moved.
+func TestStartUpKeepsItsTimes(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	at := func(ms float64) time.Time { return t0.Add(time.Duration(ms * float64(time.Millisecond))) }
+	in := Recorded{Name: "start-up", Start: t0, End: at(1000),
+		Events:   []timeline.Event{{ID: "driver-1", Kind: timeline.KindSystem, Desc: "primary driver v1 is primary", Start: at(-935).UnixNano(), End: at(-935).UnixNano()}},
+		Versions: []result.Version{{Node: "driver/primary", Version: "v1", StartMS: -935, EndMS: 1000}},
+	}
+	res := Analyze(in)
+	if len(res.Steps) != 1 || res.Steps[0].StartMS != -935 || res.Steps[0].Desc != "primary driver v1 is primary" {
+		t.Fatalf("steps = %+v; want the start-up event at -935 ms as it was", res.Steps)
+	}
+	if len(res.Versions) != 1 || res.Versions[0].StartMS != -935 {
+		t.Fatalf("versions = %+v; want the span from -935 ms", res.Versions)
 	}
 }
