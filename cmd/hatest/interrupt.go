@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // suiteStopWait bounds how long an interrupted suite may take to clean up
@@ -57,11 +59,10 @@ func listenForInterrupts(parent context.Context) *interrupts {
 }
 
 func sigName(s os.Signal) string {
-	switch s {
-	case os.Interrupt:
-		return "SIGINT"
-	case syscall.SIGTERM:
-		return "SIGTERM"
+	if sig, ok := s.(syscall.Signal); ok {
+		if name := unix.SignalName(sig); name != "" {
+			return name
+		}
 	}
 	return s.String()
 }

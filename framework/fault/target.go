@@ -3,8 +3,11 @@ package fault
 import (
 	"context"
 	"fmt"
+	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/system"
@@ -70,16 +73,10 @@ func (n nodeTarget) signal(ctx context.Context, sys *system.System, sig syscall.
 	return nd.Signal(ctx, sig)
 }
 
+// sigName is the signal as the overlord's /signal takes it: "KILL".
 func sigName(sig syscall.Signal) string {
-	switch sig {
-	case syscall.SIGKILL:
-		return "KILL"
-	case syscall.SIGTERM:
-		return "TERM"
-	case syscall.SIGSTOP:
-		return "STOP"
-	case syscall.SIGCONT:
-		return "CONT"
+	if s := unix.SignalName(sig); s != "" {
+		return strings.TrimPrefix(s, "SIG")
 	}
 	return fmt.Sprint(int(sig))
 }

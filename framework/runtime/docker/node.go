@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
@@ -424,14 +426,10 @@ func (n *node) Signal(ctx context.Context, sig syscall.Signal) error {
 	return nil
 }
 
-var signalNames = map[syscall.Signal]string{
-	syscall.SIGKILL: "SIGKILL", syscall.SIGTERM: "SIGTERM", syscall.SIGINT: "SIGINT",
-	syscall.SIGHUP: "SIGHUP", syscall.SIGQUIT: "SIGQUIT", syscall.SIGUSR1: "SIGUSR1",
-	syscall.SIGUSR2: "SIGUSR2", syscall.SIGSTOP: "SIGSTOP", syscall.SIGCONT: "SIGCONT",
-}
-
+// signalName is what the Docker API takes: the signal's name, or its
+// number for one without a name.
 func signalName(sig syscall.Signal) string {
-	if s, ok := signalNames[sig]; ok {
+	if s := unix.SignalName(sig); s != "" {
 		return s
 	}
 	return strconv.Itoa(int(sig))

@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/hatest/hatest/framework/runtime"
 )
 
@@ -433,19 +435,8 @@ func (n *Node) notReady(reason error) error {
 }
 
 func sigName(sig syscall.Signal) string {
-	switch sig {
-	case syscall.SIGKILL:
-		return "SIGKILL"
-	case syscall.SIGTERM:
-		return "SIGTERM"
-	case syscall.SIGSTOP:
-		return "SIGSTOP"
-	case syscall.SIGCONT:
-		return "SIGCONT"
-	case syscall.SIGINT:
-		return "SIGINT"
-	case syscall.SIGHUP:
-		return "SIGHUP"
+	if s := unix.SignalName(sig); s != "" {
+		return s
 	}
 	return "signal " + strconv.Itoa(int(sig))
 }
