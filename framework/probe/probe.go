@@ -11,9 +11,13 @@ const (
 // Record is one op-log line as a client writes it. Times are Unix
 // nanoseconds from the host clock.
 type Record struct {
-	Type    string `json:"type,omitempty"`
-	Client  string `json:"client"`
-	N       int64  `json:"n,omitempty"`     // op number within the client, from 1
+	Type   string `json:"type,omitempty"`
+	Client string `json:"client"`
+	N      int64  `json:"n,omitempty"` // op number within the client, from 1
+	// Sched is when the op was due by the client's schedule (Unix ns):
+	// t0 + (n-1)·interval. Start minus Sched is the client's own lag. Zero
+	// (omitted) in logs of clients that do not say; those still parse.
+	Sched   int64  `json:"sched,omitempty"`
 	Class   string `json:"class,omitempty"` // "read", "write", "incr"
 	Conn    string `json:"conn,omitempty"`  // "reused" or "new"
 	Start   int64  `json:"start,omitempty"`
@@ -30,6 +34,9 @@ type Record struct {
 	// Summary lines only: what the client says it did.
 	Sent   int64 `json:"sent,omitempty"`
 	Failed int64 `json:"failed,omitempty"`
+	// Interval is the client's schedule (ns between ops), when it says;
+	// with Sched it gives the nominal rate and the lag.
+	Interval int64 `json:"interval,omitempty"`
 
 	// Readback lines only: whether Key was found after the run.
 	Found bool `json:"found,omitempty"`

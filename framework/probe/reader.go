@@ -160,7 +160,7 @@ func (r Record) IsOp() bool { return r.Type == "" || r.Type == TypeOp }
 func (r Record) Op() timeline.Op {
 	return timeline.Op{
 		Client: r.Client, Class: r.Class, Conn: r.Conn,
-		Start: r.Start, End: r.End, OK: r.OK, Err: r.Err,
+		Sched: r.Sched, Start: r.Start, End: r.End, OK: r.OK, Err: r.Err,
 		Version: r.Version, Role: r.Role, Server: r.Server,
 	}
 }

@@ -24,7 +24,17 @@ type Scenario struct {
 	Slug     string   `json:"slug"`
 	Labels   []string `json:"labels"`
 	Passed   bool     `json:"passed"`
-	Failure  string   `json:"failure,omitempty"` // the first failure message, when failed
+	// Status is the verdict in one word: StatusPassed, StatusFailed or
+	// StatusInvalid. Invalid means the measurement cannot be trusted (the
+	// probe fell behind, an op log is incomplete): the numbers are not a
+	// verdict on the system, and a gate must not pass on them. Passed is
+	// true only for StatusPassed.
+	Status  string `json:"status"`
+	Invalid string `json:"invalid,omitempty"` // why the run is invalid, when it is
+	Failure string `json:"failure,omitempty"` // the first failure message, when failed or invalid
+	// Location is where the scenario is declared (file:line), for failure
+	// messages that point at the user's code.
+	Location string `json:"location,omitempty"`
 	// SetupError is set when the scenario could not start its runtime or
 	// topology (a missing image or binary, a node never ready, a busy
 	// port): an environment error, not a verdict on the system under test.
@@ -88,6 +98,8 @@ type Window struct {
 	Reasons    []string `json:"reasons"`
 	Causes     []string `json:"causes"`
 	Expected   bool     `json:"expected"`
+	ProbeLag   bool     `json:"probe_lag,omitempty"` // the client's own lag explains it; not the system's
+	Tail       bool     `json:"tail,omitempty"`      // the recovery tail of a step on the client's path
 }
 
 // Summary holds the run's headline numbers.
@@ -120,6 +132,24 @@ type Client struct {
 	BadLines    []string `json:"bad_lines"` // op-log lines that could not be parsed, with line numbers
 	LastVersion string   `json:"last_version"`
 	LastOKMS    float64  `json:"last_ok_ms"`
+	// Path is what the client depends on: the services, nodes, proxies and
+	// links a step or fault must touch to cause its windows.
+	Path     []string `json:"path"`
+	Schedule Schedule `json:"schedule"`
+}
+
+// Schedule is how well a client kept its open-loop schedule. Lag is how
+// late an op started against the time it was due (op line "sched"). A
+// client that does not write "sched" has Known false and zeros.
+type Schedule struct {
+	Known        bool    `json:"known"`
+	IntervalMS   float64 `json:"interval_ms"`
+	NominalRate  float64 `json:"nominal_rate"`  // ops/s the schedule asks for
+	AchievedRate float64 `json:"achieved_rate"` // ops/s it issued over the same span
+	LagP50MS     float64 `json:"lag_p50_ms"`
+	LagP99MS     float64 `json:"lag_p99_ms"`
+	LagMaxMS     float64 `json:"lag_max_ms"`
+	Skipped      int64   `json:"skipped"` // ticks it says it skipped
 }
 
 // Version is one span of time in which a node ran one version.
@@ -156,8 +186,14 @@ type Integrity struct {
 	ReadBack      int         `json:"read_back"`
 	Lost          []LostWrite `json:"lost"`
 	Indeterminate int         `json:"indeterminate"` // failed writes; may or may not have been applied
-	SplitBrain    []string    `json:"split_brain"`   // one line per overlap of two primaries
-	Checked       bool        `json:"checked"`       // false when no read-back was done
+	// AppliedFailed counts the failed writes the read-back found anyway:
+	// applied although the client saw an error. Not an error.
+	AppliedFailed int `json:"applied_failed"`
+	// Unchecked counts acknowledged writes the read-back never reported
+	// on (a client whose read-back was cut short): not known to be lost.
+	Unchecked  int      `json:"unchecked"`
+	SplitBrain []string `json:"split_brain"` // one line per overlap of two primaries
+	Checked    bool     `json:"checked"`     // false when no read-back was done
 }
 
 // LostWrite is an acknowledged write that was not found afterwards.
@@ -169,10 +205,20 @@ type LostWrite struct {
 	Found  string  `json:"found"` // what was found instead ("missing", "seq 12")
 }
 
-// Assertion is one verdict with the message that explains it.
+// The three outcomes of a scenario and of one assertion.
+const (
+	StatusPassed  = "passed"
+	StatusFailed  = "failed"
+	StatusInvalid = "invalid" // the numbers cannot be vouched for
+)
+
+// Assertion is one verdict with the message that explains it. Invalid
+// marks a verdict that could not be made on trustworthy numbers; Passed is
+// then false.
 type Assertion struct {
 	Name    string `json:"name"`
 	Passed  bool   `json:"passed"`
+	Invalid bool   `json:"invalid,omitempty"`
 	Message string `json:"message"`
 }
 

@@ -6,9 +6,12 @@ import "time"
 // nanoseconds read from the host clock; End is when the client saw the
 // answer, the error or its own deadline.
 type Op struct {
-	Client  string `json:"client"`
-	Class   string `json:"class"` // "read", "write", ...
-	Conn    string `json:"conn"`  // "reused" or "new"
+	Client string `json:"client"`
+	Class  string `json:"class"` // "read", "write", ...
+	Conn   string `json:"conn"`  // "reused" or "new"
+	// Sched is when the op was due by the client's schedule; zero when the
+	// client does not say. Start - Sched is the client's own lag.
+	Sched   int64  `json:"sched,omitempty"`
 	Start   int64  `json:"start"`
 	End     int64  `json:"end"`
 	OK      bool   `json:"ok"`
@@ -34,6 +37,10 @@ type Event struct {
 	// failover: PhaseDetect when it noticed a death or hang, PhaseReady when
 	// a driver (restarted, upgraded or promoted) accepts work again.
 	Phase string `json:"phase,omitempty"`
+	// Targets are the parts of the topology the event acts on: the names
+	// of services, nodes, proxies and links (see Config.Paths). An event
+	// with no Targets acts on everything: it may cause any client's window.
+	Targets []string `json:"targets,omitempty"`
 }
 
 // Event kinds and failover phases.
@@ -59,7 +66,19 @@ type Window struct {
 	Reasons  []string `json:"reasons"`  // distinct failure reasons, most frequent first
 	Causes   []string `json:"causes"`   // IDs of events active at Start (within tolerance)
 	Expected bool     `json:"expected"` // some cause declared that it expects an outage
+	// ProbeLag marks a window that the client's own schedule lag explains:
+	// the client fell behind its schedule, so the window cannot be
+	// blamed on the system (see MarkProbeLag). Its Causes are then
+	// []string{CauseProbeLag}.
+	ProbeLag bool `json:"probe_lag,omitempty"`
+	// Tail marks a window attributed to a step on the client's path that
+	// had already ended: the recovery tail of a member that came back and
+	// flapped shortly after its own restart.
+	Tail bool `json:"tail,omitempty"`
 }
+
+// CauseProbeLag is the only cause of a ProbeLag window.
+const CauseProbeLag = "probe-lag"
 
 // Duration is the window's length.
 func (w Window) Duration() time.Duration { return time.Duration(w.End - w.Start) }
@@ -75,4 +94,10 @@ type Config struct {
 	// ClassOf maps an op to the class its windows are computed in. The
 	// default is Op.Class.
 	ClassOf func(Op) string
+	// Paths says what each client depends on, by client name: the names
+	// of the services, nodes, proxies and links on its path (the same
+	// names events list in Targets). An event with Targets is a candidate
+	// cause of a client's window only if one of them is on the client's
+	// path. A client without an entry depends on everything.
+	Paths map[string][]string
 }
