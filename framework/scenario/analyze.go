@@ -52,13 +52,21 @@ type Recorded struct {
 	// ready, before the clients started. Either is zero when unknown
 	// (TopologyReady: the topology never started).
 	Begun, TopologyReady time.Time
+	// Location is where the scenario is declared (file:line).
+	Location string
 }
 
 // ClientRecord is one client's op log.
 type ClientRecord struct {
 	Name, Version string
-	Records       []probe.Record // every line: ops, read-back, summary
-	BadLines      []error        // lines that could not be parsed
+	// Service is the service the client sends to, and Path every part of
+	// the topology it depends on (see timeline.Config.Paths). A nil Path
+	// means it depends on everything.
+	Service  string
+	Path     []string
+	Interval time.Duration  // its schedule; zero when unknown
+	Records  []probe.Record // every line: ops, read-back, summary
+	BadLines []error        // lines that could not be parsed
 }
 
 // analyze collects what the run recorded and analyses it.
@@ -67,11 +75,15 @@ func analyze(r *runState, end time.Time) result.Scenario {
 		Name: r.s.name, Runtime: r.cfg.Runtime, Replay: replay(r.cfg, r.s.name),
 		Labels: r.s.labels, Plan: r.s.Plan(), Seed: r.cfg.Seed, Start: r.start, End: end,
 		Begun: r.begun, TopologyReady: r.topologyReady, LatencyBudget: r.s.budget, Tolerance: r.s.tolerance,
+		Location: r.location,
 	}
 	if r.sys != nil {
 		in.Events = r.sys.Events.Events()
 		for _, c := range r.sys.Clients() {
-			in.Clients = append(in.Clients, ClientRecord{Name: c.Name, Version: c.Version, Records: c.Log.Records(), BadLines: c.Log.Errors()})
+			in.Clients = append(in.Clients, ClientRecord{
+				Name: c.Name, Version: c.Version, Service: r.service[c.Name], Path: r.paths[c.Name], Interval: c.Interval,
+				Records: c.Log.Records(), BadLines: c.Log.Errors(),
+			})
 		}
 		in.Versions = versions(r, func(t int64) float64 { return float64(t-r.start.UnixNano()) / 1e6 }, end)
 	}
@@ -89,8 +101,8 @@ func Analyze(in Recorded) result.Scenario {
 		Runtime: in.Runtime, Seed: in.Seed, StartedAt: in.Start,
 		DurationMS: float64(in.End.Sub(in.Start).Nanoseconds()) / 1e6,
 		Plan:       nonNil(in.Plan),
-		Replay:     in.Replay,
-		Steps:      []result.Step{}, Windows: []result.Window{}, Clients: []result.Client{},
+		Replay:     in.Replay, Location: in.Location,
+		Steps: []result.Step{}, Windows: []result.Window{}, Clients: []result.Client{},
 		Versions: []result.Version{}, Latency: []result.Bucket{}, Failovers: []result.Failover{},
 		Assertions: []result.Assertion{}, Artifacts: []result.Artifact{},
 	}
@@ -98,7 +110,12 @@ func Analyze(in Recorded) result.Scenario {
 	// What happened during start-up (the overlord starting its first
 	// driver) keeps its negative time; the report draws it before zero.
 	res.Versions = append(res.Versions, in.Versions...)
-	tcfg := timeline.Config{LatencyBudget: in.LatencyBudget, Tolerance: in.Tolerance, ClassOf: ClassOf}
+	tcfg := timeline.Config{LatencyBudget: in.LatencyBudget, Tolerance: in.Tolerance, ClassOf: ClassOf, Paths: map[string][]string{}}
+	for _, c := range in.Clients {
+		if c.Path != nil {
+			tcfg.Paths[c.Name] = c.Path
+		}
+	}
 	events := append([]timeline.Event(nil), in.Events...)
 	sort.SliceStable(events, func(i, j int) bool { return events[i].Start < events[j].Start })
 	for _, e := range events {
@@ -134,7 +151,7 @@ func Analyze(in Recorded) result.Scenario {
 			}
 		}
 		cops := ops[first:]
-		rc := result.Client{Name: c.Name, Version: c.Version, Ops: int64(len(cops)), Reported: -1, BadLines: []string{}}
+		rc := result.Client{Name: c.Name, Version: c.Version, Ops: int64(len(cops)), Reported: -1, BadLines: []string{}, Path: nonNil(c.Path)}
 		for _, err := range c.BadLines {
 			rc.BadLines = append(rc.BadLines, err.Error())
 		}
@@ -165,6 +182,7 @@ func Analyze(in Recorded) result.Scenario {
 			Client: w.Client, Class: w.Class, StartMS: ms(w.Start), EndMS: ms(w.End),
 			DurationMS: float64(w.End-w.Start) / 1e6, Open: w.Open, Failed: w.Failed,
 			Reasons: nonNil(w.Reasons), Causes: nonNil(w.Causes), Expected: w.Expected,
+			ProbeLag: w.ProbeLag, Tail: w.Tail,
 		})
 	}
 	st := timeline.Summarize(ops, windows, tcfg)

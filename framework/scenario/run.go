@@ -42,6 +42,12 @@ type runState struct {
 	// anything; topologyReady when its runtime, nodes and proxies were
 	// ready (zero if never). With the first op they give its start-up.
 	begun, topologyReady time.Time
+	// paths is what each client depends on, and service the service it
+	// sends to, by client name: attribution and integrity read them.
+	paths   map[string][]string
+	service map[string]string
+	// location is where the scenario is declared, file:line.
+	location string
 }
 
 // ProgressPrefix starts the progress lines a scenario prints while it
@@ -85,7 +91,7 @@ func (r *runState) progress(every time.Duration) func() {
 	return func() { close(done); <-finished }
 }
 
-func run(ctx ginkgo.SpecContext, name string, labels []string, body func(*S)) {
+func run(ctx ginkgo.SpecContext, name, location string, labels []string, body func(*S)) {
 	begun := time.Now()
 	c, err := settings()
 	if err != nil {
@@ -102,6 +108,8 @@ func run(ctx ginkgo.SpecContext, name string, labels []string, body func(*S)) {
 	r := &runState{
 		s: s, cfg: c, dir: filepath.Join(c.ReportDir, Slug(name)), start: time.Now(), begun: begun,
 		sysEvents: map[string][]system.OverlordEvent{},
+		paths:     map[string][]string{}, service: map[string]string{},
+		location: location,
 	}
 	logf("%s: plan\n  %s", name, strings.Join(plan, "\n  "))
 
@@ -155,7 +163,14 @@ func (r *runState) startTopology(ctx context.Context) error {
 			return fmt.Errorf("start the topology: %w", err)
 		}
 		spec.Addrs = addrs
-		if _, err := r.sys.StartClients(ctx, spec); err != nil {
+		cs, err := r.sys.StartClients(ctx, spec)
+		for _, c := range cs {
+			if c != nil {
+				r.paths[c.Name] = r.pathOf(cd.target)
+				r.service[c.Name] = cd.target.Name
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("start the topology: %w", err)
 		}
 	}
@@ -196,7 +211,7 @@ func (r *runState) runStep(ctx context.Context, num string, st Step) error {
 	idle, _ := st.(interface{ Idle() bool })
 	end := r.sys.Events.BeginEvent(timeline.Event{
 		ID: stepKind(st) + "-" + num, Kind: stepKind(st), Desc: st.Description(),
-		ExpectOutage: expects(st), Idle: idle != nil && idle.Idle(),
+		ExpectOutage: expects(st), Idle: idle != nil && idle.Idle(), Targets: targets(st),
 	})
 	logf("%s: %s %s", r.s.name, num, st.Description())
 	err := st.Run(ctx, r.sys)

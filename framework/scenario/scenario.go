@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	gtypes "github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega/types"
 
 	"github.com/hatest/hatest/framework/runtime"
@@ -212,7 +213,11 @@ func It(name string, args ...any) bool {
 		deco = append(deco, ginkgo.SpecTimeout(10*time.Minute))
 	}
 	register(name)
-	deco = append(deco, func(ctx ginkgo.SpecContext) { run(ctx, name, labels, body) })
+	// The spec's location, and every failure's, is the caller's line: the
+	// user's scenario file, not this package.
+	loc := gtypes.NewCodeLocation(1)
+	where := fmt.Sprintf("%s:%d", loc.FileName, loc.LineNumber)
+	deco = append(deco, ginkgo.Offset(1), func(ctx ginkgo.SpecContext) { run(ctx, name, where, labels, body) })
 	return ginkgo.It(name, deco...)
 }
 
@@ -251,6 +256,15 @@ func stepKind(st Step) string {
 		return k.Kind()
 	}
 	return timeline.KindStep
+}
+
+// targets is what a step acts on, when it says (see system.Step); nil
+// means it may act on anything.
+func targets(st Step) []string {
+	if t, ok := st.(interface{ Targets() []string }); ok {
+		return t.Targets()
+	}
+	return nil
 }
 
 func expects(st Step) bool {

@@ -140,6 +140,18 @@ func (r *runState) clientAddrs(target *Service) ([]string, error) {
 	return nil, fmt.Errorf("clients send to %q, which is not a service of this scenario", target.Name)
 }
 
+// pathOf is what a client of target depends on: the service (its node
+// and proxy share its name) and, for a standby pair, the secondary's
+// proxy and the replication link. Steps and faults name the same parts in
+// their Targets.
+func (r *runState) pathOf(target *Service) []string {
+	path := []string{target.Name}
+	if o := r.sys.Overlord(target.Name); o != nil && o.Spec.Standby {
+		path = append(path, target.Name+"-secondary", system.ReplicationLink(target.Name))
+	}
+	return path
+}
+
 // programPlan is the plan's lines for the declared programs, numbered on
 // from top.sub.
 func (s *S) programPlan(top int, sub *int) []string {

@@ -5,18 +5,20 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
-	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/gomega"
 
+	"github.com/hatest/hatest/framework/gate"
 	"github.com/hatest/hatest/framework/result"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/runtime/docker"
@@ -41,6 +43,10 @@ const (
 	// that drive hatest run themselves skip when they find it, so that a
 	// suite never starts itself again.
 	EnvChild = "HATEST_CHILD"
+	// EnvBudgets is a budgets file (docs/gating.md). Its limits become
+	// verdicts of each scenario they apply to, judged in the suite with
+	// every other verdict, before any report is written.
+	EnvBudgets = "HATEST_BUDGETS"
 )
 
 // Config is the suite-wide configuration, read once.
@@ -52,6 +58,9 @@ type Config struct {
 	PlanOnly  string
 	Package   string
 	Commit    string
+	// Budgets are the limits of the budgets file named by EnvBudgets; nil
+	// when none was given.
+	Budgets *gate.Budgets
 }
 
 var (
@@ -84,6 +93,12 @@ func RunSuite(t *testing.T, description string) {
 	if err != nil {
 		t.Fatalf("hatest: %v", err)
 	}
+	// A write to stderr after hatest died (a closed pipe) must fail, not
+	// kill the suite with SIGPIPE in the middle of its cleanup.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	if os.Getenv(EnvChild) != "" {
+		go interruptWhenOrphaned(time.Second / 4)
+	}
 	if c.PlanOnly == "" {
 		fmt.Fprintf(os.Stderr, "hatest: runtime %s (%s); seed %d; reports in %s\n", c.Runtime, c.Why, c.Seed, c.ReportDir)
 		if c.Runtime == "docker" {
@@ -99,7 +114,7 @@ func RunSuite(t *testing.T, description string) {
 		if c.PlanOnly != "" {
 			return
 		}
-		if err := writeRun(c, r); err != nil {
+		if err := writeRun(c); err != nil {
 			fmt.Fprintf(os.Stderr, "hatest: %v\n", err)
 		}
 	})
@@ -156,6 +171,13 @@ func readSettings() (Config, error) {
 		c.Seed = time.Now().UnixNano() % 1_000_000
 	}
 	c.Commit = gitCommit()
+	if f := os.Getenv(EnvBudgets); f != "" {
+		b, err := gate.LoadBudgets(f)
+		if err != nil {
+			return c, fmt.Errorf("%s: %w", EnvBudgets, err)
+		}
+		c.Budgets = b
+	}
 	if c.PlanOnly != "" {
 		c.Runtime, c.Why = "none", "plan only"
 		return c, nil
@@ -217,7 +239,7 @@ func keep(s result.Scenario) result.Scenario {
 	return s
 }
 
-func writeRun(c Config, r ginkgo.Report) error {
+func writeRun(c Config) error {
 	mu.Lock()
 	run := result.Run{
 		Schema: result.Schema, Runtime: c.Runtime, Seed: c.Seed,
@@ -225,15 +247,29 @@ func writeRun(c Config, r ginkgo.Report) error {
 		Scenarios: append([]result.Scenario(nil), results...),
 	}
 	mu.Unlock()
+	// One writer for results.json, index.html and junit.xml, from the
+	// same verdicts: they cannot disagree.
 	if err := reports.WriteRun(c.ReportDir, &run); err != nil {
 		return fmt.Errorf("write run report: %w", err)
 	}
-	junit := filepath.Join(c.ReportDir, "junit.xml")
-	if err := reporters.GenerateJUnitReportWithConfig(r, junit, reporters.JunitReportConfig{OmitLeafNodeType: true}); err != nil {
-		return fmt.Errorf("write junit: %w", err)
-	}
 	fmt.Fprintf(os.Stderr, "hatest: report %s\n", filepath.Join(c.ReportDir, "index.html"))
 	return nil
+}
+
+// interruptWhenOrphaned interrupts the suite once the hatest process that
+// started it is gone (its parent changes): the suite runs in a process
+// group of its own, so nobody else would tell it. The interrupt makes
+// Ginkgo stop the running scenario, which cleans up and writes its
+// report, as after Ctrl-C.
+func interruptWhenOrphaned(every time.Duration) {
+	parent := os.Getppid()
+	for range time.Tick(every) {
+		if os.Getppid() != parent {
+			fmt.Fprintln(os.Stderr, "hatest: the hatest process that started this suite is gone; interrupting the suite so that it cleans up and writes its reports")
+			_ = syscall.Kill(os.Getpid(), syscall.SIGINT)
+			return
+		}
+	}
 }
 
 func moduleRoot() (string, error) {

@@ -34,12 +34,14 @@ type ClientSpec struct {
 type Client struct {
 	Name    string
 	Version string
-	Node    runtime.Node
-	Log     *probe.Log // parsed op log, filled while the client runs
-	Raw     *bytes.Buffer
-	Stderr  *syncBuffer
-	exit    int
-	waited  bool
+	// Interval is the client's schedule: one op every Interval.
+	Interval time.Duration
+	Node     runtime.Node
+	Log      *probe.Log // parsed op log, filled while the client runs
+	Raw      *bytes.Buffer
+	Stderr   *syncBuffer
+	exit     int
+	waited   bool
 }
 
 // StartClients starts spec.Count clients, all at once.
@@ -71,7 +73,7 @@ func (s *System) StartClients(ctx context.Context, spec ClientSpec) ([]*Client, 
 	)
 	for i := range spec.Count {
 		c := &Client{
-			Name: fmt.Sprintf("%s%d", spec.Prefix, i+1), Version: spec.Version,
+			Name: fmt.Sprintf("%s%d", spec.Prefix, i+1), Version: spec.Version, Interval: spec.Interval,
 			Raw: &bytes.Buffer{}, Stderr: &syncBuffer{},
 		}
 		c.Log = probe.NewLog(c.Raw)

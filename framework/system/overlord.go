@@ -237,7 +237,8 @@ func (o *Overlord) TimelineEvents(evs []OverlordEvent) []timeline.Event {
 			Kind:  timeline.KindSystem,
 			Desc:  fmt.Sprintf("overlord %s: %s", o.Spec.Name, desc),
 			Start: e.Time, End: e.Time,
-			Phase: e.Phase,
+			Phase:   e.Phase,
+			Targets: []string{o.Spec.Name},
 		})
 	}
 	return out

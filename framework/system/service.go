@@ -243,6 +243,7 @@ func (v *Service) ReadyEvent() timeline.Event {
 		ID: fmt.Sprintf("%s-ready-%d", v.Spec.Name, len(h)), Kind: timeline.KindSystem,
 		Desc:  fmt.Sprintf("service %s ready at %s", v.Spec.Name, last.Version),
 		Start: last.Since, End: last.Since, Phase: timeline.PhaseReady,
+		Targets: []string{v.Spec.Name},
 	}
 }
 
