@@ -1,13 +1,22 @@
 // Package reports renders the result of a run: results.json and report.json
 // (the data), report.html (one scenario, self-contained, readable offline),
-// index.html (the run) and, on request, junit.xml (JUnit). Rendering is a
-// pure function of result data; a thin layer on top writes the files.
+// index.html (the run) and junit.xml (the run for CI). Rendering is a pure
+// function of result data; a thin layer on top writes the files. WriteRun
+// is the one writer of a run's files, for a plain run and merged shards
+// alike, so that they always carry the same verdicts.
 //
 //	result.Run ──► WriteRun(dir) ──► dir/results.json        RunJSON
 //	                               dir/index.html          IndexHTML (links ↓, relative)
+//	                               dir/junit.xml           JUnit
 //	                               dir/<slug>/report.json  ScenarioJSON ◄─ WriteScenario
 //	                               dir/<slug>/report.html  ScenarioHTML
 //	ReadRun(dir) ◄── dir/results.json;  Merge(shards...) ──► one run
+//
+// A scenario has three outcomes (Status): passed, failed and invalid, the
+// last when its numbers cannot be vouched for (the probe fell behind its
+// schedule). Every view says INVALID and why, never FAIL: the report's
+// header and assertions, the index (failed, then invalid, then passed),
+// and junit.xml (an <error type="invalid">, not a failure).
 //
 // The HTML is built with html/template from embedded templates: every string
 // from the result is escaped, nothing is fetched over the network, and the

@@ -13,16 +13,20 @@ var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // sampleScenario is a small, fixed, failing scenario that uses every part
 // of the report: steps, faults, system events, versions, expected,
-// unexpected and open windows, latency, failovers (one with unmeasured
-// phases), a lost write, a client whose count does not match, one with an
-// op-log line hatest could not parse, and artifacts.
+// unexpected and open windows, a probe-lag window, a recovery tail and an
+// unexplained window, latency, failovers (one with unmeasured phases), a
+// lost write, failed writes applied anyway and unchecked ones, a client
+// whose count does not match, one with an op-log line hatest could not
+// parse, clients with and without schedule stats, and artifacts.
 func sampleScenario() *result.Scenario {
 	s := &result.Scenario{
 		Scenario:   "overlord upgrade v1 → v2 under 50 ms latency, then kill",
 		Slug:       "overlord-upgrade-latency",
 		Labels:     []string{"upgrade", "overlord", "latency"},
 		Passed:     false,
+		Status:     result.StatusFailed,
 		Failure:    "c2 write saw an unexpected outage of 412.6 ms (limit 300 ms), caused by fault-2",
+		Location:   "scenarios/overlord_test.go:42",
 		Runtime:    "process",
 		Seed:       42,
 		StartedAt:  t0,
@@ -57,16 +61,31 @@ func sampleScenario() *result.Scenario {
 			win("c3", "read", 8003, 8380, 19, false, "EOF"),
 			{Client: "c2", Class: "read", StartMS: 11950, EndMS: 12000, DurationMS: 50, Open: true, Failed: 1,
 				Reasons: []string{"timeout after 1s"}},
+			// driver-0 came back at 3,800 ms and flapped: the recovery tail of step-3
+			{Client: "c1", Class: "write", StartMS: 3900, EndMS: 3960, DurationMS: 60, Failed: 3, Tail: true,
+				Reasons: []string{"connection refused"}, Causes: []string{"step-3"}, Expected: true},
+			// c1 fell behind its own schedule: not the system's doing
+			{Client: "c1", Class: "read", StartMS: 6100, EndMS: 6180, DurationMS: 80, Failed: 2, ProbeLag: true,
+				Reasons: []string{"latency budget exceeded (81.2 ms > 50 ms)"}, Causes: []string{"probe-lag"}},
+			// nothing on c3's path was happening
+			win("c3", "read", 10200, 10240, 2, false, "EOF"),
 		},
 		Summary: result.Summary{
-			Ops: 18300, FailedOps: 120, ErrorRate: 120.0 / 18300, MaxWindowMS: 412.6, TotalWindowMS: 2009.6,
-			Windows: 9, P50WindowMS: 220, P99WindowMS: 412.6, P50LatencyMS: 0.45, P99LatencyMS: 52.1,
+			Ops: 18300, FailedOps: 127, ErrorRate: 127.0 / 18300, MaxWindowMS: 412.6, TotalWindowMS: 2189.6,
+			Windows: 12, P50WindowMS: 220, P99WindowMS: 412.6, P50LatencyMS: 0.45, P99LatencyMS: 52.1,
 			MaxLatencyMS: 1800, Clients: 3, AnyDownMS: 737.6, AllDownMS: 575,
 		},
 		Clients: []result.Client{
-			{Name: "c1", Version: "v1", Ops: 6150, Failed: 40, Reported: 6150, LastVersion: "v2", LastOKMS: 11998.2},
-			{Name: "c2", Version: "v1", Ops: 6048, Failed: 42, Reported: 6050, LastVersion: "v2", LastOKMS: 11949.7},
-			{Name: "c3", Version: "v1", Ops: 6102, Failed: 38, Reported: -1, LastVersion: "v2", LastOKMS: 11999.1,
+			{Name: "c1", Version: "v1", Ops: 6150, Failed: 45, Reported: 6150, LastVersion: "v2", LastOKMS: 11998.2,
+				Path: []string{"driver-0", "overlord", "proxy-driver-0"},
+				Schedule: result.Schedule{Known: true, IntervalMS: 2, NominalRate: 500, AchievedRate: 499.2,
+					LagP50MS: 0.04, LagP99MS: 0.9, LagMaxMS: 81.3}},
+			{Name: "c2", Version: "v1", Ops: 6048, Failed: 42, Reported: 6050, LastVersion: "v2", LastOKMS: 11949.7,
+				Path: []string{"driver-0", "overlord", "proxy-driver-0"},
+				Schedule: result.Schedule{Known: true, IntervalMS: 2, NominalRate: 500, AchievedRate: 497.6,
+					LagP50MS: 0.05, LagP99MS: 1.2, LagMaxMS: 6.4, Skipped: 3}},
+			// an older client: no "sched" on its op lines, no path given
+			{Name: "c3", Version: "v1", Ops: 6102, Failed: 40, Reported: -1, LastVersion: "v2", LastOKMS: 11999.1,
 				BadLines: []string{"line 6103: unexpected end of JSON input"}},
 		},
 		Versions: []result.Version{
@@ -81,7 +100,7 @@ func sampleScenario() *result.Scenario {
 			{Cause: "fault-2", DetectMS: 40, RestartMS: 310, RecoverMS: 45, TotalMS: 395},
 		},
 		Integrity: result.Integrity{
-			AckedWrites: 6006, ReadBack: 6005, Indeterminate: 37, Checked: true,
+			AckedWrites: 6006, ReadBack: 5993, Indeterminate: 37, AppliedFailed: 5, Unchecked: 12, Checked: true,
 			Lost: []result.LostWrite{{Client: "c2", Key: "k-c2-8123", Seq: 8123, AckMS: 7990.2, Found: "missing"}},
 		},
 		Assertions: []result.Assertion{
@@ -157,11 +176,48 @@ func sampleRun() *result.Run {
 	return &result.Run{
 		Schema: result.Schema, Runtime: "process", Seed: 42, StartedAt: t0, Commit: "3f2c1ab9e0d4",
 		Scenarios: []result.Scenario{
+			*invalidScenario(),
 			standby,
 			*sampleScenario(),
 			rolling,
 		},
 	}
+}
+
+// invalidScenario is a run whose probe could not keep its schedule: its
+// numbers cannot be vouched for, so it is INVALID, neither passed nor
+// failed. Its windows are the clients' own lag.
+func invalidScenario() *result.Scenario {
+	why := "probe kept its schedule: c2 achieved 763.1 ops/s of its nominal 1,000 (76.3 %, under 99 %); lag p99 3.4 ms > interval 1 ms"
+	s := &result.Scenario{
+		Scenario: "16 clients at 1 ms", Slug: "many-fast-clients", Labels: []string{"probe", "load"},
+		Status: result.StatusInvalid, Invalid: why, Failure: "INVALID: " + why + "\nseed 42; replay: hatest run --seed 42 --focus 'many-fast-clients'",
+		Location: "scenarios/load_test.go:17", Runtime: "process", Seed: 42, StartedAt: t0, DurationMS: 5000,
+		Replay: "hatest run --seed 42 --focus 'many-fast-clients'",
+		Steps:  []result.Step{{ID: "step-1", Kind: "step", Desc: "run 16 clients for 5s", StartMS: 0, EndMS: 5000}},
+		Windows: []result.Window{
+			{Client: "c2", Class: "read", StartMS: 1200, EndMS: 1420, DurationMS: 220, Failed: 9, ProbeLag: true,
+				Reasons: []string{"latency budget exceeded (220.3 ms > 50 ms)"}, Causes: []string{"probe-lag"}},
+			{Client: "c2", Class: "read", StartMS: 3100, EndMS: 3180, DurationMS: 80, Failed: 4, ProbeLag: true,
+				Reasons: []string{"latency budget exceeded (80.1 ms > 50 ms)"}, Causes: []string{"probe-lag"}},
+		},
+		Summary: result.Summary{Ops: 8815, FailedOps: 13, ErrorRate: 13.0 / 8815, MaxWindowMS: 220, TotalWindowMS: 300,
+			Windows: 2, Clients: 2},
+		Clients: []result.Client{
+			{Name: "c1", Version: "v1", Ops: 4998, Reported: 4998, LastVersion: "v1", LastOKMS: 4999.2, Path: []string{"kv"},
+				Schedule: result.Schedule{Known: true, IntervalMS: 1, NominalRate: 1000, AchievedRate: 999.6,
+					LagP50MS: 0.03, LagP99MS: 0.4, LagMaxMS: 2.1}},
+			{Name: "c2", Version: "v1", Ops: 3817, Failed: 13, Reported: 3817, LastVersion: "v1", LastOKMS: 4998.7, Path: []string{"kv"},
+				Schedule: result.Schedule{Known: true, IntervalMS: 1, NominalRate: 1000, AchievedRate: 763.1,
+					LagP50MS: 0.9, LagP99MS: 3.4, LagMaxMS: 221.7, Skipped: 1183}},
+		},
+		Integrity: result.Integrity{Checked: true, AckedWrites: 4400, ReadBack: 4400, Indeterminate: 2, AppliedFailed: 1},
+		Assertions: []result.Assertion{
+			{Name: "probe kept its schedule", Invalid: true, Message: "c2 achieved 763.1 ops/s of its nominal 1,000 (76.3 %, under 99 %); lag p99 3.4 ms > interval 1 ms"},
+			{Name: "max outage ≤ 1s", Passed: true, Message: "longest window 220.0 ms (c2 read)"},
+		},
+	}
+	return s
 }
 
 // largeScenario is a long, busy scenario: 16 clients, 10,000 windows, 500

@@ -165,3 +165,11 @@ func tickLabel(t, step, end float64) string {
 	}
 	return num(t/1000, d) + " s"
 }
+
+// fmtOpsRate is a rate of ops per second: "1,000 ops/s", "499.2 ops/s".
+func fmtOpsRate(v float64) string {
+	if v < 10 {
+		return grouped(num(v, 2)) + " ops/s"
+	}
+	return grouped(num(v, 1)) + " ops/s"
+}

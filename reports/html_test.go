@@ -77,6 +77,7 @@ func TestGolden(t *testing.T) {
 		{"index.html.golden", func(w io.Writer) error { return IndexHTML(w, sampleRun()) }},
 		{"junit.xml.golden", func(w io.Writer) error { return JUnit(w, sampleRun()) }},
 		{"report.json.golden", func(w io.Writer) error { return ScenarioJSON(w, sampleScenario()) }},
+		{"invalid.html.golden", func(w io.Writer) error { return ScenarioHTML(w, invalidScenario()) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := render(t, tc.render)
@@ -115,10 +116,12 @@ func evilScenario(slug string) *result.Scenario {
 		s.Windows[i].Reasons = append(s.Windows[i].Reasons, "reason "+evil)
 		s.Windows[i].Causes = append(s.Windows[i].Causes, "cause "+evil)
 	}
+	s.Location = "location " + evil
 	for i := range s.Clients {
 		s.Clients[i].Name += evil
 		s.Clients[i].Version += evil
 		s.Clients[i].BadLines = []string{"bad line " + evil}
+		s.Clients[i].Path = []string{"path " + evil}
 	}
 	for i := range s.Versions {
 		s.Versions[i].Node += evil
@@ -143,11 +146,15 @@ func evilScenario(slug string) *result.Scenario {
 
 func TestEscaping(t *testing.T) {
 	s := evilScenario("evil")
+	inv := evilScenario("evil-invalid")
+	inv.Status, inv.Invalid = result.StatusInvalid, "why "+evilScript+evilAttr
+	inv.Assertions[1].Invalid = true
 	r := &result.Run{Schema: result.Schema, Runtime: "process " + evilScript, Commit: "c " + evilAttr,
-		Scenarios: []result.Scenario{*s, *evilScenario(evilAttr)}}
+		Scenarios: []result.Scenario{*s, *evilScenario(evilAttr), *inv}}
 	pages := map[string]string{
-		"report.html": scenarioHTML(t, s),
-		"index.html":  indexHTML(t, r),
+		"report.html":         scenarioHTML(t, s),
+		"invalid report.html": scenarioHTML(t, inv),
+		"index.html":          indexHTML(t, r),
 	}
 	for name, page := range pages {
 		for _, raw := range []string{evilScript, evilAttr, "<img", "alert(1)</script>", `href="javascript:`} {
@@ -173,10 +180,23 @@ func TestEscaping(t *testing.T) {
 	page := pages["report.html"]
 	for _, want := range []string{"name &lt;script", "label &lt;script", "reason &lt;script", "cause &lt;script",
 		"plan &lt;script", "failure &lt;script", "split &lt;script", "artifact &lt;script", "hatest run &lt;script",
-		"bad line &lt;script"} {
+		"bad line &lt;script", "path &lt;script", "location &lt;script"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report.html lacks %q", want)
 		}
+	}
+	for name, want := range map[string]string{"invalid report.html": "INVALID:</b> why &lt;script", "index.html": "INVALID: why &lt;script"} {
+		if !strings.Contains(pages[name], want) {
+			t.Errorf("%s lacks %q", name, want)
+		}
+	}
+	// junit.xml is XML: the same strings come out escaped there too
+	var buf bytes.Buffer
+	if err := JUnit(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := xml.Unmarshal(buf.Bytes(), new(struct{})); err != nil || strings.Contains(buf.String(), "<script") || strings.Contains(buf.String(), "<img") {
+		t.Errorf("junit.xml of hostile strings: %v\n%.400s", err, buf.String())
 	}
 }
 
@@ -278,14 +298,14 @@ func TestOrder(t *testing.T) {
 	if strings.Index(page, `id="summary"`) > strings.Index(page, `id="timeline"`) {
 		t.Error("summary is not above the timeline")
 	}
-	// failures first in the index; passing ones keep run order
+	// failed first in the index, then invalid; passing ones keep run order
 	idx := indexHTML(t, sampleRun())
 	order := regexp.MustCompile(`data-slug="([^"]*)"`).FindAllStringSubmatch(idx, -1)
 	var got []string
 	for _, m := range order {
 		got = append(got, m[1])
 	}
-	if want := "overlord-upgrade-latency standby-switchover rolling-restart"; strings.Join(got, " ") != want {
+	if want := "overlord-upgrade-latency many-fast-clients standby-switchover rolling-restart"; strings.Join(got, " ") != want {
 		t.Errorf("index order %v, want %s", got, want)
 	}
 	for _, slug := range got {

@@ -10,8 +10,9 @@ import (
 	"github.com/hatest/hatest/framework/result"
 )
 
-// IndexHTML renders a run's index.html: every scenario, failures first,
-// each linking to <slug>/report.html next to the index.
+// IndexHTML renders a run's index.html: every scenario, failed first, then
+// invalid, then passed (each in run order), each linking to
+// <slug>/report.html next to the index.
 func IndexHTML(w io.Writer, r *result.Run) error {
 	if r == nil {
 		return fmt.Errorf("render index: %w", errNil)
@@ -20,18 +21,23 @@ func IndexHTML(w io.Writer, r *result.Run) error {
 }
 
 type indexView struct {
-	R                     *result.Run
-	Started, Duration     string
-	Total, Passed, Failed int
-	Rows                  []indexRow
-	Schema                int
+	R                              *result.Run
+	Started, Duration              string
+	Total, Passed, Failed, Invalid int
+	// Verdict is the run's: FAIL when a scenario failed, else INVALID
+	// when one is invalid, else PASS; Counts says how many of each.
+	Verdict, VerdictClass, Counts string
+	Rows                          []indexRow
+	Schema                        int
 }
 
 type indexRow struct {
 	S                               *result.Scenario
+	Status, StatusWord, StatusClass string
+	Sub, SubClass                   string // the failure, or INVALID and why, under the name
 	Href                            string
 	MaxOutage, TotalOutage, Windows string
-	Unexpected                      int
+	Unexpected, Lag                 int
 	Ops, ErrRate, Duration          string
 	Startup, StartupNote            string
 	Spark                           sparkView
@@ -51,15 +57,20 @@ func buildIndex(r *result.Run) *indexView {
 	longest := 0.0
 	for i := range r.Scenarios {
 		s := &r.Scenarios[i]
-		if s.Passed {
+		status := Status(s)
+		switch status {
+		case result.StatusPassed:
 			v.Passed++
-		} else {
+		case result.StatusInvalid:
+			v.Invalid++
+		default:
 			v.Failed++
 		}
 		longest = math.Max(longest, s.DurationMS)
 		startup, startupNote := startupText(s.Startup)
 		row := indexRow{
-			S:           s,
+			S: s, Status: status, StatusWord: statusWord(status), StatusClass: statusClass(status),
+			Sub: s.Failure, SubClass: "sub",
 			Href:        "./" + url.PathEscape(s.Slug) + "/report.html",
 			MaxOutage:   fmtDur(s.Summary.MaxWindowMS),
 			TotalOutage: fmtDur(s.Summary.TotalWindowMS),
@@ -71,14 +82,29 @@ func buildIndex(r *result.Run) *indexView {
 			StartupNote: startupNote,
 			Spark:       buildSpark(s),
 		}
+		if status == result.StatusInvalid {
+			row.Sub, row.SubClass = "INVALID: "+invalidWhy(s), "sub invalid"
+		}
 		for _, w := range s.Windows {
-			if !w.Expected {
+			switch windowKind(w) {
+			case winUnexpected:
 				row.Unexpected++
+			case winLag:
+				row.Lag++
 			}
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	sort.SliceStable(v.Rows, func(i, j int) bool { return !v.Rows[i].S.Passed && v.Rows[j].S.Passed })
+	sort.SliceStable(v.Rows, func(i, j int) bool { return statusRank(v.Rows[i].Status) < statusRank(v.Rows[j].Status) })
+	run := result.StatusPassed
+	switch {
+	case v.Failed > 0:
+		run = result.StatusFailed
+	case v.Invalid > 0:
+		run = result.StatusInvalid
+	}
+	v.Verdict, v.VerdictClass = statusWord(run), statusClass(run)
+	v.Counts = fmt.Sprintf("%d passed, %d failed, %d invalid", v.Passed, v.Failed, v.Invalid)
 	return v
 }
 
@@ -94,18 +120,15 @@ func buildSpark(s *result.Scenario) sparkView {
 			sv.Bands = append(sv.Bands, sparkRect{Class: "band", X: px(x0), W: px(math.Max(1, x1-x0))})
 		}
 	}
-	for _, expected := range []bool{true, false} {
+	for _, k := range []struct{ kind, cls string }{{winExpected, "exp"}, {winLag, "lag"}, {winUnexpected, "unexp"}} {
 		var spans [][2]float64
 		for _, w := range s.Windows {
-			if w.Expected == expected {
+			if windowKind(w) == k.kind {
 				spans = append(spans, [2]float64{x(w.StartMS), math.Max(x(w.EndMS), x(w.StartMS)+1)})
 			}
 		}
 		sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
-		cls := "unexp"
-		if expected {
-			cls = "exp"
-		}
+		cls := k.cls
 		var cur [2]float64
 		open := false
 		for _, sp := range spans {

@@ -88,6 +88,14 @@ func TestReportJSONFields(t *testing.T) {
 	for i := range s.Clients {
 		s.Clients[i].BadLines = []string{"op log line 3: invalid JSON"}
 	}
+	// the fields omitted when false or empty, set everywhere
+	s.Invalid, s.Interrupted = "probe kept its schedule: c1 fell behind", true
+	for i := range s.Windows {
+		s.Windows[i].ProbeLag, s.Windows[i].Tail = true, true
+	}
+	for i := range s.Assertions {
+		s.Assertions[i].Invalid = true
+	}
 	if err := WriteScenario(dir, s); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +112,8 @@ func TestReportJSONFields(t *testing.T) {
 		"windows[].client", "windows[].class", "windows[].start_ms", "windows[].end_ms", "windows[].duration_ms",
 		"windows[].causes", "windows[].expected", "summary.ops", "summary.failed_ops", "summary.max_window_ms",
 		"summary.total_window_ms", "summary.clients", "assertions[].name", "assertions[].passed",
-		"assertions[].message", "replay", "schema"} {
+		"assertions[].message", "replay", "schema", "status", "clients[].path", "clients[].schedule.lag_p99_ms",
+		"integrity.unchecked", "integrity.applied_failed"} {
 		if !has(doc, f) {
 			t.Errorf("report.json lacks %s", f)
 		}
@@ -282,7 +291,7 @@ func TestWriteRunRefuses(t *testing.T) {
 		want  error
 		match string
 	}{
-		{"duplicate slug", func(r *result.Run) { r.Scenarios[1].Slug = r.Scenarios[0].Slug }, ErrDuplicate, `duplicate slug "standby-switchover"`},
+		{"duplicate slug", func(r *result.Run) { r.Scenarios[2].Slug = r.Scenarios[1].Slug }, ErrDuplicate, `duplicate slug "standby-switchover"`},
 		{"empty slug", func(r *result.Run) { r.Scenarios[0].Slug = "" }, ErrSlug, "unsafe slug"},
 		{"parent slug", func(r *result.Run) { r.Scenarios[0].Slug = ".." }, ErrSlug, "unsafe slug"},
 		{"path slug", func(r *result.Run) { r.Scenarios[0].Slug = "a/b" }, ErrSlug, "unsafe slug"},

@@ -9,9 +9,21 @@ import (
 	"github.com/hatest/hatest/framework/result"
 )
 
-// JUnit writes junit.xml: one test suite, one test case per scenario, so
-// that CI systems show scenarios as tests. A failed scenario's failure
-// carries its failed assertions and the replay command.
+// JUnit writes junit.xml: one test suite, one test case per scenario in run
+// order, so that CI systems show scenarios as tests. It is the only JUnit
+// writer: WriteRun calls it for a plain run and for merged shards alike.
+//
+// A test case is named by the scenario's name alone, so that its history in
+// CI survives a change of labels; its labels, status, slug and location
+// are properties, with its outage statistics (max_window_ms,
+// total_window_ms, windows, startup_ms, ops, error_rate, lost_writes, seed,
+// replay). Its status attribute is the scenario's status
+// (passed, failed, invalid), or "interrupted". A failed scenario has a
+// <failure type="failed"> (type "interrupted" or "setup" when it was
+// interrupted or could not start), counted in failures; an invalid one an
+// <error type="invalid" message="INVALID: why">, counted in errors and
+// never in failures: its numbers are no verdict on the system. Either
+// carries the failed or invalid assertions and the replay command.
 func JUnit(w io.Writer, r *result.Run) error {
 	if r == nil {
 		return fmt.Errorf("encode junit: %w", errNil)
@@ -29,31 +41,49 @@ func JUnit(w io.Writer, r *result.Run) error {
 	}
 	for i := range r.Scenarios {
 		s := &r.Scenarios[i]
+		status := Status(s)
 		secs := s.DurationMS / 1000
 		suite.Time += secs
-		tc := junitCase{Name: s.Scenario, Classname: "hatest." + or(s.Runtime, r.Runtime, "run"), Time: num(secs, 3)}
+		tc := junitCase{Name: s.Scenario, Classname: "hatest." + or(s.Runtime, r.Runtime, "run"), Time: num(secs, 3),
+			Status: status}
 		sm := s.Summary
-		tc.SystemOut = fmt.Sprintf("max outage %s, total %s, %d windows; %d ops, %d failed; seed %d\nreplay: %s\n",
-			fmtMS(sm.MaxWindowMS), fmtMS(sm.TotalWindowMS), len(s.Windows), sm.Ops, sm.FailedOps, s.Seed, s.Replay)
-		if !s.Passed {
-			suite.Failures++
-			var body strings.Builder
-			for _, a := range s.Assertions {
-				if !a.Passed {
-					fmt.Fprintf(&body, "%s: %s\n", a.Name, a.Message)
-				}
+		for _, p := range []struct{ k, v string }{
+			{"status", status}, {"labels", strings.Join(s.Labels, ", ")}, {"slug", s.Slug}, {"location", s.Location},
+			// the outage statistics, as the suite's Ginkgo report carried them
+			{"max_window_ms", num(sm.MaxWindowMS, 3)}, {"total_window_ms", num(sm.TotalWindowMS, 3)},
+			{"windows", fmt.Sprint(sm.Windows)}, {"startup_ms", num(s.Startup.TotalMS, 3)}, {"ops", fmt.Sprint(sm.Ops)},
+			{"error_rate", num(sm.ErrorRate, 6)}, {"lost_writes", fmt.Sprint(len(s.Integrity.Lost))},
+			{"seed", fmt.Sprint(s.Seed)}, {"replay", s.Replay},
+		} {
+			if p.v != "" {
+				tc.Properties = append(tc.Properties, junitProperty{Name: p.k, Value: p.v})
 			}
-			fmt.Fprintf(&body, "replay: %s\n", s.Replay)
-			msg := s.Failure
+		}
+		tc.SystemOut = fmt.Sprintf("%s · max outage %s, total %s, %d windows; %d ops, %d failed; seed %d\nreplay: %s\n",
+			statusWord(status), fmtMS(sm.MaxWindowMS), fmtMS(sm.TotalWindowMS), len(s.Windows), sm.Ops, sm.FailedOps, s.Seed, s.Replay)
+		switch status {
+		case result.StatusInvalid:
+			suite.Errors++
+			why := "INVALID: " + invalidWhy(s)
+			tc.Error = &junitProblem{Message: why, Type: "invalid", Text: problemText(s)}
+		case result.StatusFailed:
+			suite.Failures++
+			msg, typ := s.Failure, "failed"
 			if msg == "" {
 				msg = "scenario failed"
 			}
-			tc.Failure = &junitFailure{Message: msg, Type: "hatest", Text: body.String()}
+			switch {
+			case s.Interrupted:
+				tc.Status, typ = "interrupted", "interrupted"
+			case s.SetupError != "":
+				typ = "setup"
+			}
+			tc.Failure = &junitProblem{Message: msg, Type: typ, Text: problemText(s)}
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
-	doc := junitSuites{Name: "hatest", Tests: suite.Tests, Failures: suite.Failures, Time: num(suite.Time, 3),
-		Suites: []junitSuite{suite}}
+	doc := junitSuites{Name: "hatest", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
+		Time: num(suite.Time, 3), Suites: []junitSuite{suite}}
 	doc.Suites[0].TimeS = num(suite.Time, 3)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("encode junit: %w", err)
@@ -67,6 +97,29 @@ func JUnit(w io.Writer, r *result.Run) error {
 		return fmt.Errorf("encode junit: %w", err)
 	}
 	return nil
+}
+
+// problemText is the body of a failure or error (its message attribute
+// has the headline): the assertions that did not pass, where the scenario
+// is declared and the replay command.
+func problemText(s *result.Scenario) string {
+	var b strings.Builder
+	if s.SetupError != "" {
+		fmt.Fprintf(&b, "setup: %s\n", s.SetupError)
+	}
+	for _, a := range s.Assertions {
+		switch assertionStatus(a) {
+		case result.StatusInvalid:
+			fmt.Fprintf(&b, "INVALID %s: %s\n", a.Name, a.Message)
+		case result.StatusFailed:
+			fmt.Fprintf(&b, "%s: %s\n", a.Name, a.Message)
+		}
+	}
+	if s.Location != "" {
+		fmt.Fprintf(&b, "scenario: %s\n", s.Location)
+	}
+	fmt.Fprintf(&b, "replay: %s\n", s.Replay)
+	return b.String()
 }
 
 func or(xs ...string) string {
@@ -83,6 +136,7 @@ type junitSuites struct {
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
@@ -105,14 +159,18 @@ type junitProperty struct {
 }
 
 type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	Name       string          `xml:"name,attr"`
+	Classname  string          `xml:"classname,attr"`
+	Time       string          `xml:"time,attr"`
+	Status     string          `xml:"status,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Failure    *junitProblem   `xml:"failure,omitempty"`
+	Error      *junitProblem   `xml:"error,omitempty"`
+	SystemOut  string          `xml:"system-out,omitempty"`
 }
 
-type junitFailure struct {
+// junitProblem is a <failure> or an <error>.
+type junitProblem struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
 	Text    string `xml:",chardata"`

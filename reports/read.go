@@ -38,7 +38,9 @@ func (e *SchemaError) Is(target error) bool { return target == ErrSchema }
 //	out/results.json: schema 7 not supported (this hatest reads schema 1)
 //
 // Fields this hatest does not know are ignored: adding fields does not
-// change the schema (see docs/report-format.md).
+// change the schema (see docs/report-format.md). A scenario written before
+// hatest had a third outcome has no "status": it is derived from "passed"
+// (see Status).
 func ReadRun(path string) (*result.Run, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path = filepath.Join(path, "results.json")
@@ -62,6 +64,9 @@ func ReadRun(path string) (*result.Run, error) {
 	var r result.Run
 	if err := json.Unmarshal(data, &r); err != nil {
 		return nil, jsonError(path, data, err)
+	}
+	for i := range r.Scenarios {
+		r.Scenarios[i].Status = Status(&r.Scenarios[i])
 	}
 	return &r, nil
 }

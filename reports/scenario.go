@@ -40,21 +40,33 @@ func execute(w io.Writer, name string, data any) error {
 }
 
 type scenarioView struct {
-	S                  *result.Scenario
-	Status             string
-	Started, Duration  string
-	Schema             int
-	Figures            []figure
-	Assertions         []result.Assertion
-	AssertionsFailed   int
-	Failovers          []failoverView
-	FailoverUnknown    bool // some phase was not measured
-	Integrity          integrityView
-	Clients            []clientView
-	ClientMismatches   int
-	Timeline           *timelineView
-	Table              windowTable
-	Unexpected, Opened int
+	S *result.Scenario
+	// Status is PASS, FAIL or INVALID; StatusClass its CSS class and
+	// Verdict the word in the summary (passed, failed, invalid).
+	Status, StatusClass, Verdict, VerdictNote string
+	Invalid                                   bool
+	InvalidWhy                                string // why an invalid scenario's numbers cannot be vouched for
+	Started, Duration                         string
+	Schema                                    int
+	Figures                                   []figure
+	Assertions                                []assertionView
+	Failovers                                 []failoverView
+	FailoverUnknown                           bool // some phase was not measured
+	Integrity                                 integrityView
+	Clients                                   []clientView
+	ClientMismatches                          int
+	Schedules                                 []scheduleView
+	Timeline                                  *timelineView
+	Table                                     windowTable
+	// windows: not expected and not probe lag; open; the client's own
+	// lag; with no step or fault on the client's path
+	Unexpected, Opened, Lag, Unexplained int
+}
+
+// assertionView is one assertion with its outcome: Status is passed,
+// failed or invalid, Tag how the list shows it (PASS, FAIL, INVALID).
+type assertionView struct {
+	Name, Message, Status, Tag, Class string
 }
 
 type figure struct{ Label, Value, Note, Class string }
@@ -121,7 +133,9 @@ func known(ms float64) float64 {
 type integrityView struct {
 	Checked                              bool
 	Acked, ReadBack, Lost, Indeterminate string
+	AppliedFailed, Unchecked             string
 	LostN, LostMore, SplitMore           int
+	UncheckedN                           int
 	LostShown                            []lostView
 	SplitBrain                           []string
 	Clean                                bool
@@ -135,6 +149,16 @@ type clientView struct {
 	// op-log lines hatest could not parse: how many, and the first
 	BadLines, BadFirst string
 	BadN               int
+	Path               []string // what the client depends on; none: everything
+}
+
+// scheduleView is how well one client kept its schedule; Known is false
+// when the client did not report it (no "sched" on its op lines).
+type scheduleView struct {
+	Name                                       string
+	Known                                      bool
+	Interval, Nominal, Achieved, AchievedOfNom string
+	P50, P99, Max, Skipped                     string
 }
 
 type windowTable struct {
@@ -147,28 +171,37 @@ type windowTable struct {
 type windowRow struct {
 	Client, Class, Start, StartV, Len, LenV, Failed string
 	Reasons                                         string
+	Kind                                            string // windowKind: expected, unexpected or lag
 	Causes                                          []causeView
 	MoreCauses                                      int
-	Expected, Open                                  bool
+	Expected, Open, Tail, Unexplained               bool
 }
 
 type causeView struct{ ID, Desc string }
 
 func buildScenario(s *result.Scenario) *scenarioView {
+	status := Status(s)
 	v := &scenarioView{
-		S: s, Status: "FAIL", Started: fmtTime(s.StartedAt), Duration: fmtDur(s.DurationMS),
-		Schema: result.Schema,
+		S: s, Status: statusWord(status), StatusClass: statusClass(status), Verdict: status,
+		Invalid: status == result.StatusInvalid,
+		Started: fmtTime(s.StartedAt), Duration: fmtDur(s.DurationMS), Schema: result.Schema,
 	}
-	if s.Passed {
-		v.Status = "PASS"
+	if v.Invalid {
+		v.InvalidWhy = invalidWhy(s)
 	}
 	desc := map[string]string{}
 	for _, st := range s.Steps {
 		desc[st.ID] = st.Desc
 	}
 	for _, w := range s.Windows {
-		if !w.Expected {
+		switch windowKind(w) {
+		case winUnexpected:
 			v.Unexpected++
+		case winLag:
+			v.Lag++
+		}
+		if unexplained(w) {
+			v.Unexplained++
 		}
 		if w.Open {
 			v.Opened++
@@ -193,15 +226,42 @@ func buildScenario(s *result.Scenario) *scenarioView {
 			Note: fmt.Sprintf("p50 %s, max %s", fmtDur(sm.P50LatencyMS), fmtDur(sm.MaxLatencyMS))},
 		{Label: "Start-up", Value: startup, Note: startupNote},
 	}
-	if v.Opened > 0 {
-		v.Figures[1].Note += fmt.Sprintf(", %d still open", v.Opened)
+	for _, n := range []struct {
+		n    int
+		what string
+	}{{v.Lag, "probe lag"}, {v.Unexplained, "unexplained"}, {v.Opened, "still open"}} {
+		if n.n > 0 {
+			v.Figures[1].Note += fmt.Sprintf(", %s %s", fmtCount(n.n), n.what)
+		}
 	}
 
-	v.Assertions = append([]result.Assertion(nil), s.Assertions...)
-	sort.SliceStable(v.Assertions, func(i, j int) bool { return !v.Assertions[i].Passed && v.Assertions[j].Passed })
-	for _, a := range v.Assertions {
-		if !a.Passed {
-			v.AssertionsFailed++
+	// Assertions: failed, then invalid, then passed.
+	failed, invalid := 0, 0
+	for _, a := range s.Assertions {
+		st := assertionStatus(a)
+		av := assertionView{Name: a.Name, Message: a.Message, Status: st, Tag: statusWord(st), Class: "assert-pass"}
+		switch st {
+		case result.StatusFailed:
+			failed++
+			av.Class = "assert-fail bad"
+		case result.StatusInvalid:
+			invalid++
+			av.Class = "assert-invalid warn"
+		}
+		v.Assertions = append(v.Assertions, av)
+	}
+	sort.SliceStable(v.Assertions, func(i, j int) bool {
+		return statusRank(v.Assertions[i].Status) < statusRank(v.Assertions[j].Status)
+	})
+	switch n := len(v.Assertions); {
+	case n == 0:
+		v.VerdictNote = "no assertions"
+	case failed == 0 && invalid > 0:
+		v.VerdictNote = fmt.Sprintf("%d of %d assertions invalid", invalid, n)
+	default:
+		v.VerdictNote = fmt.Sprintf("%d of %d assertions failed", failed, n)
+		if invalid > 0 {
+			v.VerdictNote += fmt.Sprintf(", %d invalid", invalid)
 		}
 	}
 
@@ -248,6 +308,7 @@ func buildScenario(s *result.Scenario) *scenarioView {
 	v.Integrity = integrityView{
 		Checked: in.Checked, Acked: fmtCount(in.AckedWrites), ReadBack: fmtCount(in.ReadBack),
 		Lost: fmtCount(len(in.Lost)), LostN: len(in.Lost), Indeterminate: fmtCount(in.Indeterminate),
+		AppliedFailed: fmtCount(in.AppliedFailed), Unchecked: fmtCount(in.Unchecked), UncheckedN: in.Unchecked,
 		Clean: len(in.Lost) == 0 && len(in.SplitBrain) == 0,
 	}
 	for i, l := range in.Lost {
@@ -270,6 +331,7 @@ func buildScenario(s *result.Scenario) *scenarioView {
 			Name: c.Name, Version: c.Version, LastVersion: c.LastVersion,
 			Ops: fmtCount(c.Ops), Failed: fmtCount(c.Failed), Reported: fmtCount(c.Reported),
 			LastOK: fmtMS(c.LastOKMS), BadN: len(c.BadLines), BadLines: fmtCount(len(c.BadLines)),
+			Path: c.Path,
 		}
 		if len(c.BadLines) > 0 {
 			cv.BadFirst = truncate(c.BadLines[0], 300)
@@ -286,6 +348,7 @@ func buildScenario(s *result.Scenario) *scenarioView {
 			v.ClientMismatches++
 		}
 		v.Clients = append(v.Clients, cv)
+		v.Schedules = append(v.Schedules, buildSchedule(c))
 	}
 
 	v.Timeline = buildTimeline(s, desc)
@@ -293,9 +356,86 @@ func buildScenario(s *result.Scenario) *scenarioView {
 	return v
 }
 
+// buildSchedule shows how well a client kept its schedule.
+func buildSchedule(c result.Client) scheduleView {
+	sc := c.Schedule
+	sv := scheduleView{Name: c.Name, Known: sc.Known}
+	if !sc.Known {
+		return sv
+	}
+	sv.Interval, sv.Nominal, sv.Achieved = fmtDur(sc.IntervalMS), fmtOpsRate(sc.NominalRate), fmtOpsRate(sc.AchievedRate)
+	if sc.NominalRate > 0 {
+		sv.AchievedOfNom = fmtRate(sc.AchievedRate / sc.NominalRate)
+	}
+	sv.P50, sv.P99, sv.Max, sv.Skipped = fmtDur(sc.LagP50MS), fmtDur(sc.LagP99MS), fmtDur(sc.LagMaxMS), fmtCount(sc.Skipped)
+	return sv
+}
+
+// The kinds of window a report tells apart: expected and unexpected ones
+// are the system's; a probe-lag window is the client's own (it fell behind
+// its schedule) and is never blamed on the system.
+const (
+	winExpected   = "expected"
+	winUnexpected = "unexpected"
+	winLag        = "lag"
+)
+
+// causeProbeLag is the only cause of a probe-lag window
+// (timeline.CauseProbeLag): not a step or fault.
+const causeProbeLag = "probe-lag"
+
+// What the report says of a probe-lag and of an unexplained window.
+const (
+	lagText         = "probe lag (the client fell behind its schedule)"
+	unexplainedText = "unexplained: no step or fault on this client's path"
+)
+
+func windowKind(w result.Window) string {
+	switch {
+	case w.ProbeLag:
+		return winLag
+	case w.Expected:
+		return winExpected
+	}
+	return winUnexpected
+}
+
+// systemCauses are the steps and faults a window is attributed to: none
+// for a probe-lag window, whatever its causes say.
+func systemCauses(w result.Window) []string {
+	if w.ProbeLag {
+		return nil
+	}
+	var out []string
+	for _, c := range w.Causes {
+		if c != causeProbeLag {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// unexplained reports whether no step or fault on the client's path
+// explains a window (and its own lag does not either).
+func unexplained(w result.Window) bool {
+	return !w.ProbeLag && len(systemCauses(w)) == 0
+}
+
+// kindRank orders windows by how much they matter: unexpected, then probe
+// lag, then expected.
+func kindRank(w result.Window) int {
+	switch windowKind(w) {
+	case winUnexpected:
+		return 0
+	case winLag:
+		return 1
+	}
+	return 2
+}
+
 // buildTable lists windows by start. Past MaxTableWindows it keeps the
-// ones that matter most: unexpected before expected, open before closed,
-// longer before shorter.
+// ones that matter most: unexpected, then probe lag, then expected; open
+// before closed; longer before shorter.
 func buildTable(ws []result.Window, desc map[string]string) windowTable {
 	t := windowTable{Total: len(ws), TotalS: fmtCount(len(ws))}
 	idx := make([]int, len(ws))
@@ -305,8 +445,8 @@ func buildTable(ws []result.Window, desc map[string]string) windowTable {
 	if len(ws) > MaxTableWindows {
 		sort.SliceStable(idx, func(a, b int) bool {
 			wa, wb := ws[idx[a]], ws[idx[b]]
-			if wa.Expected != wb.Expected {
-				return !wa.Expected
+			if ra, rb := kindRank(wa), kindRank(wb); ra != rb {
+				return ra < rb
 			}
 			if wa.Open != wb.Open {
 				return wa.Open
@@ -314,7 +454,7 @@ func buildTable(ws []result.Window, desc map[string]string) windowTable {
 			return wa.EndMS-wa.StartMS > wb.EndMS-wb.StartMS
 		})
 		idx = idx[:MaxTableWindows]
-		t.Note = fmt.Sprintf("Showing %s of %s windows: unexpected first, then the longest. report.json has every window.",
+		t.Note = fmt.Sprintf("Showing %s of %s windows: unexpected first, then probe lag, then the longest. report.json has every window.",
 			fmtCount(len(idx)), fmtCount(len(ws)))
 	}
 	sort.SliceStable(idx, func(a, b int) bool {
@@ -333,11 +473,13 @@ func buildTable(ws []result.Window, desc map[string]string) windowTable {
 		row := windowRow{
 			Client: w.Client, Class: w.Class, Start: fmtMS(w.StartMS), StartV: num(w.StartMS, 3),
 			Len: fmtMS(d), LenV: num(d, 3), Failed: fmtCount(w.Failed),
-			Reasons: truncate(strings.Join(w.Reasons, "; "), 160), Expected: w.Expected, Open: w.Open,
+			Reasons: truncate(strings.Join(w.Reasons, "; "), 160), Kind: windowKind(w),
+			Expected: w.Expected, Open: w.Open, Tail: w.Tail && !w.ProbeLag, Unexplained: unexplained(w),
 		}
-		for i, c := range w.Causes {
+		causes := systemCauses(w)
+		for i, c := range causes {
 			if i == 4 {
-				row.MoreCauses = len(w.Causes) - 4
+				row.MoreCauses = len(causes) - 4
 				break
 			}
 			row.Causes = append(row.Causes, causeView{ID: c, Desc: truncate(desc[c], 80)})

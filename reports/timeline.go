@@ -70,6 +70,7 @@ type timelineView struct {
 	Latency                           *latencyView
 	Marks, Windows                    int
 	MergeNote                         string
+	Lag                               bool // some window is probe lag
 	Versions                          []versionKey
 }
 
@@ -293,7 +294,7 @@ func buildTimeline(s *result.Scenario, desc map[string]string) *timelineView {
 			y += h + laneGap
 			tv.Clients = append(tv.Clients, cl)
 		}
-		tv.Marks, tv.Windows, tv.MergeNote = clients.marks, clients.windows, clients.note
+		tv.Marks, tv.Windows, tv.MergeNote, tv.Lag = clients.marks, clients.windows, clients.note, clients.lag
 	}
 
 	// Latency.
@@ -517,16 +518,19 @@ func versionLanes(ts timeScale, vs []result.Version) ([]*laneView, []versionKey)
 	return lanes, keys
 }
 
-// mark is one or more windows of one client and class drawn as one rect.
+// mark is one or more windows of one client, class and kind drawn as one
+// rect.
 type mark struct {
 	start, end float64
 	n, failed  int
 	outage     float64 // sum of the windows' lengths
 	longest    float64
-	expected   bool
+	kind       string // windowKind: expected, unexpected or lag
 	open       bool
+	tails      int // windows that are the recovery tail of their step
+	unexpl     int // windows that no step or fault on the path explains
 	reasons    []string
-	causes     []string
+	causes     []string // steps and faults, never probe-lag
 	class      string
 	tip        string // its title, once tipLane ran
 }
@@ -535,6 +539,7 @@ type clientLayout struct {
 	lanes          []*clientLane
 	marks, windows int
 	note           string
+	lag            bool // some window is probe lag
 }
 
 // laneWindows is one client's windows split into rows by class.
@@ -609,7 +614,7 @@ func clientLanes(ts timeScale, s *result.Scenario, desc map[string]string) clien
 	for i, name := range order {
 		lw := byName[name]
 		cl := &clientLane{Name: name, LabelY: px(winRowH/2 + 4), Band: i%2 == 0}
-		nw, unexpected := 0, 0
+		nw, unexpected, lag := 0, 0, 0
 		classW := minClassW
 		for r, class := range lw.classes {
 			short := truncate(class, classChars)
@@ -617,18 +622,25 @@ func clientLanes(ts timeScale, s *result.Scenario, desc map[string]string) clien
 			cl.Rows = append(cl.Rows, rowView{Class: class, Short: short, LabelY: px(float64(r)*winRowH + winRowH/2 + 4)})
 			for _, w := range lw.rows[class] {
 				nw++
-				if !w.Expected {
+				switch windowKind(w) {
+				case winUnexpected:
 					unexpected++
+				case winLag:
+					lag++
+					out.lag = true
 				}
 			}
 			for _, m := range merged[i][r] {
 				x, w := ts.span(m.start, m.end, 1)
-				cls := "window window-unexpected"
-				if m.expected {
-					cls = "window window-expected"
-				}
+				cls := "window window-" + m.kind
 				if m.open {
 					cls += " window-open"
+				}
+				if m.tails == m.n {
+					cls += " window-tail"
+				}
+				if m.unexpl == m.n {
+					cls += " window-unexplained"
 				}
 				if m.n > 1 {
 					cls += " window-merged"
@@ -657,7 +669,11 @@ func clientLanes(ts timeScale, s *result.Scenario, desc map[string]string) clien
 		cl.LabelX, cl.Short = px(labelX), truncate(name, charsIn(labelX-labelMargin))
 		cl.BandH = px(float64(len(cl.Rows))*winRowH + laneGap)
 		drawn := countMarks(merged[i])
-		cl.Tip = fmt.Sprintf("%s: %s windows (%s unexpected)", name, fmtCount(nw), fmtCount(unexpected))
+		cl.Tip = fmt.Sprintf("%s: %s windows (%s unexpected", name, fmtCount(nw), fmtCount(unexpected))
+		if lag > 0 {
+			cl.Tip += fmt.Sprintf(", %s probe lag", fmtCount(lag))
+		}
+		cl.Tip += ")"
 		if drawn < nw {
 			cl.Tip += fmt.Sprintf(", drawn as %s marks", fmtCount(drawn))
 			coarsest = math.Max(coarsest, res[i])
@@ -703,17 +719,29 @@ func countMarks(rows [][]mark) int {
 }
 
 // mergeLane merges the windows of each row whose gap is under res ms (and
-// so could not be told apart on screen). Expected and unexpected windows
-// merge separately; open windows never merge. Unexpected marks come last so
-// that they are drawn on top. The rows must be sorted (laneWindows.sort).
+// so could not be told apart on screen). Expected, unexpected and probe-lag
+// windows merge separately; open windows never merge. Unexpected marks
+// come last so that they are drawn on top. The rows must be sorted
+// (laneWindows.sort).
 func mergeLane(lw *laneWindows, res float64) [][]mark {
 	out := make([][]mark, len(lw.classes))
 	for r, class := range lw.classes {
-		var exp, unexp []mark
+		var exp, lag, unexp []mark
 		for _, w := range lw.rows[class] { // sorted by start
+			kind := windowKind(w)
 			dst := &unexp
-			if w.Expected {
+			switch kind {
+			case winExpected:
 				dst = &exp
+			case winLag:
+				dst = &lag
+			}
+			tail, unexpl := 0, 0
+			if w.Tail && !w.ProbeLag {
+				tail = 1
+			}
+			if unexplained(w) {
+				unexpl = 1
 			}
 			d := math.Max(0, w.EndMS-w.StartMS)
 			if k := len(*dst); k > 0 && !w.Open && !(*dst)[k-1].open &&
@@ -724,17 +752,19 @@ func mergeLane(lw *laneWindows, res float64) [][]mark {
 				m.failed += w.Failed
 				m.outage += d
 				m.longest = math.Max(m.longest, d)
+				m.tails += tail
+				m.unexpl += unexpl
 				m.reasons = union(m.reasons, w.Reasons)
-				m.causes = union(m.causes, w.Causes)
+				m.causes = union(m.causes, systemCauses(w))
 				continue
 			}
 			*dst = append(*dst, mark{
 				start: w.StartMS, end: w.EndMS, n: 1, failed: w.Failed, outage: d, longest: d,
-				expected: w.Expected, open: w.Open, class: class,
-				reasons: union(nil, w.Reasons), causes: union(nil, w.Causes),
+				kind: kind, open: w.Open, class: class, tails: tail, unexpl: unexpl,
+				reasons: union(nil, w.Reasons), causes: union(nil, systemCauses(w)),
 			})
 		}
-		out[r] = append(exp, unexp...)
+		out[r] = append(append(exp, lag...), unexp...)
 	}
 	return out
 }
@@ -759,11 +789,15 @@ func union(dst, add []string) []string {
 	return dst
 }
 
+// markTip is a mark's title: what kind of window it is, when, how long,
+// why ops failed, and what caused it. A probe-lag window names no cause:
+// the client fell behind its own schedule. The page escapes it (it goes
+// into the template as text).
 func markTip(client string, m mark, desc map[string]string) string {
 	var b strings.Builder
-	kind := "unexpected"
-	if m.expected {
-		kind = "expected"
+	kind := m.kind
+	if kind == winLag {
+		kind = lagText
 	}
 	class := m.class
 	if class == "" {
@@ -776,22 +810,41 @@ func markTip(client string, m mark, desc map[string]string) string {
 		}
 		fmt.Fprintf(&b, "\nstart %s · length %s · %s failed ops", fmtExact(m.start), fmtExact(m.end-m.start), fmtCount(m.failed))
 	} else {
-		fmt.Fprintf(&b, "%s · %s · %d %s windows merged for display", client, class, m.n, kind)
+		if m.kind == winLag {
+			fmt.Fprintf(&b, "%s · %s · %d probe-lag windows merged for display (the client fell behind its schedule)", client, class, m.n)
+		} else {
+			fmt.Fprintf(&b, "%s · %s · %d %s windows merged for display", client, class, m.n, kind)
+		}
 		fmt.Fprintf(&b, "\n%s – %s · outage %s in all, longest %s · %s failed ops",
 			fmtExact(m.start), fmtExact(m.end), fmtExact(m.outage), fmtExact(m.longest), fmtCount(m.failed))
 	}
 	if len(m.reasons) > 0 {
 		fmt.Fprintf(&b, "\nreasons: %s", listed(m.reasons, 3, func(r string) string { return truncate(r, 80) }))
 	}
-	if len(m.causes) > 0 {
-		fmt.Fprintf(&b, "\ncauses: %s", listed(m.causes, 3, func(c string) string {
-			if d := desc[c]; d != "" {
-				return c + " (" + truncate(d, 48) + ")"
-			}
-			return c
-		}))
-	} else {
-		b.WriteString("\ncauses: none (no step or fault was active)")
+	if m.kind == winLag {
+		return b.String()
+	}
+	causes := listed(m.causes, 3, func(c string) string {
+		if d := desc[c]; d != "" {
+			return c + " (" + truncate(d, 48) + ")"
+		}
+		return c
+	})
+	switch {
+	case m.n == 1 && m.unexpl == 1:
+		b.WriteString("\ncauses: " + unexplainedText)
+	case m.n == 1 && m.tails == 1:
+		b.WriteString("\nrecovery tail of " + causes)
+	default:
+		if len(m.causes) > 0 {
+			b.WriteString("\ncauses: " + causes)
+		}
+		if m.tails > 0 {
+			fmt.Fprintf(&b, "\n%d of them the recovery tail of their step", m.tails)
+		}
+		if m.unexpl > 0 {
+			fmt.Fprintf(&b, "\n%d %s", m.unexpl, unexplainedText)
+		}
 	}
 	return b.String()
 }

@@ -107,15 +107,16 @@ func WriteScenario(dir string, s *result.Scenario) error {
 // WriteRun writes a run into dir:
 //
 //	dir/results.json        every scenario (schema set to result.Schema if zero)
-//	dir/index.html          the run, failures first, linking to ↓
+//	dir/index.html          the run: failed, then invalid, then passed, linking to ↓
+//	dir/junit.xml           the run for CI, as JUnit renders it
 //	dir/<slug>/report.json  each scenario, as WriteScenario writes it
 //	dir/<slug>/report.html
 //
-// Files already in dir/<slug>/ (artifacts) are left alone. junit.xml is
-// not written here: the Ginkgo suite writes its own; JUnit renders one from
-// result data when no suite ran (merged shards). Slugs must be
-// safe directory names (ErrSlug) and distinct (ErrDuplicate); nothing is
-// written when they are not.
+// It is the one writer of all of them, for a plain run and for merged
+// shards alike, so that results.json, index.html and junit.xml always
+// carry the same verdicts. Files already in dir/<slug>/ (artifacts) are
+// left alone. Slugs must be safe directory names (ErrSlug) and distinct
+// (ErrDuplicate); nothing is written when they are not.
 func WriteRun(dir string, r *result.Run) error {
 	n, err := normalizeRun(r)
 	if err != nil {
@@ -147,6 +148,7 @@ func WriteRun(dir string, r *result.Run) error {
 	}{
 		{"results.json", func(w io.Writer) error { return encode(w, "run", n) }},
 		{"index.html", func(w io.Writer) error { return IndexHTML(w, n) }},
+		{"junit.xml", func(w io.Writer) error { return JUnit(w, n) }},
 	} {
 		if err := writeFile(filepath.Join(dir, f.name), f.render); err != nil {
 			return fmt.Errorf("write run: %w", err)
@@ -184,8 +186,10 @@ func writeFile(path string, render func(io.Writer) error) error {
 }
 
 // normalize returns a copy of s whose lists are empty rather than nil, so
-// that report.json has [] where a reader would otherwise meet null.
+// that report.json has [] where a reader would otherwise meet null, and
+// whose status is set (derived from passed when empty, see Status).
 func normalize(s result.Scenario) result.Scenario {
+	s.Status = Status(&s)
 	s.Labels = nonNil(s.Labels)
 	s.Plan = nonNil(s.Plan)
 	s.Steps = nonNil(s.Steps)
@@ -210,6 +214,9 @@ func normalize(s result.Scenario) result.Scenario {
 		cs[i] = c
 	}
 	s.Clients = cs
+	for i := range s.Clients {
+		s.Clients[i].Path = nonNil(s.Clients[i].Path)
+	}
 	return s
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,7 +24,8 @@ results.json, a report directory, or a directory of repeated runs (the
 repeat-N directories that 'hatest run --repeat N' writes).
 
 A scenario regressed when its median got worse than base × (1 + tolerance) +
-abs-tolerance. With 5 or more runs on each side it must also be worse by a
+abs-tolerance; 0 for either means none at all. The total outage is the worst
+client's time in outage windows, overlaps counted once. With 5 or more runs on each side it must also be worse by a
 one-sided Mann-Whitney U test at p < alpha, and the p-value is shown: one
 run is noise. Prints a table of every scenario and exits 1 on a regression.
 
@@ -49,6 +51,12 @@ func runCompare(args []string, stdout, _ io.Writer) error {
 	if *alpha <= 0 || *alpha >= 1 {
 		return usageErr("--alpha %v must be between 0 and 1", *alpha)
 	}
+	if *tol < 0 || math.IsNaN(*tol) || math.IsInf(*tol, 0) {
+		return usageErr("--tolerance %v must be 0 or more (0.25 is 25%%; 0 means none)", *tol)
+	}
+	if *abs < 0 {
+		return usageErr("--abs-tolerance %v must be 0 or more (0 means none)", *abs)
+	}
 	base, err := loadRuns(f.Arg(0))
 	if err != nil {
 		return usageErr("%v", err)
@@ -57,7 +65,7 @@ func runCompare(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	cmp := gate.Compare(base, next, gate.CompareOptions{Tolerance: *tol, AbsTolerance: *abs, Alpha: *alpha})
+	cmp := gate.Compare(base, next, gate.CompareOptions{Tolerance: tol, AbsTolerance: abs, Alpha: *alpha})
 	gate.CompareTable(stdout, cmp)
 	if n := cmp.Regressions(); n > 0 {
 		return failed("%d scenarios regressed", n)

@@ -21,6 +21,10 @@ func writeRun(t *testing.T, dir string, outages map[string]float64) {
 			Scenario: name, Slug: strings.ReplaceAll(name, " ", "-"), Labels: []string{"gate"}, Passed: true,
 			Runtime: "process", Seed: 1, StartedAt: run.StartedAt, DurationMS: 3000,
 			Summary: result.Summary{Ops: 1000, MaxWindowMS: ms, TotalWindowMS: 4 * ms, Windows: 4, Clients: 4},
+			Windows: []result.Window{
+				{Client: "c1", StartMS: 1000, EndMS: 1000 + ms, DurationMS: ms}, {Client: "c2", StartMS: 1000, EndMS: 1000 + ms, DurationMS: ms},
+				{Client: "c3", StartMS: 1000, EndMS: 1000 + ms, DurationMS: ms}, {Client: "c4", StartMS: 1000, EndMS: 1000 + ms, DurationMS: ms},
+			},
 		})
 	}
 	if err := reports.WriteRun(dir, run); err != nil {
@@ -111,5 +115,23 @@ func TestRunRejectsBadBudgetsBeforeRunning(t *testing.T) {
 	}
 	if time.Since(start) > 10*time.Second {
 		t.Fatalf("a malformed budgets file must be refused before anything runs; took %s", time.Since(start))
+	}
+}
+
+// TestCompareZeroTolerance: --tolerance 0 --abs-tolerance 0 means no
+// tolerance at all, so 300 ms -> 310 ms is a regression. (It used to mean
+// the defaults, 25% + 50 ms, silently.)
+func TestCompareZeroTolerance(t *testing.T) {
+	base := filepath.Join(t.TempDir(), "base")
+	next := filepath.Join(t.TempDir(), "next")
+	writeRun(t, base, map[string]float64{"upgrade b": 300})
+	writeRun(t, next, map[string]float64{"upgrade b": 310})
+	code, out, _ := hatest(t, "compare", base, next)
+	if code != exitPass {
+		t.Fatalf("default tolerance: exit %d, want 0 (10 ms is within 25%% + 50 ms):\n%s", code, out)
+	}
+	code, out, _ = hatest(t, "compare", "--tolerance", "0", "--abs-tolerance", "0", base, next)
+	if code != exitFail || !strings.Contains(out, "regression") || !strings.Contains(out, "worse than base × 1 + 0 ms") {
+		t.Fatalf("zero tolerance: exit %d, want 1 with a regression judged by base × 1 + 0 ms:\n%s", code, out)
 	}
 }

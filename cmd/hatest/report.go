@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/hatest/hatest/framework/result"
@@ -15,8 +14,8 @@ func init() {
 		name: "report", summary: "re-render reports from results.json; merge shard outputs",
 		usage: "report [--out DIR] DIR...",
 		help: `Reads results.json from each DIR (a report directory or the file itself) and
-writes index.html, results.json and every scenario's report.html and
-report.json to --out, without running anything. With one DIR and no --out
+writes index.html, results.json, junit.xml and every scenario's report.html
+and report.json to --out, without running anything. With one DIR and no --out
 it re-renders that directory in place; with several it merges them (the
 shards of one run) into --out, default hatest-out/merged.
 
@@ -59,27 +58,11 @@ func runReport(args []string, stdout, _ io.Writer) error {
 			}
 		}
 	}
+	// One writer for results.json, index.html and junit.xml, for one run
+	// and for merged shards alike.
 	if err := reports.WriteRun(dir, run); err != nil {
 		return usageErr("write %s: %v", dir, err)
 	}
-	if fs.NArg() > 1 || *out != "" {
-		// Ginkgo wrote each shard's junit.xml; a merged run gets its own.
-		if err := writeJUnit(filepath.Join(dir, "junit.xml"), run); err != nil {
-			return usageErr("write %s: %v", dir, err)
-		}
-	}
 	fmt.Fprintf(stdout, "%d scenarios; report: %s\n", len(run.Scenarios), filepath.Join(dir, "index.html"))
 	return nil
-}
-
-func writeJUnit(path string, run *result.Run) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := reports.JUnit(f, run); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -5,14 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/hatest/hatest/framework/check"
 	"github.com/hatest/hatest/framework/gate"
 	"github.com/hatest/hatest/framework/result"
 	"github.com/hatest/hatest/framework/scenario"
@@ -32,10 +37,18 @@ github.com/hatest/hatest/framework/scenario.
 --runtime auto picks Docker when an engine answers within 2 s, otherwise
 local processes, and says which in one line.
 
-Exit codes: 0 every scenario passed; 1 a scenario failed or the run was
-interrupted; 2 bad usage or environment (for example --runtime docker with
-no engine, or a scenario that could not start: a missing image or binary, a
-node never ready, a busy port; one line on stderr says which).
+Every scenario ends PASS, FAIL or INVALID. INVALID means its numbers cannot
+be vouched for (the probe fell behind its schedule, an op log has a gap,
+nothing was measured): it is no verdict on the system, and no pass either.
+With --budgets, every budget is judged in the suite with the scenario's own
+expectations, so results.json, index.html, junit.xml and the exit code
+always agree.
+
+Exit codes: 0 every scenario passed; 1 a scenario failed or was invalid, or
+the run was interrupted; 2 bad usage or environment (for example --runtime
+docker with no engine, a report directory that cannot be written, or a
+scenario that could not start: a missing image or binary, a node never
+ready, a busy port; one line on stderr says which).
 
 Ctrl-C (or SIGTERM) stops the running scenario: it cleans up everything it
 started and still writes its report, with the op logs, and the run's
@@ -111,7 +124,11 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	var budgets *gate.Budgets
 	if o.budgets != "" {
 		if budgets, err = gate.LoadBudgets(o.budgets); err != nil {
-			return usageErr("%v", err)
+			return usageErr("%s", oneError(err))
+		}
+		// The suite reads the file again, from its own directory.
+		if o.budgets, err = filepath.Abs(o.budgets); err != nil {
+			return usageErr("--budgets: %v", err)
 		}
 	}
 	var baseline []result.Run
@@ -123,30 +140,41 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err := prepareReportDir(o.reportDir); err != nil {
 		return err
 	}
+	if !o.quiet {
+		sweepLeftovers(stderr)
+	}
 	intr := listenForInterrupts(context.Background())
 	defer intr.stop()
 	ctx, cancel := context.WithTimeout(intr.ctx, timeout)
 	defer cancel()
 
+	var labelFilter types.LabelFilter
+	if o.labels != "" && sh.n > 1 {
+		if labelFilter, err = types.ParseLabelFilter(o.labels); err != nil {
+			return usageErr("--label-filter %q: %v", o.labels, err)
+		}
+	}
+
 	// What each package runs: everything its filters select, or this
-	// shard's part of it.
+	// shard's part of it. Budgets are checked against every scenario of
+	// the suites, whatever the filters select.
 	focus := make([]string, len(pkgs))
+	var names, labels []string
 	for i, pkg := range pkgs {
 		focus[i] = o.focus
 		if sh.n == 1 && budgets == nil {
 			continue
 		}
-		all, err := listSpecs(ctx, pkg, o.labels)
+		all, err := listSpecs(ctx, pkg, "")
 		if err != nil {
 			return err
 		}
-		if budgets != nil {
-			names := make([]string, len(all))
-			for j, s := range all {
-				names[j] = s.Name
-			}
-			if err := budgets.Validate(names); err != nil {
-				return usageErr("%v", err)
+		for _, s := range all {
+			names = append(names, s.Name)
+			for _, l := range s.Labels {
+				if !slices.Contains(labels, l) {
+					labels = append(labels, l)
+				}
 			}
 		}
 		if sh.n == 1 {
@@ -154,7 +182,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		}
 		var sel []spec
 		for _, s := range all {
-			if focusRE == nil || focusRE.MatchString(s.Name) {
+			if (focusRE == nil || focusRE.MatchString(s.Name)) && (labelFilter == nil || labelFilter(s.Labels)) {
 				sel = append(sel, s)
 			}
 		}
@@ -164,11 +192,17 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 			pkgs[i] = ""
 			continue
 		}
-		names := make([]string, len(part))
+		picked := make([]string, len(part))
 		for j, s := range part {
-			names[j] = s.Name
+			picked[j] = s.Name
 		}
-		focus[i] = scenario.Focus(names...)
+		focus[i] = scenario.Focus(picked...)
+	}
+	if budgets != nil {
+		slices.Sort(labels)
+		if err := budgets.Validate(names, labels); err != nil {
+			return usageErr("%s", oneError(err))
+		}
 	}
 
 	rt, why, err := scenario.ChooseRuntime(context.Background(), o.runtime)
@@ -215,12 +249,21 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "hatest: shard %s of this selection is empty; nothing to run\n", o.shard)
 		}
 		if budgets != nil {
-			if bs := applyBudgets(budgets, run); len(bs) > 0 {
+			// The suite judged the budgets with every other verdict;
+			// they are read back from its assertions, never applied here.
+			if err := budgetsJudged(budgets, run); err != nil {
+				return err
+			}
+			if bs := gate.Breaches(*run); len(bs) > 0 {
 				fmt.Fprintln(stdout, "budget breaches:")
 				gate.BreachTable(stdout, bs)
+			} else if gate.Judged(*run) > 0 {
+				fmt.Fprintln(stdout, "budgets checked: none breached")
+			} else {
+				fmt.Fprintln(stdout, "budgets checked: none applies to the scenarios that ran")
 			}
 		}
-		if len(pkgs) > 1 || budgets != nil || len(runs) == 0 {
+		if len(pkgs) > 1 || len(runs) == 0 {
 			if err := reports.WriteRun(dir, run); err != nil {
 				return usageErr("write reports: %v", err)
 			}
@@ -267,45 +310,62 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// applyBudgets checks every scenario of run against the budgets, and fails
-// those that breach one: the breach becomes a failed assertion and the
-// failure message, so the reports show it.
-func applyBudgets(b *gate.Budgets, run *result.Run) []gate.Breach {
-	bs := b.CheckRun(*run)
-	for _, br := range bs {
-		for i := range run.Scenarios {
-			s := &run.Scenarios[i]
-			if s.Slug != br.Slug {
-				continue
-			}
-			s.Passed = false
-			msg := br.String()
-			s.Assertions = append(s.Assertions, result.Assertion{Name: "budget: " + br.Limit, Passed: false, Message: msg})
-			if s.Failure == "" {
-				s.Failure = msg
-			} else {
-				s.Failure = msg + "\n" + s.Failure
-			}
+// budgetsJudged makes sure the suite judged the budgets: a scenario that
+// passed, to which a budget applies, has a budget assertion. A suite built
+// with a hatest framework that does not read scenario.EnvBudgets has none,
+// and its budgets would silently not be checked.
+func budgetsJudged(b *gate.Budgets, run *result.Run) error {
+	for _, s := range run.Scenarios {
+		if !s.Passed || len(b.Rules(s.Scenario, s.Labels)) == 0 {
+			continue
+		}
+		if !slices.ContainsFunc(s.Assertions, func(a result.Assertion) bool { return strings.HasPrefix(a.Name, gate.BudgetPrefix) }) {
+			return usageErr("the suite did not judge the budgets of %q: it is built with a hatest framework older than this CLI, which does not read %s; update its github.com/hatest/hatest requirement", s.Scenario, scenario.EnvBudgets)
 		}
 	}
-	return bs
+	return nil
 }
 
+// oneError puts an error of several lines (a budgets file with several
+// problems) on one line.
+func oneError(err error) string {
+	return strings.Join(strings.Split(strings.TrimSpace(err.Error()), "\n"), "; ")
+}
+
+// failureSummary is the one-line reason for exit 1: how many scenarios
+// failed and how many were invalid.
 func failureSummary(reps []result.Run) string {
-	failedScen := map[string]bool{}
+	failedScen, invalidScen := map[string]bool{}, map[string]bool{}
 	total := map[string]bool{}
 	for _, r := range reps {
 		for _, s := range r.Scenarios {
 			total[s.Scenario] = true
-			if !s.Passed {
+			switch reports.Status(&s) {
+			case result.StatusFailed:
 				failedScen[s.Scenario] = true
+			case result.StatusInvalid:
+				invalidScen[s.Scenario] = true
 			}
 		}
 	}
 	if len(reps) == 1 {
-		return fmt.Sprintf("%d of %d scenarios failed", len(failedScen), len(total))
+		var parts []string
+		if n := len(failedScen); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d failed", n))
+		}
+		if n := len(invalidScen); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d invalid (the numbers cannot be trusted; see why above)", n))
+		}
+		return fmt.Sprintf("%d of %d scenarios did not pass: %s", len(failedScen)+len(invalidScen), len(total), strings.Join(parts, ", "))
 	}
-	return fmt.Sprintf("%d of %d scenarios did not pass every one of %d runs", len(failedScen), len(total), len(reps))
+	bad := map[string]bool{}
+	for k := range failedScen {
+		bad[k] = true
+	}
+	for k := range invalidScen {
+		bad[k] = true
+	}
+	return fmt.Sprintf("%d of %d scenarios did not pass every one of %d runs", len(bad), len(total), len(reps))
 }
 
 // runSuite compiles pkg as a test binary and runs it. The binary writes
@@ -338,7 +398,7 @@ func runSuite(ctx context.Context, more <-chan os.Signal, o runOpts, rt, pkg, di
 	cmd.Env = append(os.Environ(),
 		scenario.EnvRuntime+"="+rt, scenario.EnvReportDir+"="+absDir,
 		scenario.EnvSeed+"="+o.seed, scenario.EnvPackage+"="+pkg, scenario.EnvChild+"=1",
-		scenario.EnvFocus+"="+o.focus)
+		scenario.EnvFocus+"="+o.focus, scenario.EnvBudgets+"="+o.budgets)
 	prog := newProgress(stderr, stderr == io.Writer(os.Stderr) && isTerminal(os.Stderr) && !o.verbose)
 	defer prog.Close()
 	cmd.Stdout, cmd.Stderr = stdout, prog
@@ -349,6 +409,9 @@ func runSuite(ctx context.Context, more <-chan os.Signal, o runOpts, rt, pkg, di
 	if err := cmd.Start(); err != nil {
 		return nil, usageErr("start %s: %v", pkg, err)
 	}
+	// The suite uses the binary's directory too: not to be swept while it
+	// runs, even if hatest is killed.
+	_ = addPID(filepath.Dir(bin), cmd.Process.Pid)
 	// An interrupt reaches the suite, which cleans up and still writes the
 	// reports of what ran.
 	done := make(chan error, 1)
@@ -391,9 +454,10 @@ func compile(ctx context.Context, pkg string, stderr io.Writer, quiet bool) (bin
 		return "", "", usageErr("cannot find package %s: %s", pkg, firstLine(string(out)))
 	}
 	dir = strings.TrimSpace(string(out))
-	tmp, err := os.MkdirTemp("", "hatest-suite-")
+	sweepLeftovers(nil)
+	tmp, err := makeTempDir()
 	if err != nil {
-		return "", "", usageErr("temp dir: %v", err)
+		return "", "", usageErr("temp dir: %v; set TMPDIR to a writable directory", err)
 	}
 	bin = filepath.Join(tmp, "suite.test")
 	if !quiet {
@@ -411,48 +475,102 @@ func compile(ctx context.Context, pkg string, stderr io.Writer, quiet bool) (bin
 	return bin, dir, nil
 }
 
-// prepareReportDir empties dir if it holds an earlier hatest report, and
-// refuses a non-empty directory that does not.
+// prepareReportDir empties dir if it holds an earlier hatest report,
+// refuses a non-empty directory that does not, and makes sure the reports
+// can be written there, before anything runs.
 func prepareReportDir(dir string) error {
 	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return usageErr("report dir %s: %v; choose another with --report-dir", dir, err)
+	case len(entries) == 0:
+	default:
+		if _, err := os.Stat(filepath.Join(dir, "results.json")); err != nil {
+			return usageErr("report dir %s is not empty and holds no earlier hatest report; choose another with --report-dir", dir)
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			return usageErr("clear report dir %s: %v; remove it, or choose another with --report-dir", dir, err)
+		}
 	}
-	if err != nil {
-		return usageErr("report dir %s: %v", dir, err)
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	if _, err := os.Stat(filepath.Join(dir, "results.json")); err != nil {
-		return usageErr("report dir %s is not empty and holds no earlier hatest report; choose another with --report-dir", dir)
-	}
-	if err := os.RemoveAll(dir); err != nil {
-		return usageErr("clear report dir %s: %v", dir, err)
+	if err := writable(dir); err != nil {
+		return usageErr("report dir %s cannot be written: %v; choose another with --report-dir", dir, err)
 	}
 	return nil
 }
 
+// writable creates dir and writes, syncs and removes a file in it: a
+// read-only or full directory fails now, not after the whole run.
+func writable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return unwrapPath(err)
+	}
+	f, err := os.CreateTemp(dir, ".hatest-write-check-*")
+	if err != nil {
+		return unwrapPath(err)
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(make([]byte, 64<<10))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return unwrapPath(err)
+}
+
+// unwrapPath drops the path from a *fs.PathError: the message names the
+// directory already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// allPassed reports whether every scenario of r passed: a failed or an
+// invalid one did not.
 func allPassed(r *result.Run) bool {
-	for _, s := range r.Scenarios {
-		if !s.Passed {
+	for i := range r.Scenarios {
+		if reports.Status(&r.Scenarios[i]) != result.StatusPassed {
 			return false
 		}
 	}
 	return true
 }
 
+// invalidWhy says in one line why an invalid scenario's numbers cannot be
+// trusted.
+func invalidWhy(s *result.Scenario) string {
+	why := s.Invalid
+	if why == "" {
+		why = check.Invalidity(s.Assertions)
+	}
+	if why == "" {
+		why = firstLine(s.Failure)
+	}
+	if why == "" {
+		why = "no reason recorded"
+	}
+	return joinLines(why)
+}
+
 // printRun prints one line per scenario and where the report is.
 func printRun(r *result.Run, dir string, stdout io.Writer) {
-	nfail := 0
-	for _, s := range r.Scenarios {
-		mark := "PASS"
-		if !s.Passed {
-			mark = "FAIL"
-			nfail++
-		}
+	count := map[string]int{}
+	for i := range r.Scenarios {
+		s := &r.Scenarios[i]
+		status := reports.Status(s)
+		count[status]++
+		mark := map[string]string{result.StatusPassed: "PASS", result.StatusFailed: "FAIL", result.StatusInvalid: "INVALID"}[status]
 		if s.SetupError != "" {
 			fmt.Fprintf(stdout, "%s  %-50s could not start; see stderr and results.json\n", mark, s.Scenario)
+			continue
+		}
+		if status == result.StatusInvalid {
+			fmt.Fprintf(stdout, "%s  %-47s the numbers cannot be trusted: %s\n", mark, s.Scenario, invalidWhy(s))
 			continue
 		}
 		flaky := ""
@@ -462,8 +580,8 @@ func printRun(r *result.Run, dir string, stdout io.Writer) {
 		fmt.Fprintf(stdout, "%s  %-50s max outage %8.1f ms  windows %3d  ops %7d  failed %6d%s\n",
 			mark, s.Scenario, s.Summary.MaxWindowMS, s.Summary.Windows, s.Summary.Ops, s.Summary.FailedOps, flaky)
 	}
-	fmt.Fprintf(stdout, "%d scenarios, %d passed, %d failed; report: %s\n",
-		len(r.Scenarios), len(r.Scenarios)-nfail, nfail, filepath.Join(dir, "index.html"))
+	fmt.Fprintf(stdout, "%d scenarios, %d passed, %d failed, %d invalid; report: %s\n",
+		len(r.Scenarios), count[result.StatusPassed], count[result.StatusFailed], count[result.StatusInvalid], filepath.Join(dir, "index.html"))
 }
 
 // joinLines puts a message of several lines (an error quoting a node's

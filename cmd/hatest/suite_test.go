@@ -74,11 +74,11 @@ func TestRunBudgetBreach(t *testing.T) {
 	if code != exitFail {
 		t.Fatalf("exit %d, want 1 for a breached budget\n%s\n%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "budget breaches:") || !strings.Contains(stdout, upgradeScenario) || !strings.Contains(stdout, "max window") {
+	if !strings.Contains(stdout, "budget breaches:") || !strings.Contains(stdout, upgradeScenario) || !strings.Contains(stdout, "max outage ≤ 1ms (scenario)") {
 		t.Fatalf("no breach table naming the scenario:\n%s", stdout)
 	}
 	data, err := os.ReadFile(filepath.Join(out, "results.json"))
-	if err != nil || !strings.Contains(string(data), `"budget: max window"`) {
+	if err != nil || !strings.Contains(string(data), `"budget: max outage ≤ 1ms (scenario)"`) {
 		t.Fatalf("results.json does not record the breach as a failed assertion (%v)", err)
 	}
 

@@ -6,24 +6,39 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
+	"github.com/hatest/hatest/framework/probe"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/system"
 	"github.com/hatest/hatest/framework/timeline"
 )
 
+// Methods are the ways an outage is injected, in the order they run.
+var Methods = []string{"proxy-down", "sigstop"}
+
+// DefaultDurations are the injected lengths. 700 ms is not a multiple of
+// the one-second sampler's period: at 1 s the sampler is right by
+// construction (a failed probe and the next good one are 1 s apart), so
+// only an odd length shows what a one-second sampler really measures.
+var DefaultDurations = []time.Duration{50 * time.Millisecond, 200 * time.Millisecond, 700 * time.Millisecond, time.Second}
+
 // Config says what to inject and how to probe.
 type Config struct {
 	Interval  time.Duration   // hatest's probe interval; default 5 ms
-	Durations []time.Duration // default 50 ms, 200 ms, 1 s
+	Durations []time.Duration // default DefaultDurations
 	Gap       time.Duration   // quiet time between injections; default 1.5 s
 	// LatencyBudget makes stalled ops count as failed; it must be below
 	// the shortest duration. Default 20 ms.
 	LatencyBudget time.Duration
-	Log           io.Writer
+	// Keep is the directory the op logs of the rows that miss the target
+	// are written to. Empty means a new directory under os.TempDir, made
+	// only when a row misses.
+	Keep string
+	Log  io.Writer
 }
 
 // Report is what `hatest calibrate` prints and writes as JSON.
@@ -31,34 +46,107 @@ type Report struct {
 	Runtime         string  `json:"runtime"`
 	ProbeIntervalMS float64 `json:"probe_interval_ms"`
 	LatencyBudgetMS float64 `json:"latency_budget_ms"`
-	Rows            []Row   `json:"rows"`
-	// Pass is true when every hatest row is within the target:
-	// |error| <= probe interval + 2 ms, plus the row's uncertainty.
-	Pass     bool    `json:"pass"`
+	// TargetMS is the bound on |hatest error| of every row: the probe
+	// interval + 2 ms.
 	TargetMS float64 `json:"target_ms"`
+	Rows     []Row   `json:"rows"`
+	// Pass is true when every row is within the target, or longer only by
+	// the backlog the system served late after a SIGSTOP (VerdictBacklog).
+	Pass bool `json:"pass"`
+	// Probe is how well hatest's probe kept its schedule during the run.
+	Probe Schedule `json:"probe"`
+	// Kept is the directory holding the op logs of the rows outside the
+	// target; empty when every row was within it.
+	Kept string `json:"kept,omitempty"`
 }
 
-// Row is one injected outage as one sampler measured it.
+// Schedule is how well a probe kept its open-loop schedule.
+type Schedule struct {
+	Ops           int     `json:"ops"`
+	NominalPerSec float64 `json:"nominal_per_s"`
+	AchievedPerS  float64 `json:"achieved_per_s"`
+	LagKnown      bool    `json:"lag_known"` // the client wrote "sched" on every op
+	LagP99MS      float64 `json:"lag_p99_ms"`
+	LagMaxMS      float64 `json:"lag_max_ms"`
+}
+
+// Row verdicts.
+const (
+	VerdictOK = "ok" // |hatest error| <= target
+	// VerdictBacklog: a SIGSTOP row longer than the target by the time
+	// the system took, after SIGCONT, to serve the requests that queued
+	// up while it was stopped. Clients really waited for it: it is
+	// client-visible unavailability, not a measurement error.
+	VerdictBacklog = "backlog"
+	// VerdictInvalid: outside the target, but something other than
+	// hatest's accuracy can account for it: hatest's probe was behind its
+	// own schedule around the outage's start or end (LagMS), the system
+	// was already failing before anything was injected (EarlyMS), or the
+	// injected length itself is not known well enough (UncertaintyMS: the
+	// calls that began and ended the outage were slow). The row cannot be
+	// trusted either way: the machine was too busy to calibrate.
+	VerdictInvalid = "INVALID"
+	VerdictMiss    = "MISS" // outside the target, unexplained
+)
+
+// Row is one injected outage as both samplers measured it.
 type Row struct {
 	Method     string  `json:"method"` // "proxy-down" or "sigstop"
+	NominalMS  float64 `json:"nominal_ms"`
 	InjectedMS float64 `json:"injected_ms"`
-	MeasuredMS float64 `json:"measured_ms"`
-	ErrorMS    float64 `json:"error_ms"`
 	// UncertaintyMS is how well the injected length itself is known: half
 	// the time the calls that start and end the outage took, since the
 	// outage begins somewhere inside the call (a Docker freeze takes tens
 	// of milliseconds; a toxiproxy call about one).
 	UncertaintyMS float64 `json:"uncertainty_ms"`
-	Sampler       string  `json:"sampler"` // "hatest" or "1s"
-	Windows       int     `json:"windows"` // windows found for this injection
+	Hatest        Measure `json:"hatest"`
+	Sampler       Measure `json:"sampler_1s"`
+	// Ratio is |1 s sampler error| / |hatest error|, with hatest's error
+	// taken as at least MinError (the table's resolution).
+	Ratio float64 `json:"ratio"`
+	// BacklogMS is, for a SIGSTOP, how long after SIGCONT the driver was
+	// still applying writes that clients had sent while it was stopped
+	// (from the driver's own "applied" times); 0 when none.
+	BacklogMS float64 `json:"backlog_ms"`
+	// LagMS is how far hatest's probe was behind its schedule around the
+	// outage's edges (see lag). 0 when the client does not write "sched".
+	LagMS float64 `json:"lag_ms"`
+	// EarlyMS is, when hatest's window holds a failed op that ended
+	// before the call that began the outage (one the outage cannot have
+	// caused), how long before the outage's start the window began: the
+	// system was already failing. 0 otherwise.
+	EarlyMS float64 `json:"early_ms"`
+	Verdict string  `json:"verdict"` // VerdictOK, VerdictBacklog, VerdictInvalid or VerdictMiss
 }
 
-type injection struct {
-	method   string
-	d        time.Duration
-	from, to int64 // when the outage really began and ended
-	uncert   int64 // half the duration of the calls that caused it
+// Measure is what one sampler made of one injection.
+type Measure struct {
+	MeasuredMS float64 `json:"measured_ms"` // summed length of its windows
+	ErrorMS    float64 `json:"error_ms"`    // measured - injected
+	Windows    int     `json:"windows"`     // windows that overlap the injection
+	// StartMS is the first window's start minus the outage's start, and
+	// EndMS the last window's end minus the outage's end (0 without
+	// windows): where the error comes from.
+	StartMS float64 `json:"start_ms"`
+	EndMS   float64 `json:"end_ms"`
 }
+
+// MinError is the smallest hatest error the ratio divides by (ms).
+const MinError = 0.1
+
+// injection is one outage as the host clock saw it: t0–t1 is the call
+// that began it, t2–t3 the call that ended it.
+type injection struct {
+	method         string
+	d              time.Duration
+	t0, t1, t2, t3 int64
+}
+
+// from and to are the outage's start and end: the midpoints of the calls,
+// since it begins and ends somewhere inside them.
+func (in injection) from() int64   { return (in.t0 + in.t1) / 2 }
+func (in injection) to() int64     { return (in.t2 + in.t3) / 2 }
+func (in injection) uncert() int64 { return ((in.t1 - in.t0) + (in.t3 - in.t2)) / 2 }
 
 // Run injects every outage and measures it. rt is closed by the caller.
 func Run(ctx context.Context, rt runtime.Runtime, cfg Config) (*Report, error) {
@@ -66,7 +154,7 @@ func Run(ctx context.Context, rt runtime.Runtime, cfg Config) (*Report, error) {
 		cfg.Interval = 5 * time.Millisecond
 	}
 	if len(cfg.Durations) == 0 {
-		cfg.Durations = []time.Duration{50 * time.Millisecond, 200 * time.Millisecond, time.Second}
+		cfg.Durations = DefaultDurations
 	}
 	if cfg.Gap == 0 {
 		cfg.Gap = 1500 * time.Millisecond
@@ -96,7 +184,7 @@ func Run(ctx context.Context, rt runtime.Runtime, cfg Config) (*Report, error) {
 	if err := sleep(cfg.Gap); err != nil {
 		return nil, err
 	}
-	for _, method := range []string{"proxy-down", "sigstop"} {
+	for _, method := range Methods {
 		for _, d := range cfg.Durations {
 			fmt.Fprintf(cfg.Log, "inject %s for %s\n", method, d)
 			in, err := inject(ctx, method, d, drv)
@@ -112,27 +200,20 @@ func Run(ctx context.Context, rt runtime.Runtime, cfg Config) (*Report, error) {
 	if err := sys.StopClients(ctx, 15*time.Second); err != nil {
 		return nil, err
 	}
-	rep := &Report{
-		Runtime: rt.Name(), ProbeIntervalMS: ms(cfg.Interval), LatencyBudgetMS: ms(cfg.LatencyBudget),
-		TargetMS: ms(cfg.Interval) + 2, Pass: true,
+	var hatestRecs, samplerRecs []probe.Record
+	for _, c := range probes {
+		hatestRecs = append(hatestRecs, c.Log.Records()...)
 	}
-	tcfg := timeline.Config{LatencyBudget: cfg.LatencyBudget, ClassOf: func(timeline.Op) string { return "all" }}
-	for _, group := range []struct {
-		name    string
-		clients []*system.Client
-	}{{"hatest", probes}, {"1s", samplers}} {
-		var ops []timeline.Op
-		for _, c := range group.clients {
-			ops = append(ops, c.Log.Ops()...)
+	for _, c := range samplers {
+		samplerRecs = append(samplerRecs, c.Log.Records()...)
+	}
+	rep := analyze(rt.Name(), cfg, injs, hatestRecs, samplerRecs)
+	if !allWithin(rep) {
+		dir, err := keep(cfg.Keep, rep, injs, hatestRecs, samplerRecs)
+		if err != nil {
+			return rep, fmt.Errorf("keep op logs: %w", err)
 		}
-		ws := timeline.Outages(ops, nil, tcfg)
-		for _, in := range injs {
-			row := measure(in, ws, group.name, cfg.Interval)
-			if group.name == "hatest" && math.Abs(row.ErrorMS) > rep.TargetMS+row.UncertaintyMS {
-				rep.Pass = false
-			}
-			rep.Rows = append(rep.Rows, row)
-		}
+		rep.Kept = dir
 	}
 	return rep, nil
 }
@@ -149,56 +230,290 @@ func inject(ctx context.Context, method string, d time.Duration, drv *system.Dri
 	case "sigstop":
 		down = func(ctx context.Context) error { return drv.Node.Signal(ctx, syscall.SIGSTOP) }
 		up = func(ctx context.Context) error { return drv.Node.Signal(ctx, syscall.SIGCONT) }
+	default:
+		return in, fmt.Errorf("unknown method %q", method)
 	}
-	// The outage begins somewhere inside the call that causes it; take the
-	// midpoint of the call as its start, and likewise for its end.
-	t0 := time.Now().UnixNano()
+	in.t0 = time.Now().UnixNano()
 	if err := down(ctx); err != nil {
 		return in, fmt.Errorf("%s: %w", method, err)
 	}
-	t1 := time.Now().UnixNano()
-	time.Sleep(d - time.Duration(t1-t0))
-	t2 := time.Now().UnixNano()
+	in.t1 = time.Now().UnixNano()
+	// Aim the midpoints d apart: the heal call is assumed to take as
+	// long as the call that began the outage.
+	time.Sleep(d - time.Duration(in.t1-in.t0))
+	in.t2 = time.Now().UnixNano()
 	if err := up(context.WithoutCancel(ctx)); err != nil {
 		return in, fmt.Errorf("heal %s: %w", method, err)
 	}
-	t3 := time.Now().UnixNano()
-	in.from, in.to = (t0+t1)/2, (t2+t3)/2
-	in.uncert = ((t1 - t0) + (t3 - t2)) / 2
+	in.t3 = time.Now().UnixNano()
 	return in, nil
 }
 
-// measure sums the windows that began during the injection (give or take
-// one probe interval before it), which is what a report would show for it.
-func measure(in injection, ws []timeline.Window, sampler string, interval time.Duration) Row {
-	row := Row{Method: in.method, InjectedMS: float64(in.to-in.from) / 1e6, Sampler: sampler, UncertaintyMS: float64(in.uncert) / 1e6}
-	for _, w := range ws {
-		if w.Start >= in.from-int64(interval) && w.Start <= in.to {
-			row.MeasuredMS += float64(w.End-w.Start) / 1e6
-			row.Windows++
+// analyze turns the injections and both samplers' op logs into the report.
+// It is pure: everything it needs is in its arguments.
+func analyze(rtName string, cfg Config, injs []injection, hatest, sampler []probe.Record) *Report {
+	rep := &Report{
+		Runtime: rtName, ProbeIntervalMS: ms(cfg.Interval), LatencyBudgetMS: ms(cfg.LatencyBudget),
+		TargetMS: Target(cfg.Interval), Pass: true,
+	}
+	tcfg := timeline.Config{LatencyBudget: cfg.LatencyBudget, ClassOf: func(timeline.Op) string { return "all" }}
+	hOps, sOps := ops(hatest), ops(sampler)
+	hWs, sWs := timeline.Outages(hOps, nil, tcfg), timeline.Outages(sOps, nil, tcfg)
+	rep.Probe = schedule(hOps, cfg.Interval)
+	for _, in := range injs {
+		row := Row{
+			Method: in.method, NominalMS: ms(in.d),
+			InjectedMS: float64(in.to()-in.from()) / 1e6, UncertaintyMS: float64(in.uncert()) / 1e6,
+		}
+		row.Hatest = measure(in, hWs)
+		row.Sampler = measure(in, sWs)
+		row.Ratio = math.Abs(row.Sampler.ErrorMS) / max(math.Abs(row.Hatest.ErrorMS), MinError)
+		if in.method == "sigstop" {
+			row.BacklogMS = backlog(in, hatest)
+		}
+		row.LagMS = lag(in, hOps, hWs, cfg.Interval)
+		row.EarlyMS = early(in, hOps, hWs, tcfg)
+		row.Verdict = Judge(row, rep.TargetMS)
+		if row.Verdict != VerdictOK && row.Verdict != VerdictBacklog {
+			rep.Pass = false
+		}
+		rep.Rows = append(rep.Rows, row)
+	}
+	return rep
+}
+
+// Target is the bound on |hatest error| at a probe interval, in ms: one
+// interval (a window starts at the first op after the outage began and
+// ends at the first good answer after it ended) and 2 ms for the round
+// trip and the host's scheduling.
+func Target(interval time.Duration) float64 { return ms(interval) + 2 }
+
+// Judge gives a row's verdict from hatest's measure, in this order:
+//   - VerdictOK when |error| <= target;
+//   - VerdictBacklog when the row is too long, but within the target once
+//     the backlog the system served late is taken off (BacklogMS, only
+//     ever non-zero for a SIGSTOP);
+//   - VerdictInvalid when what is left of the error (after the backlog,
+//     if the row is too long) is within the target plus the probe's own
+//     schedule lag around the outage (LagMS), the time the system was
+//     already failing before it (EarlyMS) and the uncertainty of the
+//     injected length (UncertaintyMS);
+//   - VerdictMiss otherwise.
+//
+// A row where hatest found no window has the whole outage as its error.
+func Judge(r Row, targetMS float64) string {
+	e := r.Hatest.ErrorMS
+	if r.Hatest.Windows > 0 && math.Abs(e) <= targetMS {
+		return VerdictOK
+	}
+	rest := e
+	if r.BacklogMS > 0 && e > targetMS {
+		rest = e - r.BacklogMS
+		if r.Hatest.Windows > 0 && math.Abs(rest) <= targetMS {
+			return VerdictBacklog
 		}
 	}
-	row.ErrorMS = row.MeasuredMS - row.InjectedMS
-	return row
+	if excuse := max(r.LagMS, 0) + max(r.EarlyMS, 0) + max(r.UncertaintyMS, 0); excuse > 0 && math.Abs(rest) <= targetMS+excuse {
+		return VerdictInvalid
+	}
+	return VerdictMiss
+}
+
+// allWithin says whether every row is within the target outright (no
+// backlog, no miss): the others get their op logs kept.
+func allWithin(rep *Report) bool {
+	for _, r := range rep.Rows {
+		if r.Verdict != VerdictOK {
+			return false
+		}
+	}
+	return true
+}
+
+// measure sums the windows that overlap the outage, from the start of the
+// call that began it to the end of the call that ended it. A window may
+// begin before the outage's midpoint start: an op already in flight when
+// the proxy closed fails too, and a freeze lands anywhere in a Docker
+// call that takes tens of milliseconds. (Windows are matched by overlap
+// for that reason: requiring the window to begin at most one probe
+// interval before the midpoint dropped such windows, and at 1 ms on
+// Docker a 200 ms outage read as none.) The gap between injections is
+// far longer than any window, so no window can overlap two of them.
+func measure(in injection, ws []timeline.Window) Measure {
+	var m Measure
+	first, last := true, int64(0)
+	for _, w := range ws {
+		if w.Start > in.t3 || w.End < in.t0 {
+			continue
+		}
+		if first {
+			m.StartMS = float64(w.Start-in.from()) / 1e6
+			first = false
+		}
+		last = max(last, w.End)
+		m.MeasuredMS += float64(w.End-w.Start) / 1e6
+		m.Windows++
+	}
+	if m.Windows > 0 {
+		m.EndMS = float64(last-in.to()) / 1e6
+	}
+	m.ErrorMS = m.MeasuredMS - float64(in.to()-in.from())/1e6
+	return m
+}
+
+// backlog is how long after a SIGSTOP ended the driver was still applying
+// writes that were sent while it was stopped, by the driver's own clock
+// ("applied" on the op lines, the host clock): the time it spent serving
+// its backlog. Clients waited for those answers, so that time is theirs
+// to see. 0 when nothing was applied after the end.
+func backlog(in injection, recs []probe.Record) float64 {
+	last := int64(0)
+	for _, r := range recs {
+		if r.IsOp() && r.OK && r.Applied > 0 && r.Start >= in.from() && r.Start < in.to() {
+			last = max(last, r.Applied)
+		}
+	}
+	if last <= in.to() {
+		return 0
+	}
+	return float64(last-in.to()) / 1e6
+}
+
+// lag is the probe's largest schedule lag (start - sched, in ms) among
+// its ops due near the edges of the outage, where a late probe moves a
+// window's start or end: from one interval before the call that began the
+// outage (or before the first window over it, if that began earlier) to
+// one interval after that call, and from one interval before the call
+// that ended the outage to the end of the last window over it (to one
+// interval after that call, without a window). Ops without sched say
+// nothing.
+func lag(in injection, ops []timeline.Op, ws []timeline.Window, interval time.Duration) float64 {
+	iv := int64(interval)
+	first, end := in.t0, in.t3+iv
+	for _, w := range ws {
+		if w.Start <= in.t3 && w.End >= in.t0 {
+			first, end = min(first, w.Start), max(end, w.End)
+		}
+	}
+	worst := int64(0)
+	for _, op := range ops {
+		if op.Sched == 0 {
+			continue
+		}
+		if (op.Sched >= first-iv && op.Sched <= in.t1+iv) || (op.Sched >= in.t2-iv && op.Sched <= end) {
+			worst = max(worst, op.Start-op.Sched)
+		}
+	}
+	return float64(worst) / 1e6
+}
+
+// early is how long before the outage's start (its midpoint, ms) hatest's
+// first window over it began, when that window holds a failed op that
+// ended before the call that began the outage: a failure seen before
+// anything was injected, which the outage cannot have caused. 0 when
+// there is none. (An op in flight when the outage began fails after it,
+// and does not count.)
+func early(in injection, ops []timeline.Op, ws []timeline.Window, cfg timeline.Config) float64 {
+	for _, w := range ws {
+		if w.Start > in.t3 || w.End < in.t0 {
+			continue
+		}
+		for _, op := range ops {
+			if op.Client == w.Client && op.Start >= w.Start && op.Start < w.End && op.End < in.t0 {
+				if bad, _ := timeline.Failed(op, cfg); bad {
+					return float64(in.from()-w.Start) / 1e6
+				}
+			}
+		}
+		return 0 // only the first window over the outage can start early
+	}
+	return 0
+}
+
+func ops(recs []probe.Record) []timeline.Op {
+	var out []timeline.Op
+	for _, r := range recs {
+		if r.IsOp() {
+			out = append(out, r.Op())
+		}
+	}
+	return out
+}
+
+func schedule(ops []timeline.Op, interval time.Duration) Schedule {
+	st := timeline.Schedule(ops, interval, 0)
+	return Schedule{
+		Ops: st.Ops, NominalPerSec: st.NominalRate, AchievedPerS: st.AchievedRate,
+		LagKnown: st.Known, LagP99MS: ms(st.LagP99), LagMaxMS: ms(st.LagMax),
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
 
-// Table prints the report for a person.
-func Table(w io.Writer, r *Report) {
-	fmt.Fprintf(w, "calibration on %s: probe interval %.0f ms, latency budget %.0f ms, target |error| <= %.0f ms + the ± of the injection\n\n",
-		r.Runtime, r.ProbeIntervalMS, r.LatencyBudgetMS, r.TargetMS)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "method\tsampler\tinjected ms\t± ms\tmeasured ms\terror ms\twindows\t")
-	for _, row := range r.Rows {
-		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%.1f\t%+.1f\t%d\t\n", row.Method, row.Sampler, row.InjectedMS, row.UncertaintyMS, row.MeasuredMS, row.ErrorMS, row.Windows)
+// rowName names a row in file names and messages: "sigstop-700ms".
+func rowName(r Row) string {
+	return fmt.Sprintf("%s-%s", r.Method, time.Duration(r.NominalMS*1e6))
+}
+
+// keep writes, for every row not plainly within the target, the op lines
+// of both samplers from one second before the outage to one second after
+// it, and the injection with the row, into dir (a new temporary directory
+// when dir is empty). It returns the directory.
+func keep(dir string, rep *Report, injs []injection, hatest, sampler []probe.Record) (string, error) {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "hatest-calibrate-")
+		if err != nil {
+			return "", err
+		}
+		dir = d
 	}
-	tw.Flush()
-	verdict := "PASS: every hatest row is within the target"
-	if !r.Pass {
-		verdict = "FAIL: a hatest row is outside the target"
+	for i, r := range rep.Rows {
+		if r.Verdict == VerdictOK {
+			continue
+		}
+		in := injs[i]
+		sub := filepath.Join(dir, rep.Runtime+"-"+rowName(r))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return dir, err
+		}
+		from, to := in.t0-int64(time.Second), in.t3+int64(time.Second)
+		for name, recs := range map[string][]probe.Record{"hatest.jsonl": hatest, "sampler.jsonl": sampler} {
+			if err := writeOps(filepath.Join(sub, name), recs, from, to); err != nil {
+				return dir, err
+			}
+		}
+		b, err := json.MarshalIndent(struct {
+			Row
+			DownCall [2]int64 `json:"down_call"` // host clock around the call that began the outage
+			UpCall   [2]int64 `json:"up_call"`   // and around the one that ended it
+			From     int64    `json:"from"`
+			To       int64    `json:"to"`
+		}{r, [2]int64{in.t0, in.t1}, [2]int64{in.t2, in.t3}, in.from(), in.to()}, "", "  ")
+		if err != nil {
+			return dir, err
+		}
+		if err := os.WriteFile(filepath.Join(sub, "row.json"), append(b, '\n'), 0o644); err != nil {
+			return dir, err
+		}
 	}
-	fmt.Fprintf(w, "\n%s\n", verdict)
+	return dir, nil
+}
+
+func writeOps(path string, recs []probe.Record, from, to int64) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	for _, r := range recs {
+		if r.IsOp() && r.Start >= from && r.Start <= to {
+			if err := enc.Encode(r); err != nil {
+				f.Close()
+				return err
+			}
+		}
+	}
+	return f.Close()
 }
 
 // JSON writes the report as indented JSON.

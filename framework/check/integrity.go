@@ -3,6 +3,7 @@ package check
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -13,27 +14,38 @@ import (
 // Integrity joins the acknowledged writes of the op log with the read-back
 // lines the clients wrote after the run, and looks for two primaries at
 // once. start is the scenario's start (Unix ns); LostWrite.AckMS is
-// relative to it. It is pure.
+// relative to it. serviceOf names the service a client belongs to; nil
+// puts every client in one group. It is pure.
 //
 //   - An acknowledged write is an op line of class "write" with ok set and
-//     a key. It is lost when its client's read-back of the key found
-//     nothing ("missing"), an older or different seq ("seq 12"), or when
-//     the client read back other keys but not this one ("not read back").
-//     A newer seq is fine when the client wrote the key again later.
-//   - A failed write is indeterminate: it may have been applied. It is
-//     counted, never lost, and finding it anyway is fine.
+//     a key; per client and key, the latest one is checked. It is lost when
+//     its client's read-back of the key found nothing ("missing"), or an
+//     older or different seq ("seq 12"). A newer seq is fine when the
+//     client wrote the key again later.
+//   - It is unchecked (Unchecked), not lost, when the read-back never
+//     reported on its key: the client wrote read-back lines for other keys
+//     but not this one (its read-back was cut short), or none at all.
 //   - Checked is false when some client has acknowledged writes but wrote
 //     no read-back line at all: its writes were not checked, which is not a
 //     pass. With no acknowledged writes at all there is nothing to check
 //     and Checked is true.
 //   - ReadBack counts the acknowledged writes the read-back found.
-//   - SplitBrain has one line per pair of servers whose writes acknowledged
-//     as primary interleave (see splitBrain).
-func Integrity(records []probe.Record, start int64) result.Integrity {
+//   - Indeterminate counts every failed write: it may have been applied.
+//     A failed write is never lost, and finding it is never an error.
+//   - AppliedFailed counts the failed writes the read-back found anyway, a
+//     part of Indeterminate: those whose seq is known and was found, and,
+//     for failed writes of unknown seq (the usual case: no reply), at most
+//     one per key whose read-back found a seq that no acknowledged write
+//     of the key had. It is a lower bound.
+//   - SplitBrain has one line per pair of servers, seen by clients of one
+//     service, whose writes acknowledged as primary interleave (see
+//     splitBrain).
+func Integrity(records []probe.Record, start int64, serviceOf func(client string) string) result.Integrity {
 	type ck struct{ client, key string }
 	var (
-		acked     = map[ck]probe.Record{} // the latest acknowledged write of each key
-		lastWrite = map[ck]int64{}        // the latest start of any write of each key
+		acked     = map[ck]probe.Record{}   // the latest acknowledged write of each key
+		failed    = map[ck][]probe.Record{} // the failed writes of each key
+		lastWrite = map[ck]int64{}          // the latest start of any write of each key
 		readback  = map[ck]probe.Record{}
 		hasRB     = map[string]bool{}
 		in        = result.Integrity{Lost: []result.LostWrite{}, SplitBrain: []string{}}
@@ -52,7 +64,11 @@ func Integrity(records []probe.Record, start int64) result.Integrity {
 			}
 			k := ck{r.Client, r.Key}
 			lastWrite[k] = max(lastWrite[k], r.Start)
-			if a, seen := acked[k]; r.OK && (!seen || r.End > a.End) {
+			if !r.OK {
+				failed[k] = append(failed[k], r)
+				continue
+			}
+			if a, seen := acked[k]; !seen || r.End > a.End {
 				acked[k] = r
 			}
 		}
@@ -62,13 +78,15 @@ func Integrity(records []probe.Record, start int64) result.Integrity {
 	for k, a := range acked {
 		if !hasRB[k.client] {
 			in.Checked = false
+			in.Unchecked++
 			continue
 		}
 		rb, ok := readback[k]
 		found := ""
 		switch {
 		case !ok:
-			found = "not read back"
+			in.Unchecked++
+			continue
 		case !rb.Found:
 			found = "missing"
 		case rb.Seq == a.Seq, rb.Seq > a.Seq && lastWrite[k] > a.Start:
@@ -81,10 +99,36 @@ func Integrity(records []probe.Record, start int64) result.Integrity {
 			Client: k.client, Key: k.key, Seq: a.Seq, AckMS: msSince(a.End, start), Found: found,
 		})
 	}
+	// The seqs acknowledged for the keys that also have failed writes.
+	ackedSeqs := map[ck][]uint64{}
+	for i := 0; len(failed) > 0 && i < len(records); i++ {
+		r := &records[i]
+		if k := (ck{r.Client, r.Key}); r.IsOp() && r.Class == "write" && r.OK && failed[k] != nil {
+			ackedSeqs[k] = append(ackedSeqs[k], r.Seq)
+		}
+	}
+	for k, fs := range failed {
+		rb, ok := readback[k]
+		if !ok || !rb.Found {
+			continue
+		}
+		unknown := false
+		for _, f := range fs {
+			switch {
+			case f.Seq != 0:
+				if f.Seq == rb.Seq {
+					in.AppliedFailed++
+				}
+			case !unknown && !slices.Contains(ackedSeqs[k], rb.Seq):
+				unknown = true
+				in.AppliedFailed++
+			}
+		}
+	}
 	slices.SortFunc(in.Lost, func(a, b result.LostWrite) int {
 		return cmp.Or(cmp.Compare(a.AckMS, b.AckMS), cmp.Compare(a.Client, b.Client), cmp.Compare(a.Key, b.Key))
 	})
-	in.SplitBrain = append(in.SplitBrain, splitBrain(records, start)...)
+	in.SplitBrain = append(in.SplitBrain, splitBrain(records, start, serviceOf)...)
 	return in
 }
 
@@ -99,35 +143,47 @@ type primaryWrite struct {
 
 // splitBrain finds pairs of servers that both acknowledged writes as
 // primary (ok op lines of a class other than "read", with Role "primary",
-// a Server and an Applied time) in interleaved order. Sorted by Applied
-// time and restricted to two servers A and B, the writes of one primary at
-// a time form runs: A A A B B B for a switchover, A A B B A A for a
-// switchover and back (a rollback). Two primaries at once give A B A B...:
-// four runs or more is reported. Each line names the pair, the number of
-// alternations, the span in which they happened, and one example of each.
-func splitBrain(records []probe.Record, start int64) []string {
-	var ws []primaryWrite
-	servers := map[string]bool{}
+// a Server and an Applied time) in interleaved order, to clients of one
+// service: servers of different services are independent, each has its
+// own primary. Sorted by Applied time and restricted to two servers A and
+// B, the writes of one primary at a time form runs: A A A B B B for a
+// switchover, A A B B A A for a switchover and back (a rollback). Two
+// primaries at once give A B A B...: four runs or more is reported. Each
+// line names the service (when serviceOf gives one), the pair, the number
+// of alternations, the span in which they happened, and one example of
+// each. Lines come in the order of services, then servers, by name.
+func splitBrain(records []probe.Record, start int64, serviceOf func(string) string) []string {
+	groups := map[string][]primaryWrite{}
 	for _, r := range records {
 		if r.IsOp() && r.OK && r.Class != "read" && r.Role == "primary" && r.Server != "" && r.Applied > 0 {
-			ws = append(ws, primaryWrite{r.Server, r.Client, r.Applied, r.Seq})
-			servers[r.Server] = true
+			svc := ""
+			if serviceOf != nil {
+				svc = serviceOf(r.Client)
+			}
+			groups[svc] = append(groups[svc], primaryWrite{r.Server, r.Client, r.Applied, r.Seq})
 		}
 	}
-	if len(servers) < 2 {
-		return nil
-	}
-	slices.SortStableFunc(ws, func(a, b primaryWrite) int { return cmp.Compare(a.applied, b.applied) })
-	names := make([]string, 0, len(servers))
-	for s := range servers {
-		names = append(names, s)
-	}
-	slices.Sort(names)
 	var out []string
-	for i, a := range names {
-		for _, b := range names[i+1:] {
-			if line := interleave(ws, a, b, start); line != "" {
-				out = append(out, line)
+	for _, svc := range slices.Sorted(maps.Keys(groups)) {
+		ws := groups[svc]
+		servers := map[string]bool{}
+		for _, w := range ws {
+			servers[w.server] = true
+		}
+		if len(servers) < 2 {
+			continue
+		}
+		slices.SortStableFunc(ws, func(a, b primaryWrite) int { return cmp.Compare(a.applied, b.applied) })
+		where := ""
+		if svc != "" {
+			where = " in service " + svc
+		}
+		names := slices.Sorted(maps.Keys(servers))
+		for i, a := range names {
+			for _, b := range names[i+1:] {
+				if line := interleave(ws, a, b, start, where); line != "" {
+					out = append(out, line)
+				}
 			}
 		}
 	}
@@ -135,8 +191,8 @@ func splitBrain(records []probe.Record, start int64) []string {
 }
 
 // interleave reports servers a and b if their primary writes form four or
-// more runs; "" otherwise.
-func interleave(ws []primaryWrite, a, b string, start int64) string {
+// more runs; "" otherwise. where follows "split brain" in the line.
+func interleave(ws []primaryWrite, a, b string, start int64, where string) string {
 	var (
 		runs          int
 		last          string
@@ -176,8 +232,8 @@ func interleave(ws []primaryWrite, a, b string, start int64) string {
 		return ""
 	}
 	var b2 strings.Builder
-	fmt.Fprintf(&b2, "split brain: %s and %s both acknowledged writes as primary, alternating %d times between %.1fms and %.1fms",
-		a, b, switches, msSince(first, start), msSince(lastAt, start))
+	fmt.Fprintf(&b2, "split brain%s: %s and %s both acknowledged writes as primary, alternating %d times between %.1fms and %.1fms",
+		where, a, b, switches, msSince(first, start), msSince(lastAt, start))
 	if exA != nil {
 		fmt.Fprintf(&b2, " (e.g. %s seq %d at %.1fms for %s, then %s seq %d at %.1fms for %s)",
 			exA.server, exA.seq, msSince(exA.applied, start), exA.client,

@@ -23,6 +23,11 @@ func write(client, key string, seq uint64, atMS float64, ok bool) probe.Record {
 	return r
 }
 
+func withSeq(r probe.Record, seq uint64) probe.Record {
+	r.Seq = seq
+	return r
+}
+
 func readback(client, key string, seq uint64, found bool) probe.Record {
 	return probe.Record{Type: probe.TypeReadback, Client: client, Key: key, Seq: seq, Found: found}
 }
@@ -64,7 +69,7 @@ func TestIntegrity(t *testing.T) {
 				write("c1", "k1", 7, 10, true), write("c1", "k1", 0, 20, false),
 				readback("c1", "k1", 9, true),
 			},
-			want: result.Integrity{AckedWrites: 1, ReadBack: 1, Indeterminate: 1, Checked: true},
+			want: result.Integrity{AckedWrites: 1, ReadBack: 1, Indeterminate: 1, AppliedFailed: 1, Checked: true},
 		},
 		{
 			name: "the latest acknowledged write of a key is the one checked",
@@ -82,25 +87,76 @@ func TestIntegrity(t *testing.T) {
 				write("c1", "k1", 1, 10, true), write("c1", "k2", 0, 20, false), write("c1", "k3", 0, 30, false),
 				readback("c1", "k1", 1, true), readback("c1", "k2", 2, true),
 			},
-			want: result.Integrity{AckedWrites: 1, ReadBack: 1, Indeterminate: 2, Checked: true},
+			want: result.Integrity{AckedWrites: 1, ReadBack: 1, Indeterminate: 2, AppliedFailed: 1, Checked: true},
 		},
 		{
-			name: "an acknowledged write the client did not read back is lost",
+			// A read-back cut short (its output lost at exit) reported
+			// on k1 only: k2 was never checked, which is not a loss.
+			name: "an acknowledged write the client did not read back is unchecked, not lost",
 			recs: []probe.Record{
-				write("c1", "k1", 1, 10, true), write("c1", "k2", 2, 20, true),
+				write("c1", "k1", 1, 10, true), write("c1", "k2", 2, 20, true), write("c1", "k3", 3, 30, true),
 				readback("c1", "k1", 1, true),
 			},
-			want: result.Integrity{AckedWrites: 2, ReadBack: 1, Checked: true, Lost: []result.LostWrite{
-				{Client: "c1", Key: "k2", Seq: 2, AckMS: 21, Found: "not read back"},
+			want: result.Integrity{AckedWrites: 3, ReadBack: 1, Unchecked: 2, Checked: true},
+		},
+		{
+			name: "unchecked and lost apart: read back and missing is lost, never read back is unchecked",
+			recs: []probe.Record{
+				write("c1", "k1", 1, 10, true), write("c1", "k2", 2, 20, true),
+				readback("c1", "k1", 0, false),
+			},
+			want: result.Integrity{AckedWrites: 2, Unchecked: 1, Checked: true, Lost: []result.LostWrite{
+				{Client: "c1", Key: "k1", Seq: 1, AckMS: 11, Found: "missing"},
 			}},
 		},
 		{
-			name: "a client with acknowledged writes and no read-back at all: not checked",
+			name: "a client with acknowledged writes and no read-back at all: not checked, its writes unchecked",
 			recs: []probe.Record{
 				write("c1", "k1", 1, 10, true), readback("c1", "k1", 1, true),
 				write("c2", "k9", 2, 20, true),
 			},
-			want: result.Integrity{AckedWrites: 2, ReadBack: 1, Checked: false},
+			want: result.Integrity{AckedWrites: 2, ReadBack: 1, Unchecked: 1, Checked: false},
+		},
+		{
+			name: "a failed write the read-back found was applied: counted apart, never an error",
+			recs: []probe.Record{
+				write("c1", "k1", 1, 10, true), write("c1", "k2", 0, 20, false), write("c1", "k3", 0, 30, false),
+				readback("c1", "k1", 1, true), readback("c1", "k2", 2, true), readback("c1", "k3", 0, false),
+			},
+			want: result.Integrity{AckedWrites: 1, ReadBack: 1, Indeterminate: 2, AppliedFailed: 1, Checked: true},
+		},
+		{
+			name: "a failed write of known seq was applied only if that seq was found",
+			recs: []probe.Record{
+				withSeq(write("c1", "k1", 0, 10, false), 5), withSeq(write("c1", "k2", 0, 20, false), 6),
+				readback("c1", "k1", 5, true), readback("c1", "k2", 9, true),
+			},
+			want: result.Integrity{Indeterminate: 2, AppliedFailed: 1, Checked: true},
+		},
+		{
+			name: "a failed write after an acknowledged one of the same key: applied only if a seq no acknowledged write had was found",
+			recs: []probe.Record{
+				write("c1", "k1", 7, 10, true), write("c1", "k1", 0, 20, false),
+				write("c1", "k2", 8, 30, true), write("c1", "k2", 0, 40, false),
+				readback("c1", "k1", 9, true), readback("c1", "k2", 8, true),
+			},
+			want: result.Integrity{AckedWrites: 2, ReadBack: 2, Indeterminate: 2, AppliedFailed: 1, Checked: true},
+		},
+		{
+			name: "several failed writes of one key and unknown seqs: one applied at least",
+			recs: []probe.Record{
+				write("c1", "k1", 0, 10, false), write("c1", "k1", 0, 20, false), write("c1", "k1", 0, 30, false),
+				readback("c1", "k1", 3, true),
+			},
+			want: result.Integrity{Indeterminate: 3, AppliedFailed: 1, Checked: true},
+		},
+		{
+			name: "a failed write that was not read back is indeterminate only",
+			recs: []probe.Record{
+				write("c1", "k1", 1, 10, true), write("c1", "k2", 0, 20, false),
+				readback("c1", "k1", 1, true),
+			},
+			want: result.Integrity{AckedWrites: 1, ReadBack: 1, Indeterminate: 1, Checked: true},
 		},
 		{
 			name: "keys are per client",
@@ -124,7 +180,7 @@ func TestIntegrity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Integrity(tt.recs, t0)
+			got := Integrity(tt.recs, t0, nil)
 			if tt.want.Lost == nil {
 				tt.want.Lost = []result.LostWrite{}
 			}
@@ -145,6 +201,12 @@ func pw(server string, atMS float64, seq uint64) probe.Record {
 		Role: "primary", Server: server, Applied: at, Seq: seq, Key: "k"}
 }
 
+// by makes r a write of client.
+func by(client string, r probe.Record) probe.Record {
+	r.Client = client
+	return r
+}
+
 func TestSplitBrain(t *testing.T) {
 	secondary := pw("d1", 15, 99)
 	secondary.Role = "secondary"
@@ -152,10 +214,20 @@ func TestSplitBrain(t *testing.T) {
 	read.Class = "read"
 	failed := pw("d1", 17, 97)
 	failed.OK = false
+	// Two independent replicas (services web-1 and web-2), each a driver
+	// under its own overlord in its own container, so both drivers have
+	// pid 15: web-1 is upgraded at 30ms, web-2 at 50ms.
+	dockerIDs := []probe.Record{
+		by("a1", pw("v1-15", 10, 1)), by("b1", pw("v1-15", 11, 1)), by("a1", pw("v1-15", 20, 2)), by("b1", pw("v1-15", 21, 2)),
+		by("a1", pw("v2-15", 30, 3)), by("b1", pw("v1-15", 31, 3)), by("a1", pw("v2-15", 40, 4)), by("b1", pw("v1-15", 41, 4)),
+		by("a1", pw("v2-15", 50, 5)), by("b1", pw("v2-15", 51, 5)), by("a1", pw("v2-15", 60, 6)), by("b1", pw("v2-15", 61, 6)),
+	}
+	replicas := map[string]string{"a1": "web-1", "a2": "web-1", "b1": "web-2", "b2": "web-2"}
 	tests := []struct {
-		name string
-		recs []probe.Record
-		want []string // substrings, one entry per expected line
+		name     string
+		recs     []probe.Record
+		services map[string]string // client -> service; nil: one group
+		want     []string          // substrings, one entry per expected line
 	}{
 		{name: "one primary", recs: []probe.Record{pw("d0", 10, 1), pw("d0", 20, 2)}},
 		{name: "a switchover", recs: []probe.Record{pw("d0", 10, 1), pw("d0", 20, 2), pw("d1", 30, 3), pw("d1", 40, 4)}},
@@ -184,10 +256,52 @@ func TestSplitBrain(t *testing.T) {
 			},
 			want: []string{"d0 and d1 both"},
 		},
+		{
+			// What every scenario with independent replicas on Docker
+			// reported before servers were judged per service.
+			name: "without services, independent replicas whose drivers share ids look like one flapping server",
+			recs: dockerIDs,
+			want: []string{"split brain: v1-15 and v2-15 both"},
+		},
+		{
+			name:     "independent replicas whose drivers share ids (pid 15 in every container): no split brain",
+			recs:     dockerIDs,
+			services: replicas,
+		},
+		{
+			name: "independent replicas, each its own primary, interleaving in time: no split brain",
+			recs: []probe.Record{
+				by("a1", pw("v1-0a1b2c3d-15", 10, 1)), by("b1", pw("v1-9e8f7a6b-15", 11, 1)),
+				by("a2", pw("v1-0a1b2c3d-15", 12, 2)), by("b2", pw("v1-9e8f7a6b-15", 13, 2)),
+				by("a1", pw("v1-0a1b2c3d-15", 14, 3)), by("b1", pw("v1-9e8f7a6b-15", 15, 3)),
+			},
+			services: replicas,
+		},
+		{
+			name: "a rogue secondary in one service: split brain, naming the service",
+			recs: []probe.Record{
+				by("c1", pw("d0", 10, 1)), by("c2", pw("d1", 11, 1)), by("c1", pw("d0", 12, 2)), by("c2", pw("d1", 13, 2)),
+			},
+			services: map[string]string{"c1": "driver", "c2": "driver"},
+			want:     []string{"split brain in service driver: d0 and d1 both acknowledged writes as primary, alternating 3 times"},
+		},
+		{
+			name: "only the service with two primaries is named",
+			recs: []probe.Record{
+				by("a1", pw("d0", 10, 1)), by("b1", pw("e0", 10.5, 1)), by("a2", pw("d1", 11, 1)), by("b1", pw("e0", 11.5, 2)),
+				by("a1", pw("d0", 12, 2)), by("b2", pw("e0", 12.5, 3)), by("a2", pw("d1", 13, 2)), by("b2", pw("e0", 13.5, 4)),
+			},
+			services: replicas,
+			want:     []string{"split brain in service web-1: d0 and d1 both"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Integrity(tt.recs, t0).SplitBrain
+			var serviceOf func(string) string
+			if tt.services != nil {
+				serviceOf = func(c string) string { return tt.services[c] }
+			}
+			got := Integrity(tt.recs, t0, serviceOf).SplitBrain
 			if len(got) != len(tt.want) {
 				t.Fatalf("SplitBrain = %q, want %d lines", got, len(tt.want))
 			}

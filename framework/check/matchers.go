@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onsi/gomega/types"
-
 	"github.com/hatest/hatest/framework/result"
 )
 
@@ -37,164 +35,184 @@ func scenarioOf(actual any) (*result.Scenario, error) {
 	return nil, fmt.Errorf("%w: got %T", ErrNoScenario, actual)
 }
 
-// matcher is every check: a name and a pure verdict. Match records the
-// verdict in the scenario's Assertions; FailureMessage recomputes it, so a
-// matcher holds no state and can be shared.
-type matcher struct {
-	name    string
-	verdict func(s *result.Scenario) (bool, string)
-}
-
-func (m matcher) String() string { return m.name }
-
-// Match computes the verdict and appends it to the scenario's Assertions.
-func (m matcher) Match(actual any) (bool, error) {
-	s, err := scenarioOf(actual)
-	if err != nil {
-		return false, fmt.Errorf("%s: %w", m.name, err)
+// measured makes a rule INVALID on a run that recorded no op: nothing was
+// measured, so there is nothing to judge.
+func measured(judge func(s *result.Scenario) (Outcome, string)) func(s *result.Scenario) (Outcome, string) {
+	return func(s *result.Scenario) (Outcome, string) {
+		if s.Summary.Ops == 0 {
+			return Invalid, "no ops recorded: nothing was measured"
+		}
+		return judge(s)
 	}
-	ok, msg := m.verdict(s)
-	s.Assertions = append(s.Assertions, result.Assertion{Name: m.name, Passed: ok, Message: msg})
-	return ok, nil
 }
 
-func (m matcher) FailureMessage(actual any) string {
-	s, err := scenarioOf(actual)
-	if err != nil {
-		return fmt.Sprintf("%s: %v", m.name, err)
-	}
-	_, msg := m.verdict(s)
-	return msg
+// MaxOutageBelow passes when no outage window is longer than d: a window
+// of exactly d is within the budget. A window that never ended (Open)
+// fails it whatever its length: the client did not recover before the run
+// ended.
+func MaxOutageBelow(d time.Duration) Rule {
+	return maxOutage("max outage ≤ "+fmtBudget(d), d, "", nil)
 }
 
-func (m matcher) NegatedFailureMessage(actual any) string {
-	s, err := scenarioOf(actual)
-	if err != nil {
-		return fmt.Sprintf("%s: %v", m.name, err)
-	}
-	_, msg := m.verdict(s)
-	return fmt.Sprintf("expected %q to fail, but: %s", m.name, msg)
+// TotalOutageBelow passes when no client spent more than d in total inside
+// outage windows (of any class, overlaps counted once): the worst client's
+// total, see TotalOutageMS. An open window fails it.
+func TotalOutageBelow(d time.Duration) Rule {
+	return totalOutage("total outage per client ≤ "+fmtBudget(d), d, "", nil)
 }
 
-// MaxOutageBelow passes when every outage window is shorter than d. A
-// window that never ended (Open) fails it whatever its length: the client
-// did not recover before the run ended.
-func MaxOutageBelow(d time.Duration) types.GomegaMatcher {
-	return maxOutage("max outage < "+fmtBudget(d), d, "", nil)
+// Scope holds the outage checks on some of the windows: those one step
+// or fault caused (ForStep), or those of some clients (ForClients).
+type Scope struct {
+	label string // for names: "step-2: ", "clients w1, w2: "
+	scope string // for messages: " caused by step-2"
+	pick  windowsOf
 }
-
-// TotalOutageBelow passes when every client spent less than d in total
-// inside outage windows (of any class, overlaps counted once). An open
-// window fails it.
-func TotalOutageBelow(d time.Duration) types.GomegaMatcher {
-	return totalOutage("total outage per client < "+fmtBudget(d), d, "", nil)
-}
-
-// StepCheck holds checks on the windows one step or fault caused.
-type StepCheck struct{ id string }
 
 // ForStep restricts the outage checks to windows whose Causes include id.
 // A check on an id that is not among the scenario's steps fails.
-func ForStep(id string) StepCheck { return StepCheck{id} }
-
-// MaxOutageBelow is MaxOutageBelow over the windows the step caused.
-func (c StepCheck) MaxOutageBelow(d time.Duration) types.GomegaMatcher {
-	return maxOutage(c.id+": max outage < "+fmtBudget(d), d, c.id, c.windows)
-}
-
-// TotalOutageBelow is TotalOutageBelow over the windows the step caused.
-func (c StepCheck) TotalOutageBelow(d time.Duration) types.GomegaMatcher {
-	return totalOutage(c.id+": total outage per client < "+fmtBudget(d), d, c.id, c.windows)
-}
-
-func (c StepCheck) windows(s *result.Scenario) ([]result.Window, error) {
-	var ids []string
-	for _, st := range s.Steps {
-		if st.ID == c.id {
-			var out []result.Window
-			for _, w := range s.Windows {
-				if slices.Contains(w.Causes, c.id) {
-					out = append(out, w)
+func ForStep(id string) Scope {
+	return Scope{label: id + ": ", scope: " caused by " + id, pick: func(s *result.Scenario) ([]result.Window, error) {
+		var ids []string
+		for _, st := range s.Steps {
+			if st.ID == id {
+				var out []result.Window
+				for _, w := range s.Windows {
+					if slices.Contains(w.Causes, id) {
+						out = append(out, w)
+					}
 				}
+				return out, nil
 			}
-			return out, nil
+			ids = append(ids, st.ID)
 		}
-		ids = append(ids, st.ID)
-	}
-	return nil, fmt.Errorf("no step %s in this scenario (steps: %s)", c.id, orNone(strings.Join(ids, ", ")))
+		return nil, fmt.Errorf("no step %s in this scenario (steps: %s)", id, orNone(strings.Join(ids, ", ")))
+	}}
+}
+
+// ForClients restricts the outage checks to the windows of the named
+// clients: a budget for one group of clients. A check naming a client the
+// scenario does not have fails.
+func ForClients(names ...string) Scope {
+	list := strings.Join(names, ", ")
+	return Scope{label: "clients " + list + ": ", scope: " of clients " + list, pick: func(s *result.Scenario) ([]result.Window, error) {
+		var all []string
+		for _, c := range s.Clients {
+			all = append(all, c.Name)
+		}
+		for _, n := range names {
+			if !slices.Contains(all, n) {
+				return nil, fmt.Errorf("no client %s in this scenario (clients: %s)", n, orNone(strings.Join(all, ", ")))
+			}
+		}
+		var out []result.Window
+		for _, w := range s.Windows {
+			if slices.Contains(names, w.Client) {
+				out = append(out, w)
+			}
+		}
+		return out, nil
+	}}
+}
+
+// MaxOutageBelow is MaxOutageBelow over the scope's windows.
+func (c Scope) MaxOutageBelow(d time.Duration) Rule {
+	return maxOutage(c.label+"max outage ≤ "+fmtBudget(d), d, c.scope, c.pick)
+}
+
+// TotalOutageBelow is TotalOutageBelow over the scope's windows.
+func (c Scope) TotalOutageBelow(d time.Duration) Rule {
+	return totalOutage(c.label+"total outage per client ≤ "+fmtBudget(d), d, c.scope, c.pick)
 }
 
 type windowsOf func(s *result.Scenario) ([]result.Window, error)
 
 func allWindows(s *result.Scenario) ([]result.Window, error) { return s.Windows, nil }
 
-func scope(id string) string {
-	if id == "" {
-		return ""
-	}
-	return " caused by " + id
-}
-
-// outageMatcher is what the outage budgets share: pick the windows, pass
-// when there are none, fail on a window that never ended (whatever the
-// budget), and otherwise let judge decide on the closed windows.
-func outageMatcher(name string, d time.Duration, id string, of windowsOf, judge func(*result.Scenario, []result.Window) (bool, string)) types.GomegaMatcher {
+// outageRule is what the outage budgets share: INVALID without ops, pick
+// the windows, pass when there are none, fail on a window that never ended
+// (whatever the budget), and otherwise let judge decide on the closed
+// windows.
+func outageRule(name string, d time.Duration, scope string, of windowsOf, judge func(*result.Scenario, []result.Window) (Outcome, string)) Rule {
 	if of == nil {
 		of = allWindows
 	}
-	return matcher{name, func(s *result.Scenario) (bool, string) {
+	return Rule{name, measured(func(s *result.Scenario) (Outcome, string) {
 		ws, err := of(s)
 		if err != nil {
-			return false, err.Error()
+			return Fail, err.Error()
 		}
 		if len(ws) == 0 {
-			return true, "no outage window" + scope(id)
+			return Pass, "no outage window" + scope
 		}
 		if open := openWindows(ws); len(open) > 0 {
 			w := longest(open)
-			return false, fmt.Sprintf("outage never ended (budget %s): %s", fmtBudget(d), describe(s, w))
+			return Fail, fmt.Sprintf("outage never ended (budget %s): %s", fmtBudget(d), describe(s, w))
 		}
 		return judge(s, ws)
-	}}
+	})}
 }
 
-func maxOutage(name string, d time.Duration, id string, of windowsOf) types.GomegaMatcher {
-	return outageMatcher(name, d, id, of, func(s *result.Scenario, ws []result.Window) (bool, string) {
+func maxOutage(name string, d time.Duration, scope string, of windowsOf) Rule {
+	return outageRule(name, d, scope, of, func(s *result.Scenario, ws []result.Window) (Outcome, string) {
 		w := longest(ws)
-		if w.DurationMS < ms(d) {
-			return true, fmt.Sprintf("max outage %s < budget %s: %s", fmtMS(w.DurationMS), fmtBudget(d), describe(s, w))
-		}
-		return false, fmt.Sprintf("max outage %s %s budget %s: %s", fmtMS(w.DurationMS), over(w.DurationMS, d), fmtBudget(d), describe(s, w))
+		o, word := within(w.DurationMS, ms(d))
+		return o, fmt.Sprintf("max outage %s %s budget %s: %s", fmtMS(w.DurationMS), word, fmtBudget(d), describe(s, w))
 	})
 }
 
-func totalOutage(name string, d time.Duration, id string, of windowsOf) types.GomegaMatcher {
-	return outageMatcher(name, d, id, of, func(s *result.Scenario, ws []result.Window) (bool, string) {
-		per := map[string][]result.Window{}
+func totalOutage(name string, d time.Duration, scope string, of windowsOf) Rule {
+	return outageRule(name, d, scope, of, func(s *result.Scenario, ws []result.Window) (Outcome, string) {
+		worst, total := worstClient(ws)
+		var cw []result.Window
 		for _, w := range ws {
-			per[w.Client] = append(per[w.Client], w)
-		}
-		worst, total := "", -1.0
-		for c, cw := range per {
-			if t := unionMS(cw); t > total || (t == total && c < worst) {
-				worst, total = c, t
+			if w.Client == worst {
+				cw = append(cw, w)
 			}
 		}
-		cw := per[worst]
-		word := "<"
-		if total >= ms(d) {
-			word = over(total, d)
-		}
-		msg := fmt.Sprintf("total outage %s %s budget %s for client %s (%d %s; longest: %s)",
+		o, word := within(total, ms(d))
+		return o, fmt.Sprintf("total outage %s %s budget %s for client %s (%d %s; longest: %s)",
 			fmtMS(total), word, fmtBudget(d), worst, len(cw), plural(len(cw), "window", "windows"), describe(s, longest(cw)))
-		return total < ms(d), msg
 	})
+}
+
+// within is the one budget rule: a measurement at most its budget passes.
+func within(v, budget float64) (Outcome, string) {
+	if v <= budget {
+		return Pass, "≤"
+	}
+	return Fail, ">"
+}
+
+// TotalOutageMS is what "total outage" means everywhere in hatest (the
+// TotalOutageBelow rules, the total_outage budget, hatest compare): the
+// time the worst client spent inside outage windows, of any class, with
+// overlapping windows counted once.
+func TotalOutageMS(ws []result.Window) float64 {
+	_, t := worstClient(ws)
+	return t
+}
+
+// worstClient is the client with the most time inside windows (the first
+// by name of equals) and that time; "" and 0 without windows.
+func worstClient(ws []result.Window) (string, float64) {
+	per := map[string][]result.Window{}
+	for _, w := range ws {
+		per[w.Client] = append(per[w.Client], w)
+	}
+	worst, total := "", 0.0
+	for c, cw := range per {
+		if t := unionMS(cw); worst == "" || t > total || (t == total && c < worst) {
+			worst, total = c, t
+		}
+	}
+	return worst, total
 }
 
 // NoUnexpectedOutage passes when every window has a cause that declared
 // it expects an outage.
-func NoUnexpectedOutage() types.GomegaMatcher {
-	return matcher{"no unexpected outage", func(s *result.Scenario) (bool, string) {
+func NoUnexpectedOutage() Rule {
+	return Rule{"no unexpected outage", measured(func(s *result.Scenario) (Outcome, string) {
 		var bad []result.Window
 		for _, w := range s.Windows {
 			if !w.Expected {
@@ -202,34 +220,36 @@ func NoUnexpectedOutage() types.GomegaMatcher {
 			}
 		}
 		if len(bad) == 0 {
-			return true, fmt.Sprintf("no unexpected outage (%d expected %s)", len(s.Windows), plural(len(s.Windows), "window", "windows"))
+			return Pass, fmt.Sprintf("no unexpected outage (%d expected %s)", len(s.Windows), plural(len(s.Windows), "window", "windows"))
 		}
-		return false, fmt.Sprintf("%d unexpected outage %s, longest: %s", len(bad), plural(len(bad), "window", "windows"), describe(s, longest(bad)))
-	}}
+		return Fail, fmt.Sprintf("%d unexpected outage %s, longest: %s", len(bad), plural(len(bad), "window", "windows"), describe(s, longest(bad)))
+	})}
 }
 
 // OutageEnds passes when every outage window ended with a good answer
 // before the run did (no Open window): the negative control for a client
 // that never reconnects.
-func OutageEnds() types.GomegaMatcher {
-	return matcher{"every outage ends", func(s *result.Scenario) (bool, string) {
+func OutageEnds() Rule {
+	return Rule{"every outage ends", measured(func(s *result.Scenario) (Outcome, string) {
 		open := openWindows(s.Windows)
 		if len(open) == 0 {
-			return true, fmt.Sprintf("every outage window ended (%d %s)", len(s.Windows), plural(len(s.Windows), "window", "windows"))
+			return Pass, fmt.Sprintf("every outage window ended (%d %s)", len(s.Windows), plural(len(s.Windows), "window", "windows"))
 		}
-		return false, fmt.Sprintf("%d outage %s never ended, longest: %s", len(open), plural(len(open), "window", "windows"), describe(s, longest(open)))
-	}}
+		return Fail, fmt.Sprintf("%d outage %s never ended, longest: %s", len(open), plural(len(open), "window", "windows"), describe(s, longest(open)))
+	})}
 }
 
 // NoLostWrites passes when the read-back found every acknowledged write.
-// It fails when the read-back was not done for a client that has
-// acknowledged writes (Integrity.Checked is false).
-func NoLostWrites() types.GomegaMatcher {
-	return matcher{"no lost writes", func(s *result.Scenario) (bool, string) {
+// It fails when a write was lost: the read-back found it missing or older.
+// Otherwise it is INVALID when some acknowledged writes were never read
+// back (Integrity.Unchecked, or no read-back at all for a client with
+// acknowledged writes, Checked false): they are unchecked, not lost.
+func NoLostWrites() Rule {
+	return Rule{"no lost writes", measured(func(s *result.Scenario) (Outcome, string) {
 		in := s.Integrity
-		var parts []string
-		if !in.Checked {
-			parts = append(parts, fmt.Sprintf("integrity not checked: %d acknowledged writes, but a client with acknowledged writes wrote no read-back lines", in.AckedWrites))
+		unchecked := in.Unchecked
+		if !in.Checked && unchecked == 0 {
+			unchecked = max(in.AckedWrites-in.ReadBack-len(in.Lost), 0)
 		}
 		if n := len(in.Lost); n > 0 {
 			var ex []string
@@ -240,52 +260,55 @@ func NoLostWrites() types.GomegaMatcher {
 			if n > 3 {
 				more = fmt.Sprintf("; and %d more", n-3)
 			}
-			parts = append(parts, fmt.Sprintf("%d of %d acknowledged writes lost: %s%s", n, in.AckedWrites, strings.Join(ex, "; "), more))
+			msg := fmt.Sprintf("%d of %d acknowledged writes lost: %s%s", n, in.AckedWrites, strings.Join(ex, "; "), more)
+			if unchecked > 0 {
+				msg += fmt.Sprintf(" (and %d never read back: unchecked, not lost)", unchecked)
+			}
+			return Fail, msg
 		}
-		if len(parts) > 0 {
-			return false, strings.Join(parts, "; ")
+		if unchecked > 0 || !in.Checked {
+			return Invalid, fmt.Sprintf("%d acknowledged %s never read back; unchecked, not lost (%d of %d found)",
+				unchecked, plural(unchecked, "write was", "writes were"), in.ReadBack, in.AckedWrites)
+		}
+		applied := ""
+		if in.AppliedFailed > 0 {
+			applied = fmt.Sprintf(", %d of them applied anyway", in.AppliedFailed)
 		}
 		if in.AckedWrites == 0 {
-			return true, fmt.Sprintf("no acknowledged writes to check (%d failed writes indeterminate)", in.Indeterminate)
+			return Pass, fmt.Sprintf("no acknowledged writes to check (%d failed writes indeterminate%s)", in.Indeterminate, applied)
 		}
-		return true, fmt.Sprintf("all %d acknowledged writes found (%d failed writes indeterminate)", in.AckedWrites, in.Indeterminate)
-	}}
+		return Pass, fmt.Sprintf("all %d acknowledged writes found (%d failed writes indeterminate%s)", in.AckedWrites, in.Indeterminate, applied)
+	})}
 }
 
 // NoSplitBrain passes when no two servers acknowledged writes as primary
 // at the same time.
-func NoSplitBrain() types.GomegaMatcher {
-	return matcher{"no split brain", func(s *result.Scenario) (bool, string) {
+func NoSplitBrain() Rule {
+	return Rule{"no split brain", measured(func(s *result.Scenario) (Outcome, string) {
 		if sb := s.Integrity.SplitBrain; len(sb) > 0 {
-			return false, strings.Join(sb, "; ")
+			return Fail, strings.Join(sb, "; ")
 		}
-		return true, "at most one primary acknowledged writes at a time"
-	}}
+		return Pass, "at most one primary acknowledged writes at a time"
+	})}
 }
 
 // ErrorRateBelow passes when the fraction of failed ops (latency budget
-// included) is below f. A run without ops fails: there is nothing to rate.
-func ErrorRateBelow(f float64) types.GomegaMatcher {
+// included) is at most f.
+func ErrorRateBelow(f float64) Rule {
 	budget := fmtPct(f)
-	return matcher{"error rate < " + budget, func(s *result.Scenario) (bool, string) {
+	return Rule{"error rate ≤ " + budget, measured(func(s *result.Scenario) (Outcome, string) {
 		sm := s.Summary
-		if sm.Ops == 0 {
-			return false, "no ops recorded"
-		}
-		if sm.ErrorRate < f {
-			return true, fmt.Sprintf("error rate %s (%d of %d ops) < %s", fmtRate(sm.ErrorRate), sm.FailedOps, sm.Ops, budget)
-		}
-		return false, fmt.Sprintf("error rate %s (%d of %d ops) >= %s", fmtRate(sm.ErrorRate), sm.FailedOps, sm.Ops, budget)
-	}}
+		o, word := within(sm.ErrorRate, f)
+		return o, fmt.Sprintf("error rate %s (%d of %d ops) %s %s", fmtRate(sm.ErrorRate), sm.FailedOps, sm.Ops, word, budget)
+	})}
 }
 
 // LastServedBy passes when every client's last successful op was served
-// by version. A client that never got an answer, or a run without
-// clients, fails it.
-func LastServedBy(version string) types.GomegaMatcher {
-	return matcher{"last served by " + version, func(s *result.Scenario) (bool, string) {
+// by version. A client that never got an answer fails it.
+func LastServedBy(version string) Rule {
+	return Rule{"last served by " + version, measured(func(s *result.Scenario) (Outcome, string) {
 		if len(s.Clients) == 0 {
-			return false, "no clients"
+			return Invalid, "no clients: nothing was measured"
 		}
 		var bad []string
 		for _, c := range s.Clients {
@@ -298,47 +321,10 @@ func LastServedBy(version string) types.GomegaMatcher {
 			}
 		}
 		if len(bad) > 0 {
-			return false, fmt.Sprintf("%d of %d clients not last served by %s: %s", len(bad), len(s.Clients), version, strings.Join(bad, ", "))
+			return Fail, fmt.Sprintf("%d of %d clients not last served by %s: %s", len(bad), len(s.Clients), version, strings.Join(bad, ", "))
 		}
-		return true, fmt.Sprintf("all %d clients last served by %s", len(s.Clients), version)
-	}}
-}
-
-// Evaluate runs every matcher on s, so that every verdict is recorded in
-// s.Assertions (a matcher of another package that records nothing gets an
-// assertion here), and returns the failure messages joined, or nil when
-// all passed.
-func Evaluate(s *result.Scenario, ms ...types.GomegaMatcher) error {
-	if s == nil {
-		return fmt.Errorf("evaluate: %w: got nil", ErrNoScenario)
-	}
-	var errs []error
-	for _, m := range ms {
-		before := len(s.Assertions)
-		ok, err := m.Match(s)
-		msg := "passed"
-		switch {
-		case err != nil:
-			msg = err.Error()
-		case !ok:
-			msg = m.FailureMessage(s)
-		}
-		passed := ok && err == nil
-		if len(s.Assertions) == before {
-			s.Assertions = append(s.Assertions, result.Assertion{Name: nameOf(m), Passed: passed, Message: msg})
-		}
-		if !passed {
-			errs = append(errs, errors.New(msg))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func nameOf(m types.GomegaMatcher) string {
-	if s, ok := m.(fmt.Stringer); ok {
-		return s.String()
-	}
-	return fmt.Sprintf("%T", m)
+		return Pass, fmt.Sprintf("all %d clients last served by %s", len(s.Clients), version)
+	})}
 }
 
 // describe names a window for a person: client, class, start, length,
@@ -413,13 +399,6 @@ func unionMS(ws []result.Window) float64 {
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
 
-func over(v float64, d time.Duration) string {
-	if v == ms(d) {
-		return "="
-	}
-	return ">"
-}
-
 func fmtMS(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + "ms" }
 
 // fmtBudget formats a budget without a needless decimal: "2000ms", "2.5ms".
@@ -450,22 +429,19 @@ func orNone(s string) string {
 // that contains reason: the expected result of an incompatible client and
 // driver pair ("incompatible protocol"). A pair that half works, or fails
 // for any other reason, fails it: an incompatibility must be clear.
-func RefusedWith(reason string) types.GomegaMatcher {
-	return matcher{fmt.Sprintf("every op refused with %q", reason), func(s *result.Scenario) (bool, string) {
+func RefusedWith(reason string) Rule {
+	return Rule{fmt.Sprintf("every op refused with %q", reason), measured(func(s *result.Scenario) (Outcome, string) {
 		sm := s.Summary
-		if sm.Ops == 0 {
-			return false, "no ops recorded"
-		}
 		if sm.FailedOps != sm.Ops {
-			return false, fmt.Sprintf("%d of %d ops succeeded; an incompatible pair must be refused every time", sm.Ops-sm.FailedOps, sm.Ops)
+			return Fail, fmt.Sprintf("%d of %d ops succeeded; an incompatible pair must be refused every time", sm.Ops-sm.FailedOps, sm.Ops)
 		}
 		for _, w := range s.Windows {
 			for _, r := range w.Reasons {
 				if !strings.Contains(r, reason) {
-					return false, fmt.Sprintf("client %s %s failed with %q, not with %q", w.Client, w.Class, r, reason)
+					return Fail, fmt.Sprintf("client %s %s failed with %q, not with %q", w.Client, w.Class, r, reason)
 				}
 			}
 		}
-		return true, fmt.Sprintf("all %d ops refused with %q", sm.Ops, reason)
-	}}
+		return Pass, fmt.Sprintf("all %d ops refused with %q", sm.Ops, reason)
+	})}
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/onsi/gomega"
-	"github.com/onsi/gomega/types"
 
 	"github.com/hatest/hatest/framework/result"
 )
@@ -45,14 +44,15 @@ func base() *result.Scenario {
 func TestMatchers(t *testing.T) {
 	tests := []struct {
 		name    string
-		m       types.GomegaMatcher
+		m       Rule
 		mutate  func(s *result.Scenario)
 		pass    bool
+		invalid bool
 		message string // exact, or a prefix when it ends in "..."
 	}{
 		{
 			name: "max outage below: passes", m: MaxOutageBelow(2 * time.Second), pass: true,
-			message: "max outage 400.0ms < budget 2000ms: client c3 write window at 1204.5ms for 400.0ms, caused by step-2 (upgrade driver v1 -> v2 via overlord), reasons: dial: connection refused; eof",
+			message: "max outage 400.0ms ≤ budget 2000ms: client c3 write window at 1204.5ms for 400.0ms, caused by step-2 (upgrade driver v1 -> v2 via overlord), reasons: dial: connection refused; eof",
 		},
 		{
 			name: "max outage below: fails naming the worst window",
@@ -64,8 +64,8 @@ func TestMatchers(t *testing.T) {
 			message: "max outage 2314.2ms > budget 2000ms: client c3 write window at 1204.5ms for 2314.2ms, caused by step-2 (upgrade driver v1 -> v2 via overlord), reasons: dial: connection refused",
 		},
 		{
-			name: "max outage below: equal is not below", m: MaxOutageBelow(400 * time.Millisecond),
-			message: "max outage 400.0ms = budget 400ms: ...",
+			name: "max outage below: equal is within the budget", m: MaxOutageBelow(400 * time.Millisecond), pass: true,
+			message: "max outage 400.0ms ≤ budget 400ms: ...",
 		},
 		{
 			name: "max outage below: an open window fails however short",
@@ -82,7 +82,7 @@ func TestMatchers(t *testing.T) {
 		{
 			name: "total outage below: per client, overlaps once", m: TotalOutageBelow(600 * time.Millisecond), pass: true,
 			// c1: 300 + 100 = 400; c3: write 1204.5-1604.5 and read 1300-1500 overlap: 400.
-			message: "total outage 400.0ms < budget 600ms for client c1 (2 windows; longest: client c1 read window at 1200.0ms for 300.0ms, ...",
+			message: "total outage 400.0ms ≤ budget 600ms for client c1 (2 windows; longest: client c1 read window at 1200.0ms for 300.0ms, ...",
 		},
 		{
 			name: "total outage below: fails on the worst client", m: TotalOutageBelow(400 * time.Millisecond),
@@ -91,7 +91,7 @@ func TestMatchers(t *testing.T) {
 		},
 		{
 			name: "for step: only the step's windows", m: ForStep("fault-1").MaxOutageBelow(150 * time.Millisecond), pass: true,
-			message: "max outage 100.0ms < budget 150ms: client c1 read window at 5000.0ms for 100.0ms, caused by fault-1 (kill driver), reasons: eof",
+			message: "max outage 100.0ms ≤ budget 150ms: client c1 read window at 5000.0ms for 100.0ms, caused by fault-1 (kill driver), reasons: eof",
 		},
 		{
 			name: "for step: max fails", m: ForStep("step-2").MaxOutageBelow(350 * time.Millisecond),
@@ -103,7 +103,7 @@ func TestMatchers(t *testing.T) {
 		},
 		{
 			name: "for step: total passes", m: ForStep("fault-1").TotalOutageBelow(350 * time.Millisecond), pass: true,
-			message: "total outage 100.0ms < budget 350ms for client c1 (1 window; longest: client c1 read window at 5000.0ms for 100.0ms, caused by fault-1 (kill driver), reasons: eof)",
+			message: "total outage 100.0ms ≤ budget 350ms for client c1 (1 window; longest: client c1 read window at 5000.0ms for 100.0ms, caused by fault-1 (kill driver), reasons: eof)",
 		},
 		{
 			name: "for step: a step that caused nothing", m: ForStep("step-1").MaxOutageBelow(time.Millisecond), pass: true,
@@ -156,14 +156,14 @@ func TestMatchers(t *testing.T) {
 			message: "5 of 1200 acknowledged writes lost: client c1 key c1-000010 seq 10 acknowledged at 1204.5ms, found missing; client c1 key c1-000011 seq 11 acknowledged at 1204.5ms, found seq 3; client c1 key c1-000012 seq 12 acknowledged at 1204.5ms, found missing; and 2 more",
 		},
 		{
-			name: "no lost writes: not checked is a failure", m: NoLostWrites(),
-			mutate:  func(s *result.Scenario) { s.Integrity.Checked = false },
-			message: "integrity not checked: 1200 acknowledged writes, but a client with acknowledged writes wrote no read-back lines",
+			name: "no lost writes: not checked is invalid", m: NoLostWrites(), invalid: true,
+			mutate:  func(s *result.Scenario) { s.Integrity.Checked, s.Integrity.ReadBack = false, 0 },
+			message: "1200 acknowledged writes were never read back; unchecked, not lost (0 of 1200 found)",
 		},
 		{
-			name: "no lost writes: a never-computed integrity is a failure", m: NoLostWrites(),
+			name: "no lost writes: a never-computed integrity is invalid", m: NoLostWrites(), invalid: true,
 			mutate:  func(s *result.Scenario) { s.Integrity = result.Integrity{} },
-			message: "integrity not checked: 0 acknowledged writes...",
+			message: "0 acknowledged writes were never read back; unchecked, not lost (0 of 0 found)",
 		},
 		{
 			name: "no split brain: passes", m: NoSplitBrain(), pass: true,
@@ -176,15 +176,19 @@ func TestMatchers(t *testing.T) {
 		},
 		{
 			name: "error rate below: passes", m: ErrorRateBelow(0.02), pass: true,
-			message: "error rate 1.00% (100 of 10000 ops) < 2%",
+			message: "error rate 1.00% (100 of 10000 ops) ≤ 2%",
 		},
 		{
-			name: "error rate below: equal fails", m: ErrorRateBelow(0.01),
-			message: "error rate 1.00% (100 of 10000 ops) >= 1%",
+			name: "error rate below: equal is within the budget", m: ErrorRateBelow(0.01), pass: true,
+			message: "error rate 1.00% (100 of 10000 ops) ≤ 1%",
 		},
 		{
-			name: "error rate below: no ops fails", m: ErrorRateBelow(0.5),
-			mutate: func(s *result.Scenario) { s.Summary = result.Summary{} }, message: "no ops recorded",
+			name: "error rate below: fails above", m: ErrorRateBelow(0.005),
+			message: "error rate 1.00% (100 of 10000 ops) > 0.5%",
+		},
+		{
+			name: "error rate below: no ops is invalid", m: ErrorRateBelow(0.5), invalid: true,
+			mutate: func(s *result.Scenario) { s.Summary = result.Summary{} }, message: "no ops recorded: nothing was measured",
 		},
 		{
 			name: "last served by: passes", m: LastServedBy("v2"), pass: true, message: "all 2 clients last served by v2",
@@ -197,8 +201,8 @@ func TestMatchers(t *testing.T) {
 			message: "2 of 4 clients not last served by v2: c4 (last served by v1 at 1100.0ms), c5 (never answered)",
 		},
 		{
-			name: "last served by: no clients fails", m: LastServedBy("v2"),
-			mutate: func(s *result.Scenario) { s.Clients = nil }, message: "no clients",
+			name: "last served by: no clients is invalid", m: LastServedBy("v2"), invalid: true,
+			mutate: func(s *result.Scenario) { s.Clients = nil }, message: "no clients: nothing was measured",
 		},
 	}
 	for _, tt := range tests {
@@ -207,9 +211,20 @@ func TestMatchers(t *testing.T) {
 			if tt.mutate != nil {
 				tt.mutate(s)
 			}
+			want := Fail
+			switch {
+			case tt.pass:
+				want = Pass
+			case tt.invalid:
+				want = Invalid
+			}
+			if o, _ := tt.m.Verdict(s); o != want {
+				t.Errorf("Verdict = %v, want %v", o, want)
+			}
 			ok, err := tt.m.Match(s)
-			if err != nil {
-				t.Fatalf("Match: %v", err)
+			var inv *InvalidError
+			if (err != nil) != (want == Invalid) || (err != nil && !errors.As(err, &inv)) {
+				t.Fatalf("Match error %v; want an *InvalidError only for an invalid verdict", err)
 			}
 			if ok != tt.pass {
 				t.Errorf("Match = %v, want %v", ok, tt.pass)
@@ -218,7 +233,7 @@ func TestMatchers(t *testing.T) {
 				t.Fatalf("Match recorded %d assertions, want 1", len(s.Assertions))
 			}
 			a := s.Assertions[0]
-			if a.Passed != ok || a.Name != nameOf(tt.m) || a.Name == "" {
+			if a.Passed != ok || a.Invalid != (want == Invalid) || a.Name != nameOf(tt.m) || a.Name == "" {
 				t.Errorf("assertion = %+v", a)
 			}
 			if prefix, ok := strings.CutSuffix(tt.message, "..."); ok {
@@ -310,7 +325,7 @@ func TestEvaluate(t *testing.T) {
 		name   string
 		passed bool
 	}{
-		{"max outage < 2000ms", false}, {"no lost writes", true}, {"*matchers.BeNilMatcher", false},
+		{"max outage ≤ 2000ms", false}, {"no lost writes", true}, {"*matchers.BeNilMatcher", false},
 		{"*matchers.NotMatcher", true}, {"erring check", false}, {"last served by v2", true},
 	}
 	if len(s.Assertions) != len(want) {

@@ -10,7 +10,13 @@ import (
 )
 
 // Fault is something that goes wrong on purpose. Inject starts it and
-// returns the function that heals it.
+// returns the function that heals it. A fault may also say what it acts
+// on, with the names of system.Step's Targets:
+//
+//	Targets() []string
+//
+// Every fault of this package does; a fault without the method (or with
+// nil Targets) may act on anything.
 type Fault interface {
 	Name() string
 	Inject(ctx context.Context, sys *system.System) (heal func(context.Context) error, err error)
@@ -39,6 +45,16 @@ func (s Step) Description() string {
 
 // ExpectsOutage reports whether the fault's outage is planned.
 func (s Step) ExpectsOutage() bool { return s.Expect }
+
+// Targets are the parts of the topology the fault acts on (see
+// system.Step), or nil when the fault does not say: then it may cause any
+// client's windows.
+func (s Step) Targets() []string {
+	if t, ok := s.Fault.(interface{ Targets() []string }); ok {
+		return t.Targets()
+	}
+	return nil
+}
 
 // Kind puts the step on the timeline as a fault.
 func (s Step) Kind() string { return timeline.KindFault }

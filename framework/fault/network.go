@@ -25,6 +25,9 @@ type proxyDown struct{ proxy string }
 
 func (p proxyDown) Name() string { return "partition link " + p.proxy + " (proxy down)" }
 
+// Targets is the link.
+func (p proxyDown) Targets() []string { return []string{p.proxy} }
+
 func (p proxyDown) Inject(ctx context.Context, sys *system.System) (func(context.Context) error, error) {
 	px := sys.Proxy(p.proxy)
 	if px == nil {
@@ -108,6 +111,9 @@ func (t Toxic) Name() string {
 	}
 	return s
 }
+
+// Targets is the link.
+func (t Toxic) Targets() []string { return []string{t.link} }
 
 // Inject adds the toxic; the heal removes it.
 func (t Toxic) Inject(ctx context.Context, sys *system.System) (func(context.Context) error, error) {

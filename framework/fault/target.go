@@ -24,6 +24,9 @@ import (
 //     killed node stays dead until healed; nothing restarts it.
 type Target interface {
 	String() string
+	// part is the name of what the target is part of, as faults list it
+	// in Targets: the overlord service, or the node.
+	part() string
 	signal(ctx context.Context, sys *system.System, sig syscall.Signal) error
 }
 
@@ -41,6 +44,9 @@ type driverTarget struct{ service, slot string }
 
 func (d driverTarget) String() string { return fmt.Sprintf("%s driver of %s", d.slot, d.service) }
 
+// part is the service: both drivers are on its clients' path.
+func (d driverTarget) part() string { return d.service }
+
 func (d driverTarget) signal(ctx context.Context, sys *system.System, sig syscall.Signal) error {
 	o := sys.Overlord(d.service)
 	if o == nil {
@@ -55,6 +61,8 @@ func Node(name string) Target { return nodeTarget{name} }
 type nodeTarget struct{ name string }
 
 func (n nodeTarget) String() string { return "node " + n.name }
+
+func (n nodeTarget) part() string { return n.name }
 
 func (n nodeTarget) node(sys *system.System) (runtime.Node, error) {
 	for _, nd := range sys.Nodes() {
@@ -96,6 +104,9 @@ type signalFault struct {
 
 func (f signalFault) Name() string { return f.name + " " + f.t.String() }
 
+// Targets is the service or node the signal goes to.
+func (f signalFault) Targets() []string { return []string{f.t.part()} }
+
 func (f signalFault) Inject(ctx context.Context, sys *system.System) (func(context.Context) error, error) {
 	return noHeal, f.t.signal(ctx, sys, f.sig)
 }
@@ -111,6 +122,9 @@ type stopFault struct{ t Target }
 
 func (f stopFault) Name() string { return "SIGSTOP " + f.t.String() }
 
+// Targets is the service or node that is stopped.
+func (f stopFault) Targets() []string { return []string{f.t.part()} }
+
 func (f stopFault) Inject(ctx context.Context, sys *system.System) (func(context.Context) error, error) {
 	if err := f.t.signal(ctx, sys, syscall.SIGSTOP); err != nil {
 		return nil, err
@@ -125,6 +139,9 @@ func Pause(node string) Fault { return pauseFault{nodeTarget{node}} }
 type pauseFault struct{ n nodeTarget }
 
 func (f pauseFault) Name() string { return "pause " + f.n.String() }
+
+// Targets is the node.
+func (f pauseFault) Targets() []string { return []string{f.n.name} }
 
 func (f pauseFault) Inject(ctx context.Context, sys *system.System) (func(context.Context) error, error) {
 	nd, err := f.n.node(sys)
@@ -145,6 +162,9 @@ type restartFault struct{ n nodeTarget }
 
 func (f restartFault) Name() string { return "restart " + f.n.String() }
 
+// Targets is the node.
+func (f restartFault) Targets() []string { return []string{f.n.name} }
+
 func (f restartFault) Inject(ctx context.Context, sys *system.System) (func(context.Context) error, error) {
 	nd, err := f.n.node(sys)
 	if err != nil {
@@ -163,6 +183,9 @@ type crashLoop struct {
 }
 
 func (f crashLoop) Name() string { return fmt.Sprintf("crash loop: SIGKILL %s every %s", f.t, f.every) }
+
+// Targets is the service or node killed again and again.
+func (f crashLoop) Targets() []string { return []string{f.t.part()} }
 
 func (f crashLoop) Inject(ctx context.Context, sys *system.System) (func(context.Context) error, error) {
 	if err := f.t.signal(ctx, sys, syscall.SIGKILL); err != nil {

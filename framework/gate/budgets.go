@@ -5,28 +5,21 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/hatest/hatest/framework/check"
 	"github.com/hatest/hatest/framework/result"
-)
-
-// The limits a budget can set, as they appear in a Breach.
-const (
-	LimitMaxWindow   = "max window"
-	LimitTotalOutage = "total outage"
-	LimitErrorRate   = "error rate"
 )
 
 // Limits is one set of outage budgets. A nil field sets no limit; a zero
 // one allows no outage at all.
 type Limits struct {
-	MaxWindow   *time.Duration // longest single outage window (Summary.MaxWindowMS)
-	TotalOutage *time.Duration // sum of all windows (Summary.TotalWindowMS)
-	ErrorRate   *float64       // failed ops / ops, a fraction 0..1 (Summary.ErrorRate)
+	MaxWindow   *time.Duration // the longest outage window: check.MaxOutageBelow
+	TotalOutage *time.Duration // the worst client's time in windows: check.TotalOutageBelow
+	ErrorRate   *float64       // failed ops / ops, a fraction 0..1: check.ErrorRateBelow
 }
 
 // empty reports whether l sets no limit.
@@ -44,7 +37,8 @@ type Budgets struct {
 	Labels    map[string]Limits // by label
 	Scenarios map[string]Limits // by scenario name (result.Scenario.Scenario)
 
-	lines map[string]int // line of each scenario entry, for Validate
+	lines      map[string]int // line of each scenario entry, for Validate
+	labelLines map[string]int // line of each label entry, for Validate
 }
 
 // origin says where a resolved limit came from: "scenario",
@@ -93,76 +87,67 @@ func (b *Budgets) For(name string, labels []string) Limits {
 	return l
 }
 
-// WindowRef names one outage window.
-type WindowRef struct {
-	Client     string
-	Class      string
-	StartMS    float64 // from the scenario's start
-	DurationMS float64
-}
+// BudgetPrefix starts the name of every budget rule, and so of every
+// assertion a budget made: "budget: max outage ≤ 300ms (scenario)".
+const BudgetPrefix = "budget: "
 
-// String is "w1 write at 1.25 s for 450 ms".
-func (w WindowRef) String() string {
-	who := w.Client
-	if w.Class != "" {
-		who += " " + w.Class
+// Rules are the budgets that apply to the scenario with this name and
+// these labels, as rules of package check: the same rules a scenario
+// expects (check.MaxOutageBelow for max_window, check.TotalOutageBelow for
+// total_outage, check.ErrorRateBelow for error_rate), so a budget means
+// what the rule means. Each is named BudgetPrefix + the rule's name + where
+// the limit came from. None when b is nil or sets no limit for the
+// scenario. The suite appends them to each scenario's expectations, so
+// budgets are judged with every other verdict, before any report is
+// written.
+func (b *Budgets) Rules(name string, labels []string) []check.Rule {
+	lim, from := b.resolve(name, labels)
+	var out []check.Rule
+	add := func(r check.Rule, from origin) {
+		r.Name = BudgetPrefix + r.Name + " (" + from + ")"
+		out = append(out, r)
 	}
-	return fmt.Sprintf("%s at %s for %s", who, fmtMS(w.StartMS), fmtMS(w.DurationMS))
+	if lim.MaxWindow != nil {
+		add(check.MaxOutageBelow(*lim.MaxWindow), from[0])
+	}
+	if lim.TotalOutage != nil {
+		add(check.TotalOutageBelow(*lim.TotalOutage), from[1])
+	}
+	if lim.ErrorRate != nil {
+		add(check.ErrorRateBelow(*lim.ErrorRate), from[2])
+	}
+	return out
 }
 
-// Breach is one limit a scenario went over. The numbers are formatted for
-// people.
+// Breach is one budget a scenario did not keep: a budget rule that failed,
+// or that could not judge (Invalid: nothing was measured).
 type Breach struct {
 	Scenario string
 	Slug     string
-	Limit    string // LimitMaxWindow, LimitTotalOutage or LimitErrorRate
-	Budget   string // "300 ms", "1%"
-	Measured string // "1.2 s", "4.5%"
-	From     string // where the budget came from: "scenario", `label "gate"`, "defaults"
-	// Worst is the window most to blame: the longest for the time limits,
-	// the one with the most failed ops for the error rate. Nil when the
-	// scenario had no window.
-	Worst *WindowRef
-	// Cause is what Worst began under: the description of the step or
-	// fault named by its first cause, or NoCause. Empty when Worst is nil.
-	Cause string
+	Budget   string // the rule's name: "budget: max outage ≤ 300ms (scenario)"
+	Message  string // its verdict: "max outage 1200.0ms > budget 300ms: client r1 read window at ..."
+	Invalid  bool   // the budget could not be judged; not a breach, not a pass either
 }
 
-// NoCause is the Breach.Cause of a window that began while no step or fault
-// was active.
-const NoCause = "no step or fault (unexpected)"
-
-// String is the breach on one line, for a failure message.
+// String is the breach on one line.
 func (b Breach) String() string {
-	s := fmt.Sprintf("%s: %s %s over budget %s (%s)", b.Scenario, b.Limit, b.Measured, b.Budget, b.From)
-	if b.Worst != nil {
-		s += fmt.Sprintf("; worst window %s, cause: %s", b.Worst, b.Cause)
+	msg := b.Message
+	if b.Invalid {
+		msg = "INVALID: " + msg
 	}
-	return s
+	return fmt.Sprintf("%s: %s: %s", b.Scenario, strings.TrimPrefix(b.Budget, BudgetPrefix), msg)
 }
 
-// Check is every limit s went over; none when b is nil or sets no limit
-// for s. A measurement equal to its budget is within it.
+// Check judges s against the budgets that apply to it, without recording
+// anything in s, and returns those it did not keep; none when b is nil or
+// sets no limit for s. In a run the suite has judged the budgets already:
+// read the verdicts with Breaches.
 func (b *Budgets) Check(s result.Scenario) []Breach {
-	lim, from := b.resolve(s.Scenario, s.Labels)
 	var out []Breach
-	add := func(limit, budget, measured, from string, worst int) {
-		br := Breach{Scenario: s.Scenario, Slug: s.Slug, Limit: limit, Budget: budget, Measured: measured, From: from}
-		if worst >= 0 {
-			w := s.Windows[worst]
-			br.Worst = &WindowRef{Client: w.Client, Class: w.Class, StartMS: w.StartMS, DurationMS: w.DurationMS}
-			br.Cause = causeOf(s, w)
+	for _, r := range b.Rules(s.Scenario, s.Labels) {
+		if o, msg := r.Verdict(&s); o != check.Pass {
+			out = append(out, Breach{Scenario: s.Scenario, Slug: s.Slug, Budget: r.Name, Message: msg, Invalid: o == check.Invalid})
 		}
-		out = append(out, br)
-	}
-	if lim.MaxWindow != nil && s.Summary.MaxWindowMS > ms(*lim.MaxWindow) {
-		add(LimitMaxWindow, fmtMS(ms(*lim.MaxWindow)), fmtMS(s.Summary.MaxWindowMS), from[0], longest(s.Windows))
-	}
-	if lim.TotalOutage != nil && s.Summary.TotalWindowMS > ms(*lim.TotalOutage) {
-		add(LimitTotalOutage, fmtMS(ms(*lim.TotalOutage)), fmtMS(s.Summary.TotalWindowMS), from[1], longest(s.Windows))
-	}
-	if lim.ErrorRate != nil && s.Summary.ErrorRate > *lim.ErrorRate {
-		add(LimitErrorRate, fmtRate(*lim.ErrorRate), fmtRate(s.Summary.ErrorRate), from[2], mostFailed(s.Windows))
 	}
 	return out
 }
@@ -176,68 +161,55 @@ func (b *Budgets) CheckRun(r result.Run) []Breach {
 	return out
 }
 
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// longest is the index of the longest window (the earliest of equals), or
-// -1 for none.
-func longest(ws []result.Window) int {
-	best := -1
-	for i, w := range ws {
-		if best < 0 || w.DurationMS > ws[best].DurationMS {
-			best = i
+// Breaches are the budgets the scenarios of r did not keep, as the suite
+// judged and recorded them: every assertion named with BudgetPrefix that
+// did not pass, in order.
+func Breaches(r result.Run) []Breach {
+	var out []Breach
+	for _, s := range r.Scenarios {
+		for _, a := range s.Assertions {
+			if strings.HasPrefix(a.Name, BudgetPrefix) && !a.Passed {
+				out = append(out, Breach{Scenario: s.Scenario, Slug: s.Slug, Budget: a.Name, Message: a.Message, Invalid: a.Invalid})
+			}
 		}
 	}
-	return best
+	return out
 }
 
-// mostFailed is the index of the window with the most failed ops, the
-// longest of equals, or -1 for none.
-func mostFailed(ws []result.Window) int {
-	best := -1
-	for i, w := range ws {
-		if best < 0 || w.Failed > ws[best].Failed ||
-			(w.Failed == ws[best].Failed && w.DurationMS > ws[best].DurationMS) {
-			best = i
+// Judged counts the budget verdicts recorded in r, kept or not.
+func Judged(r result.Run) int {
+	n := 0
+	for _, s := range r.Scenarios {
+		for _, a := range s.Assertions {
+			if strings.HasPrefix(a.Name, BudgetPrefix) {
+				n++
+			}
 		}
 	}
-	return best
+	return n
 }
 
-// causeOf is the description of the step or fault w began under.
-func causeOf(s result.Scenario, w result.Window) string {
-	if len(w.Causes) == 0 || w.Causes[0] == "" {
-		return NoCause
-	}
-	id := w.Causes[0]
-	if i := slices.IndexFunc(s.Steps, func(st result.Step) bool { return st.ID == id }); i >= 0 && s.Steps[i].Desc != "" {
-		return s.Steps[i].Desc
-	}
-	return id // not on the timeline: the ID is the best there is
-}
-
-// BreachTable prints the breaches as an aligned table: scenario, limit,
-// budget (and where it came from), measured, worst window, cause. With no
-// breach it prints one line saying so.
+// BreachTable prints the breaches as an aligned table: scenario, budget
+// (with where it came from), verdict (the measurement, the worst window
+// and its cause). With no breach it prints one line saying so.
 func BreachTable(w io.Writer, bs []Breach) {
 	if len(bs) == 0 {
 		fmt.Fprintln(w, "no budget breached")
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "scenario\tlimit\tbudget\tmeasured\tworst window\tcause")
+	fmt.Fprintln(tw, "scenario\tbudget\tverdict")
 	for _, b := range bs {
-		worst, cause := "-", "-"
-		if b.Worst != nil {
-			worst, cause = b.Worst.String(), b.Cause
+		msg := b.Message
+		if b.Invalid {
+			msg = "INVALID: " + msg
 		}
-		budget := b.Budget
-		if b.From != "" {
-			budget += " (" + b.From + ")"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", oneLine(b.Scenario), b.Limit, budget, b.Measured, oneLine(worst), oneLine(cause))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", oneLine(b.Scenario), oneLine(strings.TrimPrefix(b.Budget, BudgetPrefix)), oneLine(msg))
 	}
 	tw.Flush()
 }
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // oneLine keeps a table cell on one line and free of tabs.
 func oneLine(s string) string {

@@ -8,13 +8,14 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/hatest/hatest/framework/check"
 	"github.com/hatest/hatest/framework/result"
 )
 
 // The metrics Compare judges, as they appear in a Row.
 const (
-	MetricMaxWindow   = "max window"   // Summary.MaxWindowMS
-	MetricTotalOutage = "total outage" // Summary.TotalWindowMS
+	MetricMaxWindow   = "max window"   // the longest window, Summary.MaxWindowMS
+	MetricTotalOutage = "total outage" // the worst client's time in windows, check.TotalOutageMS
 )
 
 // Verdict is what Compare concluded about one scenario and metric.
@@ -37,8 +38,10 @@ const (
 	DefaultAlpha        = 0.05
 )
 
-// CompareOptions tunes Compare. A zero field takes its default; a negative
-// Tolerance or AbsTolerance means none.
+// CompareOptions tunes Compare. A zero MinRepeats or Alpha takes its
+// default. A nil Tolerance or AbsTolerance takes its default; a zero one
+// means none, exactly zero (new(0.0) for Tolerance, new(time.Duration(0))
+// for AbsTolerance); a negative one means none too.
 type CompareOptions struct {
 	// MinRepeats is the number of samples each side needs for the
 	// Mann–Whitney test (default 5). With fewer, or when so few that the
@@ -47,28 +50,31 @@ type CompareOptions struct {
 	// Tolerance and AbsTolerance are the noise floor: the new median is
 	// worse only when it exceeds base × (1+Tolerance) + AbsTolerance
 	// (defaults 0.25 and 50 ms).
-	Tolerance    float64
-	AbsTolerance time.Duration
+	Tolerance    *float64
+	AbsTolerance *time.Duration
 	// Alpha is the significance level of the test (default 0.05).
 	Alpha float64
+}
+
+// tolerances are the noise floor as used: defaults filled in, negative
+// ones as zero.
+func (o CompareOptions) tolerances() (rel float64, abs time.Duration) {
+	rel, abs = DefaultTolerance, DefaultAbsTolerance
+	if o.Tolerance != nil {
+		rel = max(*o.Tolerance, 0)
+	}
+	if o.AbsTolerance != nil {
+		abs = max(*o.AbsTolerance, 0)
+	}
+	return rel, abs
 }
 
 func (o CompareOptions) withDefaults() CompareOptions {
 	if o.MinRepeats <= 0 {
 		o.MinRepeats = DefaultMinRepeats
 	}
-	switch {
-	case o.Tolerance == 0:
-		o.Tolerance = DefaultTolerance
-	case o.Tolerance < 0:
-		o.Tolerance = 0
-	}
-	switch {
-	case o.AbsTolerance == 0:
-		o.AbsTolerance = DefaultAbsTolerance
-	case o.AbsTolerance < 0:
-		o.AbsTolerance = 0
-	}
+	rel, abs := o.tolerances()
+	o.Tolerance, o.AbsTolerance = &rel, &abs
 	if o.Alpha <= 0 {
 		o.Alpha = DefaultAlpha
 	}
@@ -91,7 +97,7 @@ type Row struct {
 // Comparison is Compare's answer.
 type Comparison struct {
 	Rows    []Row
-	Options CompareOptions // as used: defaults filled in, negative tolerances as 0
+	Options CompareOptions // as used: defaults filled in (never nil), negative tolerances as 0
 }
 
 // Regressions is the number of scenarios with at least one regressed
@@ -190,7 +196,7 @@ func samples(runs []result.Run, order []string) (map[string]*sampleSet, []string
 				}
 			}
 			set.max = append(set.max, s.Summary.MaxWindowMS)
-			set.total = append(set.total, s.Summary.TotalWindowMS)
+			set.total = append(set.total, check.TotalOutageMS(s.Windows))
 		}
 	}
 	return out, order
@@ -218,8 +224,9 @@ func change(base, next float64) float64 {
 
 // judge decides one metric with both sides present.
 func judge(bv, nv []float64, bm, nm float64, opt CompareOptions) (p float64, v Verdict) {
-	abs := ms(opt.AbsTolerance)
-	worse := func(from, to float64) bool { return to > from*(1+opt.Tolerance)+abs }
+	rel, absd := opt.tolerances()
+	abs := ms(absd)
+	worse := func(from, to float64) bool { return to > from*(1+rel)+abs }
 	tested := len(bv) >= opt.MinRepeats && len(nv) >= opt.MinRepeats && minP(len(bv), len(nv)) < opt.Alpha
 	if !tested {
 		switch {
@@ -255,9 +262,10 @@ func CompareTable(w io.Writer, c Comparison) {
 			oneLine(r.Scenario), r.Metric, fmtMS(r.BaseMS), fmtMS(r.NewMS), fmtChange(r.ChangePct), fmtP(r.P), r.BaseN, r.NewN, r.Verdict)
 	}
 	tw.Flush()
-	o := c.Options
+	o := c.Options.withDefaults()
+	rel, abs := o.tolerances()
 	rule := fmt.Sprintf("worse than base × %s + %s; with %d+ runs a side also p < %s",
-		num(1+o.Tolerance, 2), fmtMS(ms(o.AbsTolerance)), o.MinRepeats, strconv.FormatFloat(o.Alpha, 'g', -1, 64))
+		num(1+rel, 2), fmtMS(ms(abs)), o.MinRepeats, strconv.FormatFloat(o.Alpha, 'g', -1, 64))
 	switch n := c.Regressions(); n {
 	case 0:
 		fmt.Fprintf(w, "\nno regression (%s)\n", rule)

@@ -28,6 +28,8 @@ func runs(names []string, samples map[string][]metrics) []result.Run {
 				out[i].Scenarios = append(out[i].Scenarios, result.Scenario{
 					Scenario: "scenario " + name, Slug: name,
 					Summary: result.Summary{MaxWindowMS: m.max, TotalWindowMS: m.total},
+					// The total outage is the worst client's time in windows.
+					Windows: []result.Window{{Client: "c1", StartMS: 100, EndMS: 100 + m.total, DurationMS: m.total}},
 				})
 			}
 		}
@@ -148,9 +150,24 @@ func TestCompare(t *testing.T) {
 			name:      "no tolerance",
 			base:      map[string][]metrics{"upgrade": {{100, 100}}},
 			next:      map[string][]metrics{"upgrade": {{101, 101}}},
-			opt:       CompareOptions{Tolerance: -1, AbsTolerance: -1},
+			opt:       CompareOptions{Tolerance: new(-1.0), AbsTolerance: new(time.Duration(-1))},
 			verdicts:  map[string]Verdict{"upgrade": VerdictRegression},
 			regressed: 1,
+		},
+		{
+			// Zero means zero, not the defaults (which call 101 ok).
+			name:      "zero tolerance",
+			base:      map[string][]metrics{"upgrade": {{100, 100}}},
+			next:      map[string][]metrics{"upgrade": {{101, 101}}},
+			opt:       CompareOptions{Tolerance: new(0.0), AbsTolerance: new(time.Duration(0))},
+			verdicts:  map[string]Verdict{"upgrade": VerdictRegression},
+			regressed: 1,
+		},
+		{
+			name:     "default tolerance",
+			base:     map[string][]metrics{"upgrade": {{100, 100}}},
+			next:     map[string][]metrics{"upgrade": {{101, 101}}},
+			verdicts: map[string]Verdict{"upgrade": VerdictOK},
 		},
 		{
 			name: "3+3 cannot reach alpha: medians decide",
@@ -236,7 +253,7 @@ func TestCompareRepeatsPValue(t *testing.T) {
 	if c.Rows[1].Metric != MetricTotalOutage || c.Rows[1].Verdict != VerdictRegression || c.Rows[1].P >= 0.05 {
 		t.Errorf("total outage row = %+v, want a regression with p < 0.05", c.Rows[1])
 	}
-	if o := c.Options; o.MinRepeats != 5 || o.Tolerance != 0.25 || o.AbsTolerance != 50*time.Millisecond || o.Alpha != 0.05 {
+	if o := c.Options; o.MinRepeats != 5 || *o.Tolerance != 0.25 || *o.AbsTolerance != 50*time.Millisecond || o.Alpha != 0.05 {
 		t.Errorf("options = %+v, want the defaults", o)
 	}
 

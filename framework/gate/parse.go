@@ -25,6 +25,9 @@ var (
 	// ErrUnknownScenario is wrapped by Validate's errors: a budget for a
 	// scenario that does not exist.
 	ErrUnknownScenario = errors.New("unknown scenario")
+	// ErrUnknownLabel is wrapped by Validate's errors: a budget for a label
+	// that no scenario carries.
+	ErrUnknownLabel = errors.New("unknown label")
 )
 
 // BudgetError is one problem in a budgets file. Its message names the file,
@@ -36,7 +39,7 @@ type BudgetError struct {
 	Line  int    // 1-based; 0 when not known
 	Field string // `defaults.max_window`, `scenarios."x"`; empty for the file as a whole
 	Msg   string
-	Err   error // ErrInvalidBudgets or ErrUnknownScenario
+	Err   error // ErrInvalidBudgets, ErrUnknownScenario or ErrUnknownLabel
 }
 
 func (e *BudgetError) Error() string {
@@ -87,7 +90,7 @@ func ParseBudgets(name string, data []byte) (*Budgets, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, p.yamlError(err)
 	}
-	b := &Budgets{File: name, Labels: map[string]Limits{}, Scenarios: map[string]Limits{}, lines: map[string]int{}}
+	b := &Budgets{File: name, Labels: map[string]Limits{}, Scenarios: map[string]Limits{}, lines: map[string]int{}, labelLines: map[string]int{}}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, p.errorAt(0, "", "no budgets in the file (expected defaults, labels or scenarios)")
 	}
@@ -100,7 +103,10 @@ func ParseBudgets(name string, data []byte) (*Budgets, error) {
 		case "defaults":
 			b.Defaults = p.limits(v, "defaults")
 		case "labels":
-			p.named(v, "labels", func(name string, line int, l Limits) { b.Labels[name] = l })
+			p.named(v, "labels", func(name string, line int, l Limits) {
+				b.Labels[name] = l
+				b.labelLines[name] = line
+			})
 		case "scenarios":
 			p.named(v, "scenarios", func(name string, line int, l Limits) {
 				b.Scenarios[name] = l
@@ -128,22 +134,38 @@ func anyLimit(m map[string]Limits) bool {
 	return false
 }
 
-// Validate checks that every scenario named in b is one of known (the
-// names of the suite's scenarios). Each unknown one is a *BudgetError
-// wrapping ErrUnknownScenario that suggests close names. With no known
-// names there is nothing to check against and Validate returns nil.
-func (b *Budgets) Validate(known []string) error {
-	if b == nil || len(known) == 0 {
+// Validate checks that every scenario named in b is one of names (the
+// names of the suite's scenarios), and every label in b is one of labels
+// (the labels its scenarios carry). Each unknown one is a *BudgetError
+// wrapping ErrUnknownScenario or ErrUnknownLabel that suggests close
+// names: a budget that applies to nothing is a mistake, never a pass.
+// With no names there is no suite to check against and Validate returns
+// nil.
+func (b *Budgets) Validate(names, labels []string) error {
+	if b == nil || len(names) == 0 {
 		return nil
 	}
 	var errs []*BudgetError
 	for name := range b.Scenarios {
-		if slices.Contains(known, name) {
+		if slices.Contains(names, name) {
 			continue
 		}
 		errs = append(errs, &BudgetError{
 			File: b.File, Line: b.lines[name], Field: "scenarios." + strconv.Quote(name),
-			Msg: "no such scenario" + didYouMean(name, known), Err: ErrUnknownScenario,
+			Msg: "no such scenario" + didYouMean(name, names), Err: ErrUnknownScenario,
+		})
+	}
+	for label := range b.Labels {
+		if slices.Contains(labels, label) {
+			continue
+		}
+		msg := "no scenario carries this label" + didYouMean(label, labels)
+		if len(labels) == 0 {
+			msg = "no scenario carries this label (no scenario has a label)"
+		}
+		errs = append(errs, &BudgetError{
+			File: b.File, Line: b.labelLines[label], Field: "labels." + strconv.Quote(label),
+			Msg: msg, Err: ErrUnknownLabel,
 		})
 	}
 	return join(errs)

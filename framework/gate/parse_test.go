@@ -350,7 +350,10 @@ func TestValidate(t *testing.T) {
 	data := "defaults: { max_window: 1s }\nscenarios:\n" +
 		"  \"overlord in-service upgrade v1 to v2\": { max_window: 300ms }\n" +
 		"  \"overlord upgrade v1 to v3\": { max_window: 300ms }\n" +
-		"  \"something else entirely\": { max_window: 300ms }\n"
+		"  \"something else entirely\": { max_window: 300ms }\n" +
+		"labels:\n" +
+		"  gate: { max_window: 1s }\n" +
+		"  upgrades: { max_window: 1s }\n"
 	b, err := ParseBudgets("budgets.yaml", []byte(data))
 	if err != nil {
 		t.Fatal(err)
@@ -360,27 +363,38 @@ func TestValidate(t *testing.T) {
 		"overlord in-service upgrade v1 to v3",
 		"overlord kill primary",
 	}
+	labels := []string{"gate", "upgrade", "slow"}
 	tests := []struct {
-		name  string
-		b     *Budgets
-		known []string
-		want  string
+		name          string
+		b             *Budgets
+		known, labels []string
+		want          string
+		is            []error
 	}{
-		{name: "no known names: nothing to check", b: b, known: nil},
-		{name: "nil budgets", b: nil, known: known},
+		{name: "no known names: nothing to check", b: b, known: nil, labels: labels},
+		{name: "nil budgets", b: nil, known: known, labels: labels},
 		{
-			name: "unknown names, with close ones", b: b, known: known,
+			name: "unknown names and labels, with close ones", b: b, known: known, labels: labels,
 			want: `budgets.yaml:4: scenarios."overlord upgrade v1 to v3": no such scenario; did you mean "overlord in-service upgrade v1 to v3" or "overlord in-service upgrade v1 to v2"?` + "\n" +
-				`budgets.yaml:5: scenarios."something else entirely": no such scenario`,
+				`budgets.yaml:5: scenarios."something else entirely": no such scenario` + "\n" +
+				`budgets.yaml:8: labels."upgrades": no scenario carries this label; did you mean "upgrade"?`,
+			is: []error{ErrUnknownScenario, ErrUnknownLabel},
+		},
+		{
+			name: "no scenario has a label", b: b, known: append([]string{"overlord upgrade v1 to v3", "something else entirely"}, known...),
+			want: `budgets.yaml:7: labels."gate": no scenario carries this label (no scenario has a label)` + "\n" +
+				`budgets.yaml:8: labels."upgrades": no scenario carries this label (no scenario has a label)`,
+			is: []error{ErrUnknownLabel},
 		},
 		{
 			name: "all known", b: b,
-			known: append([]string{"overlord upgrade v1 to v3", "something else entirely"}, known...),
+			known:  append([]string{"overlord upgrade v1 to v3", "something else entirely"}, known...),
+			labels: append([]string{"upgrades"}, labels...),
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.b.Validate(tt.known)
+			err := tt.b.Validate(tt.known, tt.labels)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("Validate = %v, want nil", err)
@@ -390,8 +404,10 @@ func TestValidate(t *testing.T) {
 			if err == nil || err.Error() != tt.want {
 				t.Fatalf("Validate:\n got %v\nwant %s", err, tt.want)
 			}
-			if !errors.Is(err, ErrUnknownScenario) {
-				t.Errorf("error does not wrap ErrUnknownScenario")
+			for _, is := range tt.is {
+				if !errors.Is(err, is) {
+					t.Errorf("error does not wrap %v", is)
+				}
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/hatest/hatest/framework/check"
 	"github.com/hatest/hatest/framework/result"
 )
 
@@ -44,8 +45,8 @@ type RepeatStat struct {
 	// failed.
 	Flaky bool
 
-	MaxWindowMS   Percentiles
-	TotalWindowMS Percentiles
+	MaxWindowMS   Percentiles // the longest window
+	TotalOutageMS Percentiles // the worst client's time in windows (check.TotalOutageMS)
 	ErrorRate     Percentiles // fractions of ops
 
 	// Failures are what failed, most frequent first; each failed assertion
@@ -77,7 +78,7 @@ func Repeats(runs []result.Run) []RepeatStat {
 				a.stat.Passed++
 			}
 			a.max = append(a.max, s.Summary.MaxWindowMS)
-			a.total = append(a.total, s.Summary.TotalWindowMS)
+			a.total = append(a.total, check.TotalOutageMS(s.Windows))
 			a.rate = append(a.rate, s.Summary.ErrorRate)
 			for _, f := range failuresOf(s) {
 				a.failures[f]++
@@ -91,7 +92,7 @@ func Repeats(runs []result.Run) []RepeatStat {
 		st.PassRate = float64(st.Passed) / float64(st.Runs)
 		st.Flaky = st.Passed > 0 && st.Passed < st.Runs
 		st.MaxWindowMS = percentiles(a.max)
-		st.TotalWindowMS = percentiles(a.total)
+		st.TotalOutageMS = percentiles(a.total)
 		st.ErrorRate = percentiles(a.rate)
 		for name, n := range a.failures {
 			st.Failures = append(st.Failures, FailureCount{Assertion: name, Runs: n})
@@ -104,13 +105,18 @@ func Repeats(runs []result.Run) []RepeatStat {
 	return out
 }
 
-// failuresOf is the distinct names of the assertions s failed, or its
-// failure message when it failed without one.
+// failuresOf is the distinct names of the assertions s did not pass (an
+// invalid one marked so), or its failure message when it failed without
+// one.
 func failuresOf(s result.Scenario) []string {
 	var out []string
 	for _, a := range s.Assertions {
-		if !a.Passed && !slices.Contains(out, a.Name) {
-			out = append(out, a.Name)
+		name := a.Name
+		if a.Invalid {
+			name += " (invalid)"
+		}
+		if !a.Passed && !slices.Contains(out, name) {
+			out = append(out, name)
 		}
 	}
 	if len(out) == 0 && !s.Passed {
@@ -138,7 +144,7 @@ func RepeatTable(w io.Writer, rs []RepeatStat) {
 			flaky = "FLAKY"
 		}
 		fmt.Fprintf(tw, "%s\t%d/%d (%s)\t%s\t%s\t%s\t%s\n", oneLine(r.Scenario), r.Passed, r.Runs, fmtRate(r.PassRate), flaky,
-			triple(r.MaxWindowMS, fmtMS), triple(r.TotalWindowMS, fmtMS), triple(r.ErrorRate, fmtRate))
+			triple(r.MaxWindowMS, fmtMS), triple(r.TotalOutageMS, fmtMS), triple(r.ErrorRate, fmtRate))
 	}
 	tw.Flush()
 	for _, r := range rs {

@@ -33,6 +33,7 @@ func repeatRuns(byScenario map[string][]rep, order []string) []result.Run {
 			s := result.Scenario{
 				Scenario: "scenario " + name, Slug: name, Passed: r.passed, Failure: r.failure,
 				Summary:    result.Summary{MaxWindowMS: r.max, TotalWindowMS: r.total, ErrorRate: r.rate},
+				Windows:    []result.Window{{Client: "c1", StartMS: 100, EndMS: 100 + r.total, DurationMS: r.total}},
 				Assertions: []result.Assertion{{Name: "integrity", Passed: true}},
 			}
 			for _, f := range r.failed {
@@ -97,20 +98,20 @@ func TestRepeats(t *testing.T) {
 		{
 			Scenario: "scenario steady", Slug: "steady", Runs: 5, Passed: 5, PassRate: 1,
 			MaxWindowMS:   Percentiles{110, 130, 130},
-			TotalWindowMS: Percentiles{220, 260, 260},
+			TotalOutageMS: Percentiles{220, 260, 260},
 			ErrorRate:     Percentiles{0.011, 0.013, 0.013},
 		},
 		{
 			Scenario: "scenario flaky", Slug: "flaky", Runs: 5, Passed: 3, PassRate: 0.6, Flaky: true,
 			MaxWindowMS:   Percentiles{120, 950, 950},
-			TotalWindowMS: Percentiles{240, 1900, 1900},
+			TotalOutageMS: Percentiles{240, 1900, 1900},
 			ErrorRate:     Percentiles{0.012, 0.095, 0.095},
 			Failures:      []FailureCount{{"max window", 2}, {"integrity reads", 1}},
 		},
 		{
 			Scenario: "scenario broken", Slug: "broken", Runs: 3, Passed: 0, PassRate: 0,
 			MaxWindowMS:   Percentiles{10, 30, 30},
-			TotalWindowMS: Percentiles{20, 60, 60},
+			TotalOutageMS: Percentiles{20, 60, 60},
 			ErrorRate:     Percentiles{0.001, 0.003, 0.003},
 			Failures:      []FailureCount{{"versions", 2}, {"setup: node-1 did not start", 1}},
 		},

@@ -37,6 +37,10 @@ type Record struct {
 	// Interval is the client's schedule (ns between ops), when it says;
 	// with Sched it gives the nominal rate and the lag.
 	Interval int64 `json:"interval,omitempty"`
+	// Skipped is how many ticks were due by the client's schedule before
+	// it stopped but never issued (it stopped while behind). Sent plus
+	// Skipped is every tick due from its first op to its stop.
+	Skipped int64 `json:"skipped,omitempty"`
 
 	// Readback lines only: whether Key was found after the run.
 	Found bool `json:"found,omitempty"`

@@ -35,6 +35,10 @@ type Scenario struct {
 	// Location is where the scenario is declared (file:line), for failure
 	// messages that point at the user's code.
 	Location string `json:"location,omitempty"`
+	// Interrupted is set when the run was interrupted (a signal) while
+	// the scenario ran: it did not pass, and its verdict is incomplete.
+	// junit.xml gives it the status "interrupted".
+	Interrupted bool `json:"interrupted,omitempty"`
 	// SetupError is set when the scenario could not start its runtime or
 	// topology (a missing image or binary, a node never ready, a busy
 	// port): an environment error, not a verdict on the system under test.

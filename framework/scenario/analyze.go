@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/onsi/gomega/types"
-
 	"github.com/hatest/hatest/framework/check"
 	"github.com/hatest/hatest/framework/probe"
 	"github.com/hatest/hatest/framework/result"
@@ -135,9 +133,10 @@ func Analyze(in Recorded) result.Scenario {
 		}
 	}
 	var (
-		ops     = make([]timeline.Op, 0, total)
-		records = make([]probe.Record, 0, kept)
-		names   []string
+		intervals = map[string]time.Duration{}
+		ops       = make([]timeline.Op, 0, total)
+		records   = make([]probe.Record, 0, kept)
+		names     []string
 	)
 	for _, c := range in.Clients {
 		names = append(names, c.Name)
@@ -155,11 +154,21 @@ func Analyze(in Recorded) result.Scenario {
 		for _, err := range c.BadLines {
 			rc.BadLines = append(rc.BadLines, err.Error())
 		}
+		interval, skipped := c.Interval, int64(0)
 		for i := len(c.Records) - 1; i >= 0; i-- {
-			if c.Records[i].Type == probe.TypeSummary {
-				rc.Reported = c.Records[i].Sent
+			if sum := c.Records[i]; sum.Type == probe.TypeSummary {
+				rc.Reported, skipped = sum.Sent, sum.Skipped
+				if sum.Interval > 0 {
+					interval = time.Duration(sum.Interval) // the client's own word
+				}
 				break
 			}
+		}
+		intervals[c.Name] = interval
+		sc := timeline.Schedule(cops, interval, skipped)
+		rc.Schedule = result.Schedule{
+			Known: sc.Known, IntervalMS: msd(sc.Interval), NominalRate: sc.NominalRate, AchievedRate: sc.AchievedRate,
+			LagP50MS: msd(sc.LagP50), LagP99MS: msd(sc.LagP99), LagMaxMS: msd(sc.LagMax), Skipped: sc.Skipped,
 		}
 		var last timeline.Op
 		for _, op := range cops {
@@ -177,6 +186,7 @@ func Analyze(in Recorded) result.Scenario {
 	}
 	res.Startup = startup(in.Begun, in.TopologyReady, ops)
 	windows := timeline.Outages(ops, events, tcfg)
+	timeline.MarkProbeLag(windows, ops, intervals)
 	for _, w := range windows {
 		res.Windows = append(res.Windows, result.Window{
 			Client: w.Client, Class: w.Class, StartMS: ms(w.Start), EndMS: ms(w.End),
@@ -206,7 +216,11 @@ func Analyze(in Recorded) result.Scenario {
 			Cause: f.Cause, DetectMS: msd(f.Detect), RestartMS: msd(f.Restart), RecoverMS: msd(f.Recover), TotalMS: msd(f.Total),
 		})
 	}
-	res.Integrity = check.Integrity(records, t0)
+	service := map[string]string{}
+	for _, c := range in.Clients {
+		service[c.Name] = c.Service
+	}
+	res.Integrity = check.Integrity(records, t0, func(client string) string { return service[client] })
 	return res
 }
 
@@ -309,45 +323,3 @@ func regexpQuote(s string) string {
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 func readAll(n runtime.Node) ([]byte, error) { return io.ReadAll(n.Logs()) }
-
-// builtins are the verdicts every scenario gets: the op log is whole.
-func builtins() []types.GomegaMatcher { return []types.GomegaMatcher{opLogComplete{}} }
-
-// opLogComplete fails a run in which hatest recorded a different number of
-// ops than a client says it sent, or could not parse a line: a gap in the
-// record is never silent.
-type opLogComplete struct{}
-
-func (opLogComplete) String() string { return "op log complete: every client's ops recorded" }
-
-func (m opLogComplete) Match(actual any) (bool, error) {
-	s, ok := actual.(*result.Scenario)
-	if !ok {
-		return false, fmt.Errorf("op log complete: want *result.Scenario, got %T", actual)
-	}
-	var bad []string
-	for _, c := range s.Clients {
-		if len(c.BadLines) > 0 {
-			bad = append(bad, fmt.Sprintf("client %s wrote %d op-log lines hatest could not read, first: %s", c.Name, len(c.BadLines), c.BadLines[0]))
-		}
-		switch {
-		case c.Reported < 0:
-			bad = append(bad, fmt.Sprintf("client %s never reported its totals (recorded %d ops)", c.Name, c.Ops))
-		case c.Reported != c.Ops:
-			bad = append(bad, fmt.Sprintf("client %s says it sent %d ops but %d were recorded", c.Name, c.Reported, c.Ops))
-		}
-	}
-	msg := fmt.Sprintf("all %d clients' op logs are complete", len(s.Clients))
-	if len(bad) > 0 {
-		msg = "op log incomplete: " + strings.Join(bad, "; ")
-	}
-	s.Assertions = append(s.Assertions, result.Assertion{Name: m.String(), Passed: len(bad) == 0, Message: msg})
-	return len(bad) == 0, nil
-}
-
-func (m opLogComplete) FailureMessage(actual any) string {
-	s := actual.(*result.Scenario)
-	return s.Assertions[len(s.Assertions)-1].Message
-}
-
-func (m opLogComplete) NegatedFailureMessage(any) string { return "op log was complete" }

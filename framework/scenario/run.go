@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+	gtypes "github.com/onsi/gomega/types"
 
 	"github.com/hatest/hatest/framework/check"
 	"github.com/hatest/hatest/framework/result"
@@ -264,36 +266,74 @@ func (r *runState) finish(ctx context.Context, evaluate bool) {
 		}
 	}
 	r.res = analyze(r, end)
-	var failures []string
-	if collectErr != nil {
-		failures = append(failures, "collect: "+collectErr.Error())
-	}
-	if evaluate {
-		if err := check.Evaluate(&r.res, append(builtins(), r.s.expects...)...); err != nil {
-			failures = append(failures, err.Error())
-		}
-	}
-	// With flake attempts Ginkgo's report still holds the attempt before's
-	// failure until this one ends: only a failure of this attempt counts.
+	// Failures that no measurement can change: the setup, a step, the
+	// collection of the op logs, or Ginkgo's own (a timeout, an
+	// interrupt). With flake attempts Ginkgo's report still holds the
+	// attempt before's failure until this one ends: only a failure of
+	// this attempt counts.
+	var hard []string
 	rep := ginkgo.CurrentSpecReport()
 	if rep.Failed() && !rep.Failure.TimelineLocation.Time.Before(r.begun) {
-		failures = append([]string{rep.Failure.Message}, failures...)
+		hard = append(hard, rep.Failure.Message)
+		r.res.Interrupted = rep.State.Is(types.SpecStateInterrupted | types.SpecStateAborted)
+	}
+	if collectErr != nil {
+		hard = append(hard, "collect: "+collectErr.Error())
+	}
+	if evaluate {
+		// Every verdict is made here, once, before any report is written:
+		// the built-in ones, the scenario's own, and the budgets file's.
+		rules := []gtypes.GomegaMatcher{}
+		for _, b := range check.Builtins() {
+			rules = append(rules, b)
+		}
+		rules = append(rules, r.s.expects...)
+		if r.cfg.Budgets != nil {
+			for _, b := range r.cfg.Budgets.Rules(r.s.name, r.s.labels) {
+				rules = append(rules, b)
+			}
+		}
+		_ = check.Evaluate(&r.res, rules...)
 	}
 	r.res.SetupError = r.setupErr
-	r.res.Passed = len(failures) == 0
+	r.res.Status = check.Status(r.res.Assertions, len(hard) > 0)
+	r.res.Passed = r.res.Status == result.StatusPassed
+	r.res.Invalid = check.Invalidity(r.res.Assertions)
 	if !r.res.Passed {
-		r.res.Failure = fmt.Sprintf("%s\nseed %d; replay: %s", strings.Join(failures, "\n"), r.cfg.Seed, r.res.Replay)
+		r.res.Failure = failure(r.res, hard, r.cfg.Seed)
 		r.keepArtifacts()
 	}
 	r.res = keep(r.res)
 	if err := reports.WriteScenario(r.dir, &r.res); err != nil {
 		logf("%s: write report: %v", r.s.name, err)
 	}
-	entries(&r.res)
 	logf("%s: %s; report %s", r.s.name, verdict(r.res), filepath.Join(r.dir, "report.html"))
 	if evaluate && !r.res.Passed {
 		ginkgo.Fail(r.res.Failure)
 	}
+}
+
+// failure is the failure message of a scenario that did not pass: for an
+// invalid one, why its numbers cannot be trusted; for a failed one, what
+// failed. It ends with where the scenario is declared, the seed and the
+// replay command.
+func failure(res result.Scenario, hard []string, seed int64) string {
+	var lines []string
+	if res.Status == result.StatusInvalid {
+		lines = append(lines, "INVALID: "+res.Invalid+" (the run's numbers cannot be vouched for; this is no verdict on the system)")
+	} else {
+		lines = append(lines, hard...)
+		for _, a := range res.Assertions {
+			if !a.Passed && !a.Invalid {
+				lines = append(lines, a.Message)
+			}
+		}
+	}
+	tail := fmt.Sprintf("seed %d; replay: %s", seed, res.Replay)
+	if res.Location != "" {
+		tail = fmt.Sprintf("scenario at %s; %s", res.Location, tail)
+	}
+	return strings.Join(append(lines, tail), "\n")
 }
 
 func (r *runState) overlords() []*system.Overlord {
@@ -335,7 +375,10 @@ func (r *runState) keepArtifacts() {
 
 func verdict(s result.Scenario) string {
 	v := "PASSED"
-	if !s.Passed {
+	switch {
+	case s.Status == result.StatusInvalid:
+		v = "INVALID (" + s.Invalid + ")"
+	case !s.Passed:
 		v = "FAILED"
 	}
 	if s.Attempt > 1 {
@@ -352,22 +395,6 @@ func verdict(s result.Scenario) string {
 		line += fmt.Sprintf(", start-up %.0fms", s.Startup.TotalMS)
 	}
 	return line
-}
-
-// entries attaches the outage statistics to the spec, so that junit.xml
-// carries them as properties.
-func entries(s *result.Scenario) {
-	defer func() { _ = recover() }() // outside a spec there is nothing to attach to
-	add := func(name string, v any) { ginkgo.AddReportEntry(name, v, ginkgo.ReportEntryVisibilityNever) }
-	add("max_window_ms", s.Summary.MaxWindowMS)
-	add("total_window_ms", s.Summary.TotalWindowMS)
-	add("windows", s.Summary.Windows)
-	add("startup_ms", s.Startup.TotalMS)
-	add("ops", s.Summary.Ops)
-	add("error_rate", s.Summary.ErrorRate)
-	add("lost_writes", len(s.Integrity.Lost))
-	add("seed", s.Seed)
-	add("replay", s.Replay)
 }
 
 func appendPlan(path string, plan []string) error {

@@ -13,6 +13,16 @@ import (
 //	Kind() string         // "fault" puts it on the timeline as a fault
 //	Children() []Step     // it is made of steps, each its own event
 //	Sequential() bool     // those children run one after another
+//	Idle() bool           // it only lets time pass: it causes no window
+//	Targets() []string    // the parts of the topology it acts on
+//
+// Targets are names as the scenario gave them: a service ("web-1", which
+// is also its node's and its proxy's name), a standby pair's secondary
+// proxy ("web-1-secondary") or replication link (ReplicationLink), a
+// program ("kv"), a node. Only the windows of clients with one of them on
+// their path are put down to the step (timeline.Config.Paths). A step
+// without the method, or whose Targets are nil, may act on anything: every
+// client's windows may be put down to it.
 //
 // Package scenario runs steps; packages upgrade and fault make them.
 type Step interface {

@@ -1,8 +1,11 @@
 // Package timeline turns what a scenario recorded — client operations and
 // the events of the run (steps, faults, what the system under test
 // reported) — into client-visible outage windows, attributes each window to
-// the events active when it began, and computes the statistics of a run. It
-// is pure: data in, data out, no I/O, no clock.
+// the events active when it began that touch its client's own path
+// (Config.Paths, Event.Targets), marks the windows the client's own lag
+// explains (MarkProbeLag), measures how well each client kept its schedule
+// (Schedule), and computes the statistics of a run. It is pure: data in,
+// data out, no I/O, no clock.
 //
 //	ops (per client, open loop)           events (steps, faults, system)
 //	  c1 read  ok ok ✗ ✗ ✗ ok ok            step-2  |======= upgrade =======|

@@ -93,6 +93,53 @@ func TestFailovers(t *testing.T) {
 			},
 		},
 		{
+			name: "another replica's phase events are not this failover's",
+			events: []Event{
+				{ID: "step-3.1", Kind: KindStep, Start: nsOf(1000), End: nsOf(1300), ExpectOutage: true, Targets: []string{"web-1"}},
+				{ID: "web-2-4", Kind: KindSystem, Start: nsOf(1020), End: nsOf(1020), Phase: PhaseDetect, Targets: []string{"web-2"}},
+				{ID: "web-2-5", Kind: KindSystem, Start: nsOf(1050), End: nsOf(1050), Phase: PhaseReady, Targets: []string{"web-2"}},
+				{ID: "web-1-7", Kind: KindSystem, Start: nsOf(1200), End: nsOf(1200), Phase: PhaseReady, Targets: []string{"web-1"}},
+			},
+			ws:   []Window{caused("step-3.1", 1001, 1250)},
+			want: []Failover{{Cause: "step-3.1", Detect: 0, Restart: d(200), Recover: d(50), Total: d(250)}},
+		},
+		{
+			name: "phase events of a later step on the same service are that step's, not the fault's",
+			events: []Event{
+				{ID: "fault-3.1", Kind: KindFault, Start: nsOf(1000), End: nsOf(3500), Targets: []string{"web-2"}},
+				{ID: "step-3.2.3", Kind: KindStep, Start: nsOf(1500), End: nsOf(1510), ExpectOutage: true, Targets: []string{"web-2"}},
+				{ID: "web-2-2", Kind: KindSystem, Start: nsOf(1501), End: nsOf(1501), Phase: PhaseDetect, Targets: []string{"web-2"}},
+				{ID: "web-2-3", Kind: KindSystem, Start: nsOf(1509), End: nsOf(1509), Phase: PhaseReady, Targets: []string{"web-2"}},
+				{ID: "step-9", Kind: KindStep, Start: nsOf(1002), End: nsOf(1003)},
+				{ID: "web-2-4", Kind: KindSystem, Start: nsOf(1004), End: nsOf(1004), Phase: PhaseDetect, Targets: []string{"web-2"}},
+			},
+			ws: []Window{caused("fault-3.1", 1001, 3500), caused("step-3.2.3", 1501, 1512)},
+			want: []Failover{
+				{Cause: "fault-3.1", Detect: d(4), Restart: Unknown, Recover: Unknown, Total: d(2500)},
+				{Cause: "step-3.2.3", Detect: d(1), Restart: d(8), Recover: d(3), Total: d(12)},
+			},
+		},
+		{
+			name:   "phase events without targets still count for a targeted cause",
+			events: []Event{{ID: "fault-1", Kind: KindFault, Start: nsOf(1000), End: nsOf(1000), Targets: []string{"web-1"}}, detect(1050), ready(1400)},
+			ws:     []Window{caused("fault-1", 1001, 1450)},
+			want:   []Failover{{Cause: "fault-1", Detect: d(50), Restart: d(350), Recover: d(50), Total: d(450)}},
+		},
+		{
+			name:   "a recovery-tail window is not part of the failover",
+			events: []Event{upgrade, ready(1300)},
+			ws: []Window{
+				caused("step-2", 1001, 1320),
+				{Client: "c1", Class: "read", Start: nsOf(2000), End: nsOf(2100), Causes: []string{"step-2"}, Expected: true, Tail: true},
+			},
+			want: []Failover{{Cause: "step-2", Detect: 0, Restart: d(300), Recover: d(20), Total: d(320)}},
+		},
+		{
+			name:   "a step whose only windows are its recovery tail has no failover",
+			events: []Event{upgrade, ready(1300)},
+			ws:     []Window{{Client: "c1", Class: "read", Start: nsOf(2000), End: nsOf(2100), Causes: []string{"step-2"}, Expected: true, Tail: true}},
+		},
+		{
 			name: "a step that expects no outage has no failover",
 			events: []Event{
 				{ID: "step-1", Kind: KindStep, Desc: "warm up", Start: nsOf(0), End: nsOf(1000)},

@@ -16,6 +16,17 @@ import (
 // docs/measurement.md.
 const DefaultTolerance = 250 * time.Millisecond
 
+// DefaultRecoveryTail is how long after a step or fault on a client's path
+// ended a window of that client, with no step or fault on its path active
+// when it began, is still put down to it as its recovery tail, when
+// Config.RecoveryTail is zero. A member that has just been restarted and
+// fails again within its first seconds (its first heartbeats, the reconnect
+// storm of its clients, replication catching up) is that restart's
+// doing, not an unexplained outage. 2 s is eight times DefaultTolerance,
+// twenty heartbeats of the reference overlord and four op deadlines of the
+// reference client; see docs/measurement.md.
+const DefaultRecoveryTail = 2 * time.Second
+
 // MaxReasons caps Window.Reasons.
 const MaxReasons = 5
 
@@ -34,6 +45,43 @@ func (c Config) tolerance() int64 {
 // EffectiveTolerance is the tolerance Outages uses for c: Tolerance, or
 // DefaultTolerance when it is zero, or zero when it is negative.
 func (c Config) EffectiveTolerance() time.Duration { return time.Duration(c.tolerance()) }
+
+// recoveryTail is the effective recovery tail: zero means
+// DefaultRecoveryTail, a negative value means none.
+func (c Config) recoveryTail() int64 {
+	switch {
+	case c.RecoveryTail == 0:
+		return int64(DefaultRecoveryTail)
+	case c.RecoveryTail < 0:
+		return 0
+	}
+	return int64(c.RecoveryTail)
+}
+
+// EffectiveRecoveryTail is the recovery tail Outages uses for c:
+// RecoveryTail, or DefaultRecoveryTail when it is zero, or zero (no tail)
+// when it is negative.
+func (c Config) EffectiveRecoveryTail() time.Duration { return time.Duration(c.recoveryTail()) }
+
+// OnPath says whether e touches the path of client, so that it may cause
+// the client's windows: e has no Targets (it acts on everything), or the
+// client has no entry in Paths (it depends on everything), or one of e's
+// Targets is on the client's path or is the client itself (its own node).
+func (c Config) OnPath(client string, e Event) bool {
+	if len(e.Targets) == 0 {
+		return true
+	}
+	path, ok := c.Paths[client]
+	if !ok {
+		return true
+	}
+	for _, t := range e.Targets {
+		if t == client || slices.Contains(path, t) {
+			return true
+		}
+	}
+	return false
+}
 
 func (c Config) class(op Op) string {
 	if c.ClassOf != nil {
@@ -77,8 +125,9 @@ func fmtMS(ns int64) string {
 // class (cfg.ClassOf), each maximal run of failed ops, from the start of its
 // first op to the first good answer after it. The result is sorted by
 // Start, then client and class; the windows of one client and class are
-// disjoint half-open intervals. Every window is attributed to the events
-// active when it began. ops and events are not modified. See
+// disjoint half-open intervals. Every window is attributed to the events on
+// its client's path (cfg.Paths) active when it began, or to its recovery
+// tail (see attribute). ops and events are not modified. See
 // docs/measurement.md for the exact definition.
 func Outages(ops []Op, events []Event, cfg Config) []Window {
 	if len(ops) == 0 {
@@ -116,7 +165,7 @@ func Outages(ops []Op, events []Event, cfg Config) []Window {
 		order[next[g]] = int32(i)
 		next[g]++
 	}
-	tol := cfg.tolerance()
+	tol, tail := cfg.tolerance(), cfg.recoveryTail()
 	var (
 		out []Window
 		rc  reasonCounter
@@ -179,7 +228,7 @@ func Outages(ops []Op, events []Event, cfg Config) []Window {
 				w.End = first
 			}
 			w.Reasons = rc.top(MaxReasons)
-			attribute(&w, events, tol, seen)
+			attribute(&w, events, tol, tail, seen, cfg)
 			out = append(out, w)
 			p = r
 		}
@@ -201,20 +250,34 @@ func Outages(ops []Op, events []Event, cfg Config) []Window {
 // end are read from one clock, but not in a fixed order.
 const Slack = 5 * time.Millisecond
 
-// attribute sets w's Causes and Expected. An event is a cause when it
-// began no later than seen (the first moment the client saw a failure of
-// this window) plus Slack, and had not ended more than tol before the
-// window began. An event that began after the client already saw the
-// failure cannot have caused it; an op in flight when a driver was killed
-// starts before the kill, which is why the test is on seen, not w.Start.
-// Idle steps (waits) are never causes. Plan steps and faults come first,
-// then system events; within each, the one that began closest to the
-// window's start first: Causes[0] is the deliberate act that most
-// plausibly broke it.
-func attribute(w *Window, events []Event, tol, seen int64) {
+// attribute sets w's Causes, Expected and Tail. Only events on the
+// window's client's path (cfg.OnPath) are considered; idle steps (waits)
+// never are. An event is a cause when it began no later than seen (the
+// first moment the client saw a failure of this window) plus Slack, and
+// had not ended more than tol before the window began. An event that began
+// after the client already saw the failure cannot have caused it; an op in
+// flight when a driver was killed starts before the kill, which is why the
+// test is on seen, not w.Start.
+//
+// When no step or fault is a cause by that rule, the step or fault on the
+// path that ended last, less than tail before the window began, is its
+// cause, as its recovery tail (w.Tail). System events never make a tail.
+//
+// Plan steps and faults come first, then system events; within each, the
+// one that began closest to the window's start first: Causes[0] is the
+// deliberate act that most plausibly broke it. A window with no cause is
+// unexplained: nothing on its client's path was going on.
+func attribute(w *Window, events []Event, tol, tail, seen int64, cfg Config) {
 	var steps, system []Event
-	for _, e := range events {
-		if e.Idle || e.Start > seen+int64(Slack) || e.End+tol < w.Start {
+	last := -1 // the step or fault of the recovery tail, an index into events
+	for i, e := range events {
+		if e.Idle || e.Start > seen+int64(Slack) || !cfg.OnPath(w.Client, e) {
+			continue
+		}
+		if e.End+tol < w.Start {
+			if e.Kind != KindSystem && w.Start-e.End < tail && (last < 0 || e.End > events[last].End) {
+				last = i
+			}
 			continue
 		}
 		if e.Kind == KindSystem {
@@ -223,6 +286,11 @@ func attribute(w *Window, events []Event, tol, seen int64) {
 			steps = append(steps, e)
 		}
 		w.Expected = w.Expected || e.ExpectOutage
+	}
+	if len(steps) == 0 && last >= 0 {
+		steps = append(steps, events[last])
+		w.Tail = true
+		w.Expected = w.Expected || events[last].ExpectOutage
 	}
 	dist := func(e Event) int64 {
 		if d := e.Start - w.Start; d >= 0 {

@@ -37,6 +37,7 @@ type win struct {
 	Reasons       string
 	Causes        string
 	Expected      bool
+	Tail          bool
 }
 
 func core(ws []Window) []win {
@@ -47,6 +48,7 @@ func core(ws []Window) []win {
 			Start: float64(w.Start) / float64(ms), End: float64(w.End) / float64(ms),
 			Open: w.Open, Failed: w.Failed,
 			Reasons: strings.Join(w.Reasons, "|"), Causes: strings.Join(w.Causes, ","), Expected: w.Expected,
+			Tail: w.Tail,
 		})
 	}
 	return out
@@ -190,6 +192,7 @@ func TestOutages(t *testing.T) {
 				{ID: "step-1", Kind: KindStep, Start: nsOf(950), End: nsOf(950)},
 				{ID: "fault-1", Kind: KindFault, Start: nsOf(1000), End: nsOf(1000), ExpectOutage: true},
 			},
+			cfg: Config{RecoveryTail: -1},
 			want: []win{
 				{Client: "c1", Class: "read", Start: 1200, End: 1301, Failed: 1, Reasons: "a", Causes: "fault-1,step-1", Expected: true},
 				{Client: "c1", Class: "read", Start: 1400, End: 1501, Failed: 1, Reasons: "b"},
@@ -215,7 +218,7 @@ func TestOutages(t *testing.T) {
 			name:   "attribution: negative tolerance is exact",
 			ops:    []Op{bad(1001, 1002, "a"), ok(1005, 1006)},
 			events: []Event{{ID: "fault-1", Kind: KindFault, Start: nsOf(1000), End: nsOf(1000), ExpectOutage: true}},
-			cfg:    Config{Tolerance: -1},
+			cfg:    Config{Tolerance: -1, RecoveryTail: -1},
 			want:   []win{{Client: "c1", Class: "read", Start: 1001, End: 1006, Failed: 1, Reasons: "a"}},
 		},
 		{

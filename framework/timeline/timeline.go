@@ -100,4 +100,9 @@ type Config struct {
 	// cause of a client's window only if one of them is on the client's
 	// path. A client without an entry depends on everything.
 	Paths map[string][]string
+	// RecoveryTail is how long after a step or fault on a client's path
+	// ended a window of that client with no other step or fault to blame
+	// is still put down to it (Window.Tail). Zero means
+	// DefaultRecoveryTail; a negative value turns the rule off.
+	RecoveryTail time.Duration
 }

@@ -40,6 +40,9 @@ func (u Overlord) Description() string {
 // ExpectsOutage is true: a kill-and-restart upgrade has a planned outage.
 func (u Overlord) ExpectsOutage() bool { return true }
 
+// Targets is the service the step upgrades.
+func (u Overlord) Targets() []string { return []string{u.Service} }
+
 // Run performs the upgrade.
 func (u Overlord) Run(ctx context.Context, sys *system.System) error {
 	o := sys.Overlord(u.Service)

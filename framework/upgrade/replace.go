@@ -33,6 +33,9 @@ func (u ReplaceStep) Description() string {
 // start nothing serves the clients.
 func (u ReplaceStep) ExpectsOutage() bool { return true }
 
+// Targets is the service the step replaces.
+func (u ReplaceStep) Targets() []string { return []string{u.Service} }
+
 // Run replaces the node and puts the moment the new one was ready on the
 // timeline, which splits the outage into restart and recovery.
 func (u ReplaceStep) Run(ctx context.Context, sys *system.System) error {

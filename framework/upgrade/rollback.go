@@ -69,6 +69,9 @@ func (r RollbackStep) Description() string {
 // driver.
 func (r RollbackStep) ExpectsOutage() bool { return true }
 
+// Targets is the service the step upgrades and may roll back.
+func (r RollbackStep) Targets() []string { return r.Upgrade.Targets() }
+
 // Run upgrades, checks, and rolls back on failure.
 func (r RollbackStep) Run(ctx context.Context, sys *system.System) error {
 	upErr := r.Upgrade.Run(ctx, sys)

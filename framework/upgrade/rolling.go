@@ -55,6 +55,10 @@ func (u RollingStep) abortAfter() int {
 // ExpectsOutage is true: each replica's clients see its restart.
 func (u RollingStep) ExpectsOutage() bool { return true }
 
+// Targets are the replicas, for a runner that records the step as one
+// event; the scenario runner records each child, with its own replica.
+func (u RollingStep) Targets() []string { return append([]string(nil), u.Replicas...) }
+
 // Children are the per-replica upgrades (and roll-backs), so the plan and
 // the timeline show each one.
 func (u RollingStep) Children() []system.Step {

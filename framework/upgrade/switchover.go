@@ -27,6 +27,9 @@ func (u SwitchoverStep) Description() string {
 // ExpectsOutage is true: clients see the primary move, however briefly.
 func (u SwitchoverStep) ExpectsOutage() bool { return true }
 
+// Targets is the standby pair the step switches over.
+func (u SwitchoverStep) Targets() []string { return []string{u.Service} }
+
 // Run performs the switchover and waits until redundancy is restored.
 func (u SwitchoverStep) Run(ctx context.Context, sys *system.System) error {
 	o, err := standbyPair(sys, "switchover", u.Service)
@@ -53,6 +56,9 @@ type PrepareStep struct{ Service, Version string }
 func (u PrepareStep) Description() string {
 	return fmt.Sprintf("prepare %s's secondary: restart it at %s, replicating from the primary", u.Service, u.Version)
 }
+
+// Targets is the standby pair whose secondary the step restarts.
+func (u PrepareStep) Targets() []string { return []string{u.Service} }
 
 // Run upgrades the secondary and waits until it answers.
 func (u PrepareStep) Run(ctx context.Context, sys *system.System) error {

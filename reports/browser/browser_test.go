@@ -445,40 +445,79 @@ func testWatch(t *testing.T, b *browser) {
 // index.html
 
 type indexRow struct {
-	Slug string `json:"slug"`
-	Href string `json:"href"` // resolved by the browser
-	Name string `json:"name"`
-	Pass bool   `json:"pass"` // a PASS tag
-	Fail bool   `json:"fail"` // a FAIL tag
-	Bad  bool   `json:"bad"`  // the row is marked bad
+	Slug    string `json:"slug"`
+	Href    string `json:"href"` // resolved by the browser
+	Name    string `json:"name"`
+	Pass    bool   `json:"pass"`    // a PASS tag
+	Fail    bool   `json:"fail"`    // a FAIL tag
+	Invalid bool   `json:"invalid"` // an INVALID tag
+	Bad     bool   `json:"bad"`     // the row is marked bad
+	Text    string `json:"text"`    // the row's text as shown
 }
 
 const indexRowsJS = `[...document.querySelectorAll("table.scenarios tbody tr.scenario-row")].map(tr => {
   const a = tr.querySelector("a[href]");
   return {slug: tr.getAttribute("data-slug") || "", href: a ? a.href : "", name: a ? a.textContent : "",
-    pass: !!tr.querySelector(".tag.pass"), fail: !!tr.querySelector(".tag.fail"), bad: tr.classList.contains("bad")};
+    pass: !!tr.querySelector(".tag.pass"), fail: !!tr.querySelector(".tag.fail"), invalid: !!tr.querySelector(".tag.invalid"),
+    bad: tr.classList.contains("bad"), text: tr.innerText};
 })`
+
+// status is a scenario's outcome, derived from passed for results written
+// before there were three.
+func status(s *result.Scenario) string { return reports.Status(s) }
+
+// verdictWord is how the pages name an outcome.
+func verdictWord(status string) string {
+	switch status {
+	case result.StatusPassed:
+		return "PASS"
+	case result.StatusInvalid:
+		return "INVALID"
+	}
+	return "FAIL"
+}
+
+// rank is the index's order: failed, then invalid, then passed.
+func rank(status string) int {
+	switch status {
+	case result.StatusFailed:
+		return 0
+	case result.StatusInvalid:
+		return 1
+	}
+	return 2
+}
 
 func testIndex(t *testing.T, b *browser, set reportSet, shots string) {
 	file := filepath.Join(set.dir, "index.html")
 	ctx, w := b.open(t, file)
 
-	failed := 0
+	failed, invalid := 0, 0
 	bySlug := map[string]*result.Scenario{}
 	for i := range set.run.Scenarios {
 		s := &set.run.Scenarios[i]
 		bySlug[s.Slug] = s
-		if !s.Passed {
+		switch status(s) {
+		case result.StatusFailed:
 			failed++
+		case result.StatusInvalid:
+			invalid++
 		}
 	}
 	title := evalJS[string](ctx, t, "document.title", `document.title`)
 	verdict := "PASS"
-	if failed > 0 {
+	switch {
+	case failed > 0:
 		verdict = "FAIL"
+	case invalid > 0:
+		verdict = "INVALID"
 	}
 	if !strings.HasPrefix(title, verdict) {
-		t.Errorf("index title %q: want it to start with %s (%d of %d scenarios failed)", title, verdict, failed, len(set.run.Scenarios))
+		t.Errorf("index title %q: want it to start with %s (%d failed, %d invalid of %d scenarios)", title, verdict, failed, invalid, len(set.run.Scenarios))
+	}
+	counts := fmt.Sprintf("%d passed, %d failed, %d invalid", len(set.run.Scenarios)-failed-invalid, failed, invalid)
+	if got := evalJS[string](ctx, t, "scenario counts", `document.querySelector("#scenarios h2").innerText`); !strings.Contains(got, counts) {
+		t.Errorf("index heading %q: want it to say %q", got, counts)
 	}
 	checkInert(ctx, t, "index.html", set.hostile)
 	checkWidth(ctx, t, "index.html")
@@ -488,7 +527,7 @@ func testIndex(t *testing.T, b *browser, set reportSet, shots string) {
 	if len(rows) != len(set.run.Scenarios) {
 		t.Errorf("index lists %d scenario rows, results.json has %d scenarios", len(rows), len(set.run.Scenarios))
 	}
-	passSeen := ""
+	prev, prevSlug := -1, ""
 	for i, r := range rows {
 		s, ok := bySlug[r.Slug]
 		if !ok {
@@ -498,16 +537,19 @@ func testIndex(t *testing.T, b *browser, set reportSet, shots string) {
 		if r.Name != s.Scenario {
 			t.Errorf("row %d (%s): link text %q, want the scenario name %q", i+1, r.Slug, r.Name, s.Scenario)
 		}
-		if r.Pass != s.Passed || r.Fail == s.Passed || r.Bad == s.Passed {
-			t.Errorf("row %d (%s): tags pass=%v fail=%v bad=%v, but the scenario passed=%v", i+1, r.Slug, r.Pass, r.Fail, r.Bad, s.Passed)
+		st := status(s)
+		if r.Pass != (st == result.StatusPassed) || r.Fail != (st == result.StatusFailed) ||
+			r.Invalid != (st == result.StatusInvalid) || r.Bad != (st == result.StatusFailed) {
+			t.Errorf("row %d (%s): tags pass=%v fail=%v invalid=%v bad=%v, but the scenario's status is %s",
+				i+1, r.Slug, r.Pass, r.Fail, r.Invalid, r.Bad, st)
 		}
-		if s.Passed {
-			if passSeen == "" {
-				passSeen = r.Slug
-			}
-		} else if passSeen != "" {
-			t.Errorf("row %d: failed scenario %s is listed after passing scenario %s: failures must come first", i+1, r.Slug, passSeen)
+		if st == result.StatusInvalid && (strings.Contains(r.Text, "FAIL") || !strings.Contains(r.Text, "INVALID: ")) {
+			t.Errorf("row %d (%s): an invalid scenario's row reads %q: want INVALID and why, never FAIL", i+1, r.Slug, r.Text)
 		}
+		if rank(st) < prev {
+			t.Errorf("row %d: %s scenario %s is listed after %s: failed first, then invalid, then passed", i+1, st, r.Slug, prevSlug)
+		}
+		prev, prevSlug = rank(st), r.Slug
 		path, err := filePath(r.Href)
 		if err != nil {
 			t.Errorf("row %d (%s): link %q: %v", i+1, r.Slug, r.Href, err)
@@ -584,6 +626,7 @@ var shapeSelectors = []string{
 	"#timeline .lane-client .window.window-expected",
 	"#timeline .lane-client .window.window-unexpected",
 	"#timeline .lane-client .window.window-open",
+	"#timeline .lane-client .window.window-lag",
 	"#timeline .lane-client .window > title",
 	"#timeline .lane-steps .step",
 	"#timeline .lane-faults .fault",
@@ -648,11 +691,14 @@ func checkShape(t *testing.T, s *result.Scenario, sh shape, script bool) {
 			t.Errorf("%s: %d elements match %q, want them present=%v (%s)", how, got, sel, want, why)
 		}
 	}
-	var nExp, nUnexp, nOpen int
+	var nExp, nUnexp, nLag, nOpen int
 	for _, w := range s.Windows {
-		if w.Expected {
+		switch {
+		case w.ProbeLag:
+			nLag++
+		case w.Expected:
 			nExp++
-		} else {
+		default:
 			nUnexp++
 		}
 		if w.Open {
@@ -686,6 +732,7 @@ func checkShape(t *testing.T, s *result.Scenario, sh shape, script bool) {
 	}
 	iff("#timeline .lane-client .window.window-expected", nExp > 0, fmt.Sprintf("%d expected windows", nExp))
 	iff("#timeline .lane-client .window.window-unexpected", nUnexp > 0, fmt.Sprintf("%d unexpected windows", nUnexp))
+	iff("#timeline .lane-client .window.window-lag", nLag > 0, fmt.Sprintf("%d probe-lag windows", nLag))
 	exact("#timeline .lane-client .window.window-open", nOpen, "open windows are never merged")
 	exact("#timeline .lane-client .window > title", marks, "every window mark has a title")
 	exact("#timeline .lane-steps .step", min(nStep, reports.MaxBarsPerLane), "one bar per plan step")
@@ -726,12 +773,15 @@ func testScenario(t *testing.T, b *browser, set reportSet, s *result.Scenario, s
 	ctx, w := b.open(t, file)
 
 	title := evalJS[string](ctx, t, "document.title", `document.title`)
-	verdict := "PASS"
-	if !s.Passed {
-		verdict = "FAIL"
-	}
+	verdict := verdictWord(status(s))
 	if !strings.HasPrefix(title, verdict) || !strings.Contains(title, s.Scenario) {
 		t.Errorf("title %q: want %s and the scenario name %q", title, verdict, s.Scenario)
+	}
+	if status(s) == result.StatusInvalid {
+		head := evalJS[string](ctx, t, "header", `document.querySelector("header.top").innerText`)
+		if strings.Contains(head, "FAIL") || !strings.Contains(head, "INVALID: ") {
+			t.Errorf("%s: the header of an invalid scenario reads %q: want INVALID and why, never FAIL", page, head)
+		}
 	}
 	checkInert(ctx, t, page, set.hostile)
 	checkWidth(ctx, t, page)
@@ -1484,13 +1534,15 @@ func latency(dur, slowFrom, slowTo float64, gaps ...[2]float64) []result.Bucket 
 }
 
 // sampleRun is a small, realistic run: a failing upgrade-and-partition
-// scenario with every part of a report, and a passing one without windows.
+// scenario with every part of a report, an invalid one whose probe fell
+// behind its schedule, and a passing one without windows.
 func sampleRun() *result.Run {
 	up := result.Scenario{
 		Scenario: "overlord upgrade v1 → v2, then partition the standby", Slug: "upgrade-then-partition",
-		Labels: []string{"upgrade", "fault", "gate"}, Passed: false,
-		Failure: "c2 read saw an unexpected outage of 1.58 s (limit 300 ms), caused by fault-1 (seed 42; replay: hatest run --seed 42 --focus upgrade-then-partition)",
-		Runtime: "process", Seed: 42, StartedAt: t0, DurationMS: 10000,
+		Labels: []string{"upgrade", "fault", "gate"}, Passed: false, Status: result.StatusFailed,
+		Failure:  "c2 read saw an unexpected outage of 1.58 s (limit 300 ms), caused by fault-1 (seed 42; replay: hatest run --seed 42 --focus upgrade-then-partition)",
+		Location: "scenarios/upgrade_test.go:31",
+		Runtime:  "process", Seed: 42, StartedAt: t0, DurationMS: 10000,
 		Plan: []string{
 			"1 start driver-0 v1 (primary), driver-1 v1 (standby), overlord and 3 clients",
 			"2 warm up for 2s",
@@ -1517,11 +1569,25 @@ func sampleRun() *result.Run {
 			window("c2", "read", 5040, 6620, 51, false, []string{"fault-1"}, "i/o timeout", "latency budget exceeded (212.4 ms > 200 ms)"),
 			{Client: "c3", Class: "write", StartMS: 9700, EndMS: 10000, DurationMS: 300, Open: true, Failed: 3,
 				Reasons: []string{"timeout after 1s"}},
+			// driver-0 came back at 3,300 ms and flapped: the recovery tail of step-3
+			{Client: "c1", Class: "read", StartMS: 3400, EndMS: 3470, DurationMS: 70, Failed: 3, Tail: true, Expected: true,
+				Reasons: []string{"connection refused"}, Causes: []string{"step-3"}},
+			// c2 fell behind its own schedule
+			{Client: "c2", Class: "write", StartMS: 7600, EndMS: 7690, DurationMS: 90, Failed: 2, ProbeLag: true,
+				Reasons: []string{"latency budget exceeded (90.4 ms > 50 ms)"}, Causes: []string{"probe-lag"}},
+			// nothing on c3's path was happening
+			window("c3", "read", 8200, 8260, 2, false, nil, "EOF"),
 		},
 		Clients: []result.Client{
-			{Name: "c1", Version: "v1", Ops: 6120, Failed: 39, Reported: 6120, LastVersion: "v2", LastOKMS: 9998.1},
-			{Name: "c2", Version: "v1", Ops: 6040, Failed: 63, Reported: 6040, LastVersion: "v2", LastOKMS: 9996.4},
-			{Name: "c3", Version: "v1", Ops: 6077, Failed: 10, Reported: -1, LastVersion: "v2", LastOKMS: 9699.2,
+			{Name: "c1", Version: "v1", Ops: 6120, Failed: 42, Reported: 6120, LastVersion: "v2", LastOKMS: 9998.1,
+				Path: []string{"driver-0", "driver-1", "overlord"},
+				Schedule: result.Schedule{Known: true, IntervalMS: 1.5, NominalRate: 666.7, AchievedRate: 665.9,
+					LagP50MS: 0.05, LagP99MS: 0.7, LagMaxMS: 4.2}},
+			{Name: "c2", Version: "v1", Ops: 6040, Failed: 65, Reported: 6040, LastVersion: "v2", LastOKMS: 9996.4,
+				Path: []string{"driver-0", "driver-1", "overlord"},
+				Schedule: result.Schedule{Known: true, IntervalMS: 1.5, NominalRate: 666.7, AchievedRate: 660.2,
+					LagP50MS: 0.06, LagP99MS: 1.1, LagMaxMS: 91.3, Skipped: 4}},
+			{Name: "c3", Version: "v1", Ops: 6077, Failed: 12, Reported: -1, LastVersion: "v2", LastOKMS: 9699.2,
 				BadLines: []string{"line 6078: unexpected end of JSON input", "line 6079: invalid character 'x'"}},
 		},
 		Versions: []result.Version{
@@ -1535,7 +1601,7 @@ func sampleRun() *result.Run {
 			{Cause: "step-3", DetectMS: 0, RestartMS: -1, RecoverMS: -1, TotalMS: 250},
 			{Cause: "fault-1", DetectMS: 150, RestartMS: 1450, RecoverMS: 20, TotalMS: 1620},
 		},
-		Integrity: result.Integrity{Checked: true, AckedWrites: 6100, ReadBack: 6100, Indeterminate: 12},
+		Integrity: result.Integrity{Checked: true, AckedWrites: 6100, ReadBack: 6093, Indeterminate: 12, AppliedFailed: 4, Unchecked: 7},
 		Assertions: []result.Assertion{
 			{Name: "expected outage ≤ 500ms", Passed: true, Message: "longest expected window 240.0 ms (c2 write)"},
 			{Name: "unexpected outage ≤ 300ms", Passed: false, Message: "c2 read: 1,580.0 ms from 5,040.0 ms, caused by fault-1"},
@@ -1571,8 +1637,33 @@ func sampleRun() *result.Run {
 	}
 	summarize(&quiet)
 
+	why := "probe kept its schedule: c2 achieved 741.8 ops/s of its nominal 1,000 (74.2 %); lag p99 4.1 ms > interval 1 ms"
+	lagging := result.Scenario{
+		Scenario: "16 clients at 1 ms", Slug: "many-fast-clients", Labels: []string{"probe"},
+		Status: result.StatusInvalid, Invalid: why, Failure: "INVALID: " + why, Location: "scenarios/load_test.go:17",
+		Runtime: "process", Seed: 42, StartedAt: t0, DurationMS: 5000,
+		Steps: []result.Step{{ID: "step-1", Kind: "step", Desc: "run the clients for 5s", StartMS: 0, EndMS: 5000}},
+		Windows: []result.Window{
+			{Client: "c2", Class: "read", StartMS: 1200, EndMS: 1450, DurationMS: 250, Failed: 9, ProbeLag: true,
+				Reasons: []string{"latency budget exceeded (250.2 ms > 50 ms)"}, Causes: []string{"probe-lag"}},
+		},
+		Clients: []result.Client{
+			{Name: "c1", Version: "v1", Ops: 4996, Reported: 4996, LastVersion: "v1", LastOKMS: 4999, Path: []string{"kv"},
+				Schedule: result.Schedule{Known: true, IntervalMS: 1, NominalRate: 1000, AchievedRate: 999.2, LagP50MS: 0.03, LagP99MS: 0.5, LagMaxMS: 2.2}},
+			{Name: "c2", Version: "v1", Ops: 3709, Failed: 9, Reported: 3709, LastVersion: "v1", LastOKMS: 4998, Path: []string{"kv"},
+				Schedule: result.Schedule{Known: true, IntervalMS: 1, NominalRate: 1000, AchievedRate: 741.8, LagP50MS: 0.8, LagP99MS: 4.1, LagMaxMS: 251, Skipped: 1290}},
+		},
+		Latency: latency(5000, 1200, 1450),
+		Assertions: []result.Assertion{
+			{Name: "probe kept its schedule", Invalid: true, Message: "c2 achieved 741.8 ops/s of its nominal 1,000 (74.2 %); lag p99 4.1 ms > interval 1 ms"},
+			{Name: "max outage ≤ 1s", Passed: true, Message: "longest window 250.0 ms (c2 read)"},
+		},
+		Replay: "hatest run --runtime process --seed 42 --focus 'many-fast-clients'",
+	}
+	summarize(&lagging)
+
 	return &result.Run{Schema: result.Schema, Runtime: "process", Seed: 42, StartedAt: t0, Commit: "3f2c1ab9e0d4",
-		Scenarios: []result.Scenario{quiet, up}}
+		Scenarios: []result.Scenario{quiet, lagging, up}}
 }
 
 // escapingRun is one scenario whose every string a report shows carries
@@ -1583,7 +1674,7 @@ func escapingRun() *result.Run {
 	long := func(s string) string { return x(s + strings.Repeat("x", 300-len(s))) } // 300 characters without a break, then the hostile strings
 	s := result.Scenario{
 		Scenario: x("escaping"), Slug: "escaping", Labels: []string{xssScript, xssAttr},
-		Passed: false, Failure: x("failure"), Runtime: x("process"), Seed: 7, StartedAt: t0, DurationMS: 4000,
+		Passed: false, Failure: x("failure"), Location: x("location"), Runtime: x("process"), Seed: 7, StartedAt: t0, DurationMS: 4000,
 		Plan: []string{x("1 plan line")},
 		Steps: []result.Step{
 			{ID: "system-0", Kind: "system", Desc: x("start-up"), StartMS: -250, EndMS: -250},
@@ -1597,7 +1688,7 @@ func escapingRun() *result.Run {
 		},
 		Clients: []result.Client{
 			{Name: evil, Version: x("v1"), Ops: 1000, Failed: 5, Reported: 999, LastVersion: x("v2"), LastOKMS: 3999,
-				BadLines: []string{x("line 3: invalid JSON")}},
+				BadLines: []string{x("line 3: invalid JSON")}, Path: []string{x("path")}},
 			{Name: "c2", Version: "v1", Ops: 1000, Failed: 9, Reported: 1000, LastVersion: "v1", LastOKMS: 3998},
 		},
 		Versions: []result.Version{{Node: x("node"), Version: x("v1"), Role: x("role"), StartMS: -250, EndMS: 4000}},
@@ -1620,6 +1711,10 @@ func escapingRun() *result.Run {
 		Replay: x("hatest run --seed 7"),
 	}
 	summarize(&s)
+	// the same strings in an invalid scenario, whose reason is shown too
+	inv := s
+	inv.Slug, inv.Status, inv.Invalid = "escaping-invalid", result.StatusInvalid, x("why")
+	inv.Assertions = []result.Assertion{{Name: x("assertion"), Invalid: true, Message: x("message")}}
 	return &result.Run{Schema: result.Schema, Runtime: x("process"), Seed: 7, StartedAt: t0, Commit: x("commit"),
-		Scenarios: []result.Scenario{s}}
+		Scenarios: []result.Scenario{s, inv}}
 }

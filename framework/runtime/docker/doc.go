@@ -58,7 +58,10 @@
 // measures its grace itself (docker stop rounds it to whole seconds).
 // Output is followed from the moment the container starts and written to
 // NodeSpec.Stdout and Stderr, or kept for Logs; Wait, Stop, Restart and
-// Close return only after it is drained.
+// Close return only after it is drained, every byte of it: the engine's
+// follow stream can end at the container's exit before the last of the
+// output is delivered, so the log is read again after the exit from the
+// last entry delivered (see output.go).
 //
 // Readiness is the program's, not the container's: with Docker's userland
 // proxy a published port accepts connections before the program listens,

@@ -3,6 +3,7 @@ package docker_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -575,5 +576,86 @@ func TestImages(t *testing.T) {
 	local := runtime.Software{Name: "local", Versions: map[string]runtime.Build{"v1": {Image: tag}}}
 	if got, err := rt.Image(ctx, local, "v1"); err != nil || got != tag {
 		t.Fatalf("local image: %q, %v", got, err)
+	}
+}
+
+// Nodes that write a burst of output as they exit (a client writing its
+// read-back on SIGTERM): every line reaches NodeSpec.Stdout before Wait
+// returns, and before Stop does. The follow stream of Docker's container
+// log ends at the container's exit and, with a few containers exiting at
+// once, often before the last of their output was delivered (seen: 2 to 4
+// of 16 containers short by 3 to 300 KB).
+func TestOutputAtExit(t *testing.T) {
+	t.Parallel()
+	rt := newRuntime(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	const (
+		nodes = 16
+		lines = 6000 // 600 KB each
+	)
+	for round := range 3 {
+		var wg sync.WaitGroup
+		for i := range nodes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				how := "signal and wait"
+				if i%2 == 1 {
+					how = "stop"
+				}
+				burstAtExit(ctx, t, rt, fmt.Sprintf("burst-%d-%d", round, i), how, lines)
+			}()
+		}
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+	}
+}
+
+// A node that writes more at exit than the engine keeps in one log file
+// (engines rotate at their log-opts max-size, often 10 MB): every line
+// arrives, in order. A follow stream across a rotation skipped a whole
+// file (seen on engine 20.10 with max-size 10m and max-file 3, every time).
+func TestOutputPastRotation(t *testing.T) {
+	t.Parallel()
+	rt := newRuntime(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	burstAtExit(ctx, t, rt, "big-burst", "signal and wait", 250_000) // 25 MB, 42 MB of JSON log
+}
+
+// burstAtExit starts a node that prints lines 100-byte lines on SIGTERM,
+// ends it how ("stop", or "signal and wait") and checks that all of its
+// output arrived by the time Wait returned.
+func burstAtExit(ctx context.Context, t *testing.T, rt *docker.Runtime, name, how string, lines int) {
+	var out, errw rttest.SyncBuffer
+	spec := rttest.EchoSpec(name, "v1", "-term-burst", strconv.Itoa(lines))
+	spec.Stdout, spec.Stderr = &out, &errw
+	n, err := rt.Start(ctx, spec)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	if how == "stop" {
+		err = n.Stop(ctx, 20*time.Second)
+	} else {
+		err = n.Signal(ctx, syscall.SIGTERM)
+	}
+	if err != nil {
+		t.Errorf("%s: %s: %v", name, how, err)
+		return
+	}
+	if code, err := n.Wait(ctx); err != nil || code != 0 {
+		t.Errorf("%s: wait: %d, %v", name, code, err)
+		return
+	}
+	rttest.CheckBurst(t, name+" ("+how+")", out.String(), lines)
+	if !strings.Contains(errw.String(), "got SIGTERM") {
+		t.Errorf("%s: stderr lacks \"got SIGTERM\": %q", name, errw.String())
+	}
+	if logs := readAll(n.Logs()); logs != "" {
+		t.Errorf("%s: notes about its output: %s", name, logs)
 	}
 }

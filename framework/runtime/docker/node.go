@@ -222,6 +222,7 @@ func (n *node) run(ctx context.Context, tag string) error {
 				hc.Mounts = append(hc.Mounts, mounts...)
 				hc.Privileged = false
 				hc.NetworkMode = container.NetworkMode(r.network)
+				hc.LogConfig = logConfig()
 			},
 			LifecycleHooks: []testcontainers.ContainerLifecycleHooks{{
 				// Post-start hooks run before the readiness wait, so the
@@ -333,7 +334,8 @@ func cause(err error) string {
 }
 
 // follow streams the container's output into the node's writers until the
-// container stops. It starts once per container.
+// container has exited and all of its output is delivered (see
+// copyOutput). It starts once per container.
 func (n *node) follow(id string) {
 	n.mu.Lock()
 	if n.followed == id {
@@ -356,13 +358,7 @@ func (n *node) follow(id string) {
 	go func() {
 		defer close(done)
 		defer cancel()
-		rc, err := n.rt.cli.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true})
-		if err != nil {
-			fmt.Fprintf(n.buf, "hatest: cannot follow the output of %s: %v\n", n.spec.Name, err)
-			return
-		}
-		defer rc.Close()
-		stdcopy.StdCopy(stdout, stderr, rc)
+		n.copyOutput(ctx, id, stdout, stderr, n.buf)
 	}()
 }
 

@@ -15,4 +15,9 @@
 //	                listens, with a 3 s ReadyTimeout
 //	long            the example server and one client for five minutes: a run
 //	                to interrupt
+//	flaky           fails its first attempt, passes the next
+//	verdicts: ...   the example server with a 400 ms proxy outage (to breach
+//	                a budget), and with testdata/setup/liar as its client,
+//	                whose op log has a gap or whose ops are all late: runs
+//	                that must be INVALID
 package setup

@@ -9,6 +9,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
+	"github.com/hatest/hatest/framework/check"
+	"github.com/hatest/hatest/framework/fault"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/scenario"
 	"github.com/hatest/hatest/framework/system"
@@ -89,4 +91,40 @@ var _ = scenario.It("setup: flaky", func(s *scenario.S) {
 		}
 		return errors.New("first attempt fails on purpose")
 	}))
+})
+
+// liar is testdata/setup/liar: a client whose account cannot be trusted.
+var liar = scenario.GoSoftware("liar", "github.com/hatest/hatest/cmd/hatest/testdata/setup/liar", "v1")
+
+// "verdicts: outage" takes the server's proxy down for 400 ms: every
+// client sees an outage window of about that. Its own expectation passes;
+// a budget below 400 ms fails it (the test of hatest run --budgets).
+var _ = scenario.It("verdicts: outage", Label("verdicts"), func(s *scenario.S) {
+	svc := kv(s, server)
+	s.Clients(1, svc, scenario.ClientSoftware(client), scenario.Every(5*time.Millisecond))
+	s.Warmup(300 * time.Millisecond)
+	s.Settle(300 * time.Millisecond)
+	s.Step(fault.For(fault.Down("kv"), 400*time.Millisecond).Expected())
+	s.Expect(check.MaxOutageBelow(10 * time.Second))
+})
+
+// "verdicts: op log gap" has a client whose summary claims 5 more ops than
+// it wrote lines: its op log has a gap, so the run is INVALID.
+var _ = scenario.It("verdicts: op log gap", Label("verdicts"), func(s *scenario.S) {
+	svc := kv(s, server)
+	s.Clients(1, svc, scenario.ClientSoftware(liar), scenario.ClientArgs("-claim-extra", "5"))
+	s.Warmup(300 * time.Millisecond)
+	s.Settle(300 * time.Millisecond)
+	s.Expect(check.MaxOutageBelow(10 * time.Second))
+})
+
+// "verdicts: behind schedule" has a client whose every op started 50 ms
+// after it was due, ten intervals late: the probe did not keep its
+// schedule, so the run is INVALID.
+var _ = scenario.It("verdicts: behind schedule", Label("verdicts"), func(s *scenario.S) {
+	svc := kv(s, server)
+	s.Clients(1, svc, scenario.ClientSoftware(liar), scenario.ClientArgs("-lag", "50ms"))
+	s.Warmup(300 * time.Millisecond)
+	s.Settle(300 * time.Millisecond)
+	s.Expect(check.MaxOutageBelow(10 * time.Second))
 })

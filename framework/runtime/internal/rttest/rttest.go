@@ -136,3 +136,32 @@ func (w *SyncBuffer) String() string {
 	defer w.mu.Unlock()
 	return w.b.String()
 }
+
+// CheckBurst fails t unless out, a node's stdout, holds every line that
+// "echo -term-burst n" printed on SIGTERM, in order, followed by "bye".
+// what names the case. It is safe to call from several goroutines.
+func CheckBurst(t testing.TB, what, out string, n int) {
+	t.Helper()
+	next := 1
+	bye := false
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "burst ") {
+			bye = bye || line == "bye"
+			continue
+		}
+		var i, of int
+		if _, err := fmt.Sscanf(line, "burst %d of %d ", &i, &of); err != nil || of != n || len(line) != 99 {
+			t.Errorf("%s: garbled burst line %q", what, line)
+			return
+		}
+		if i != next {
+			t.Errorf("%s: burst line %d after %d: lines %d..%d missing", what, i, next-1, next, i-1)
+			return
+		}
+		next++
+	}
+	if next-1 != n || !bye {
+		t.Errorf("%s: stdout holds %d of %d burst lines (%d bytes), bye %v; its last 200 bytes: %q",
+			what, next-1, n, len(out), bye, out[max(0, len(out)-200):])
+	}
+}

@@ -5,7 +5,7 @@
 // misbehave on purpose.
 //
 //	echo [-listen ADDR] [-data DIR] [-http ADDR] [-http-ready-after D]
-//	     [-delay D] [-term-delay D | -ignore-term] [-spawn] [-never]
+//	     [-delay D] [-term-delay D | -ignore-term] [-term-burst N] [-spawn] [-never]
 //	echo -crash
 //	echo -version
 //
@@ -65,7 +65,7 @@ import (
 var version = "dev"
 
 const usage = `usage: echo [-listen ADDR] [-data DIR] [-http ADDR] [-http-ready-after D]
-            [-delay D] [-term-delay D | -ignore-term] [-spawn] [-never]
+            [-delay D] [-term-delay D | -ignore-term] [-term-burst N] [-spawn] [-never]
        echo -crash
        echo -version
 `
@@ -79,6 +79,7 @@ func main() {
 	delay := flag.Duration("delay", 0, "wait this long before listening")
 	termDelay := flag.Duration("term-delay", 0, "on SIGTERM, take this long to shut down")
 	ignoreTerm := flag.Bool("ignore-term", false, "ignore SIGTERM")
+	termBurst := flag.Int("term-burst", 0, "on SIGTERM, print this many 100-byte lines to stdout before exiting")
 	spawn := flag.Bool("spawn", false, "start a child that never listens in the same process group")
 	never := flag.Bool("never", false, "never listen (a node that never becomes ready)")
 	crash := flag.Bool("crash", false, "print 30 lines to stderr and exit 3")
@@ -127,7 +128,13 @@ func main() {
 					fmt.Fprintln(os.Stderr, err)
 				}
 			}
-			fmt.Println("bye")
+			w := bufio.NewWriterSize(os.Stdout, 64<<10)
+			for i := 1; i <= *termBurst; i++ {
+				line := fmt.Sprintf("burst %d of %d ", i, *termBurst)
+				fmt.Fprintf(w, "%s%s\n", line, strings.Repeat(".", 99-len(line)))
+			}
+			fmt.Fprintln(w, "bye")
+			w.Flush()
 			os.Exit(0)
 		}()
 	}

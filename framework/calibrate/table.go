@@ -1,0 +1,121 @@
+package calibrate
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+)
+
+// Table prints the report for a person: one line per injection with
+// hatest's and the one-second sampler's measure side by side, and the
+// verdict. It fits in 100 columns.
+func Table(w io.Writer, r *Report) {
+	fmt.Fprintf(w, "calibration on %s: hatest probes every %s, the sampler every 1 s; latency budget %s\n",
+		r.Runtime, fmtMS(r.ProbeIntervalMS), fmtMS(r.LatencyBudgetMS))
+	p := r.Probe
+	lag := "lag unknown (the client writes no sched)"
+	if p.LagKnown {
+		lag = fmt.Sprintf("lag p99 %s, max %s", fmtMS(p.LagP99MS), fmtMS(p.LagMaxMS))
+	}
+	fmt.Fprintf(w, "hatest's probe: %d ops, %.0f of %.0f ops/s, %s\n", p.Ops, p.AchievedPerS, p.NominalPerSec, lag)
+	fmt.Fprintf(w, "target: |hatest error| <= %s (the probe interval + 2 ms)\n\n", fmtMS(r.TargetMS))
+
+	const row = "%-16s %7s %4s | %7s %7s %3s | %7s %7s | %5s  %s\n"
+	fmt.Fprintf(w, "%-16s %12s | %-19s | %-15s |\n", "", "injected ms", "hatest measured", "1 s sampler")
+	fmt.Fprintf(w, row, "outage", "length", "±", "ms", "error", "win", "ms", "error", "ratio", "verdict")
+	fmt.Fprintln(w, strings.Repeat("-", 98))
+	for _, x := range r.Rows {
+		verdict := x.Verdict
+		switch x.Verdict {
+		case VerdictBacklog:
+			verdict = fmt.Sprintf("backlog %.1f ms", x.BacklogMS)
+		case VerdictInvalid:
+			// The largest reason; the JSON has them all.
+			switch {
+			case x.LagMS >= x.EarlyMS && x.LagMS >= x.UncertaintyMS:
+				verdict = fmt.Sprintf("INVALID lag %.1f", x.LagMS)
+			case x.EarlyMS >= x.UncertaintyMS:
+				verdict = fmt.Sprintf("INVALID early %.1f", x.EarlyMS)
+			default:
+				verdict = fmt.Sprintf("INVALID ± %.1f", x.UncertaintyMS)
+			}
+		case VerdictMiss:
+			if x.Hatest.Windows == 0 {
+				verdict = "MISS: no window"
+			}
+		}
+		fmt.Fprintf(w, row, x.Method+" "+fmtLength(x.NominalMS),
+			fmt.Sprintf("%.1f", x.InjectedMS), fmt.Sprintf("%.1f", x.UncertaintyMS),
+			fmt.Sprintf("%.1f", x.Hatest.MeasuredMS), fmt.Sprintf("%+.1f", x.Hatest.ErrorMS), fmt.Sprint(x.Hatest.Windows),
+			fmt.Sprintf("%.1f", x.Sampler.MeasuredMS), fmt.Sprintf("%+.1f", x.Sampler.ErrorMS),
+			fmtRatio(x.Ratio), verdict)
+	}
+	fmt.Fprintf(w, "\nhatest and 1 s: the length each sampler measured (the sum of the windows that overlap\n"+
+		"the outage; win: how many), and its error: measured - injected. ± is how well the injected\n"+
+		"length itself is known (half the time the calls took). ratio = |1 s error| / |hatest error|\n"+
+		"(hatest's taken as at least %.1f ms). backlog: after SIGCONT the driver served the requests\n"+
+		"queued while it was stopped for that long, and clients waited for it: client-visible time,\n"+
+		"not a measurement error (docs/measurement.md). INVALID: the error can be accounted for by the\n"+
+		"probe itself being that many ms behind its schedule when the outage began or ended (lag),\n"+
+		"by the system failing that many ms before anything was injected (early), or by the ± of\n"+
+		"the injection: the machine was too busy for the row to say anything.\n", MinError)
+	if r.Kept != "" {
+		fmt.Fprintf(w, "op logs of the rows not plainly within the target: %s\n", r.Kept)
+	}
+	fmt.Fprintf(w, "\n%s\n", Verdict(r))
+}
+
+// Verdict is the report's last line. FAIL when a row is outside the
+// target and nothing explains it; INVALID when the rows outside it are
+// explained only by the probe's own lag or by failures before the
+// injection (with or without backlog); PASS when every row is within it,
+// or longer only by client-visible backlog. Calibrate exits 1 on FAIL and
+// on INVALID.
+func Verdict(r *Report) string {
+	worst, miss, backlog, invalid := 0.0, 0, 0, 0
+	for _, x := range r.Rows {
+		switch x.Verdict {
+		case VerdictOK:
+			worst = max(worst, math.Abs(x.Hatest.ErrorMS))
+		case VerdictBacklog:
+			backlog++
+		case VerdictInvalid:
+			invalid++
+		default:
+			miss++
+		}
+	}
+	switch {
+	case miss > 0:
+		return fmt.Sprintf("FAIL: %d of %d rows outside |error| <= %s and not explained",
+			miss, len(r.Rows), fmtMS(r.TargetMS))
+	case invalid > 0:
+		return fmt.Sprintf("INVALID: %d of %d rows outside |error| <= %s only by lag, early or ±: the machine was too busy",
+			invalid, len(r.Rows), fmtMS(r.TargetMS))
+	}
+	s := fmt.Sprintf("PASS: every row within |error| <= %s (worst %.1f ms)", fmtMS(r.TargetMS), worst)
+	if backlog > 0 {
+		s += fmt.Sprintf(", except %d SIGSTOP row(s) longer only by client-visible backlog", backlog)
+	}
+	return s
+}
+
+// fmtMS prints milliseconds without a trailing ".0": "5 ms", "2.5 ms".
+func fmtMS(v float64) string {
+	if v == math.Trunc(v) {
+		return fmt.Sprintf("%.0f ms", v)
+	}
+	return fmt.Sprintf("%.1f ms", v)
+}
+
+// fmtLength prints a nominal length as Go does: "50ms", "1s".
+func fmtLength(msv float64) string { return time.Duration(msv * 1e6).String() }
+
+func fmtRatio(r float64) string {
+	if r >= 10 {
+		return fmt.Sprintf("%.0fx", r)
+	}
+	return fmt.Sprintf("%.1fx", r)
+}
