@@ -12,7 +12,7 @@ import (
 // Exit codes, the same for every command.
 const (
 	exitPass  = 0 // everything passed
-	exitFail  = 1 // a scenario failed, a budget was breached, a regression was found
+	exitFail  = 1 // a scenario failed or was invalid, a budget was breached, a regression was found
 	exitUsage = 2 // bad usage, config or environment
 )
 
@@ -109,8 +109,9 @@ Commands:
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Exit codes: 0 pass; 1 a scenario failed, a budget was breached or a
-regression was found; 2 bad usage, config or environment.
+Exit codes: 0 pass; 1 a scenario failed or was invalid (its numbers cannot
+be trusted), a budget was breached or a regression was found; 2 bad usage,
+config or environment.
 
 Run 'hatest help <command>' or 'hatest <command> --help' for a command's flags.
 Example:

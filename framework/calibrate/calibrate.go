@@ -73,10 +73,10 @@ type Schedule struct {
 // Row verdicts.
 const (
 	VerdictOK = "ok" // |hatest error| <= target
-	// VerdictBacklog: a SIGSTOP row longer than the target by the time
-	// the system took, after SIGCONT, to serve the requests that queued
-	// up while it was stopped. Clients really waited for it: it is
-	// client-visible unavailability, not a measurement error.
+	// VerdictBacklog: a SIGSTOP row longer than the target by no more
+	// than the time the system took, after SIGCONT, to serve the requests
+	// that queued up while it was stopped. Clients really waited for it:
+	// it is client-visible unavailability, not a measurement error.
 	VerdictBacklog = "backlog"
 	// VerdictInvalid: outside the target, but something other than
 	// hatest's accuracy can account for it: hatest's probe was behind its
@@ -290,9 +290,11 @@ func Target(interval time.Duration) float64 { return ms(interval) + 2 }
 
 // Judge gives a row's verdict from hatest's measure, in this order:
 //   - VerdictOK when |error| <= target;
-//   - VerdictBacklog when the row is too long, but within the target once
-//     the backlog the system served late is taken off (BacklogMS, only
-//     ever non-zero for a SIGSTOP);
+//   - VerdictBacklog when the row is too long, but by no more than the
+//     target plus the backlog the system served late (BacklogMS, only ever
+//     non-zero for a SIGSTOP). The window may end before the backlog is
+//     all served: a request on a fresh connection is not queued behind
+//     the others, and its answer in budget is a good answer;
 //   - VerdictInvalid when what is left of the error (after the backlog,
 //     if the row is too long) is within the target plus the probe's own
 //     schedule lag around the outage (LagMS), the time the system was
@@ -308,10 +310,10 @@ func Judge(r Row, targetMS float64) string {
 	}
 	rest := e
 	if r.BacklogMS > 0 && e > targetMS {
-		rest = e - r.BacklogMS
-		if r.Hatest.Windows > 0 && math.Abs(rest) <= targetMS {
+		if r.Hatest.Windows > 0 && e <= r.BacklogMS+targetMS {
 			return VerdictBacklog
 		}
+		rest = e - r.BacklogMS
 	}
 	if excuse := max(r.LagMS, 0) + max(r.EarlyMS, 0) + max(r.UncertaintyMS, 0); excuse > 0 && math.Abs(rest) <= targetMS+excuse {
 		return VerdictInvalid
@@ -330,20 +332,12 @@ func allWithin(rep *Report) bool {
 	return true
 }
 
-// measure sums the windows that overlap the outage, from the start of the
-// call that began it to the end of the call that ended it. A window may
-// begin before the outage's midpoint start: an op already in flight when
-// the proxy closed fails too, and a freeze lands anywhere in a Docker
-// call that takes tens of milliseconds. (Windows are matched by overlap
-// for that reason: requiring the window to begin at most one probe
-// interval before the midpoint dropped such windows, and at 1 ms on
-// Docker a 200 ms outage read as none.) The gap between injections is
-// far longer than any window, so no window can overlap two of them.
+// measure sums the windows that are the outage's (see over).
 func measure(in injection, ws []timeline.Window) Measure {
 	var m Measure
 	first, last := true, int64(0)
 	for _, w := range ws {
-		if w.Start > in.t3 || w.End < in.t0 {
+		if !over(in, w) {
 			continue
 		}
 		if first {
@@ -359,6 +353,23 @@ func measure(in injection, ws []timeline.Window) Measure {
 	}
 	m.ErrorMS = m.MeasuredMS - float64(in.to()-in.from())/1e6
 	return m
+}
+
+// over says whether window w is the outage's: it overlaps the outage, from
+// the start of the call that began it to timeline.DefaultTolerance after
+// the end of the call that ended it, as hatest's own attribution reaches.
+//
+// A window may begin before the outage's midpoint start: an op already in
+// flight when the proxy closed fails too, and a freeze lands anywhere in
+// a Docker call that takes tens of milliseconds. (Requiring a window to
+// begin at most one probe interval before the midpoint dropped such
+// windows: at 1 ms on Docker a 200 ms outage read as none.) And one may
+// begin after the call that ended it: the backlog after a SIGSTOP, split
+// from the first window by an op on a fresh connection that was answered
+// in budget. The gap between injections is far longer, so no window can
+// be two outages'.
+func over(in injection, w timeline.Window) bool {
+	return w.Start <= in.t3+int64(timeline.DefaultTolerance) && w.End >= in.t0
 }
 
 // backlog is how long after a SIGSTOP ended the driver was still applying
@@ -391,7 +402,7 @@ func lag(in injection, ops []timeline.Op, ws []timeline.Window, interval time.Du
 	iv := int64(interval)
 	first, end := in.t0, in.t3+iv
 	for _, w := range ws {
-		if w.Start <= in.t3 && w.End >= in.t0 {
+		if over(in, w) {
 			first, end = min(first, w.Start), max(end, w.End)
 		}
 	}
@@ -415,7 +426,7 @@ func lag(in injection, ops []timeline.Op, ws []timeline.Window, interval time.Du
 // and does not count.)
 func early(in injection, ops []timeline.Op, ws []timeline.Window, cfg timeline.Config) float64 {
 	for _, w := range ws {
-		if w.Start > in.t3 || w.End < in.t0 {
+		if !over(in, w) {
 			continue
 		}
 		for _, op := range ops {

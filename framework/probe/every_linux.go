@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"os"
+	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -18,9 +20,12 @@ import (
 type waker struct {
 	ctx   context.Context
 	f     *os.File
+	raw   syscall.RawConn
 	stop  func() bool
 	timer *timerWaker // the fallback when no timerfd can be made
 	buf   [8]byte
+	err   error // of the last read
+	read  func(fd uintptr) bool
 }
 
 func newWaker(ctx context.Context, interval time.Duration) *waker {
@@ -42,10 +47,38 @@ func newWaker(ctx context.Context, interval time.Duration) *waker {
 		unix.Close(fd)
 		return &waker{ctx: ctx, timer: newTimerWaker(ctx)}
 	}
-	w := &waker{ctx: ctx, f: os.NewFile(uintptr(fd), "timerfd")}
+	f := os.NewFile(uintptr(fd), "timerfd")
+	raw, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return &waker{ctx: ctx, timer: newTimerWaker(ctx)}
+	}
+	w := &waker{ctx: ctx, f: f, raw: raw}
+	w.read = w.readTimer
 	// Ending ctx ends a read that waits for the timer.
 	w.stop = context.AfterFunc(ctx, func() { _ = w.f.SetReadDeadline(time.Unix(1, 0)) })
 	return w
+}
+
+// readTimer is the RawConn read function: it reads the expiration count
+// with a raw system call. The timerfd never blocks, and a plain system
+// call would wake Go's sysmon thread from its sleep, one more context
+// switch per tick. EAGAIN: not fired yet, wait in the poller.
+func (w *waker) readTimer(fd uintptr) bool {
+	for {
+		_, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&w.buf[0])), uintptr(len(w.buf)))
+		switch errno {
+		case 0:
+			w.err = nil
+			return true
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			return false // not fired yet: wait in the poller
+		}
+		w.err = errno
+		return true
+	}
 }
 
 // wait sleeps until the timer fires (it fires at every tick, so at due at
@@ -54,7 +87,10 @@ func (w *waker) wait(due time.Time) bool {
 	if w.timer != nil {
 		return w.timer.wait(due)
 	}
-	_, err := w.f.Read(w.buf[:])
+	err := w.raw.Read(w.read)
+	if err == nil {
+		err = w.err
+	}
 	if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, os.ErrClosed) {
 		return false
 	}

@@ -24,7 +24,7 @@ import (
 //	                                     last entry delivered──▶ the rest
 //
 // The follow stream of a container's log ends when the container exits,
-// and can end before the last of what it wrote was delivered (seen: 20 to
+// and can end before the last of what it wrote was delivered (seen: 3 to
 // 300 KB of a 600 KB burst written at exit, with a few containers exiting
 // at once). Once the container has exited its log is complete, so the log
 // is read again from a little before the last entry delivered; the entries
@@ -55,20 +55,23 @@ const rereadSlack = 2 * time.Second
 
 // cursor is how far a container's log has been delivered.
 type cursor struct {
-	last   int64   // the latest timestamp delivered, Unix ns; 0 before any
-	recent []int64 // timestamps delivered within rereadSlack of last, in log order
+	last int64 // the latest timestamp delivered, Unix ns; 0 before any
+	// recent[head:] are the timestamps delivered within rereadSlack of
+	// last, in log order.
+	recent []int64
+	head   int
 }
 
 // add records a delivered entry stamped ts.
 func (c *cursor) add(ts int64) {
 	c.last = max(c.last, ts)
 	c.recent = append(c.recent, ts)
-	drop := 0
-	for drop < len(c.recent) && c.recent[drop] < c.last-int64(rereadSlack) {
-		drop++
+	for c.head < len(c.recent) && c.recent[c.head] < c.last-int64(rereadSlack) {
+		c.head++
 	}
-	if drop > 0 && drop > len(c.recent)/2 {
-		c.recent = append(c.recent[:0], c.recent[drop:]...)
+	if c.head > len(c.recent)/2 {
+		c.recent = append(c.recent[:0], c.recent[c.head:]...)
+		c.head = 0
 	}
 }
 
@@ -80,7 +83,7 @@ func (c *cursor) resume() (since int64, seen []int64) {
 		return 0, nil
 	}
 	since = c.last - int64(rereadSlack)
-	for _, ts := range c.recent {
+	for _, ts := range c.recent[c.head:] {
 		if ts >= since {
 			seen = append(seen, ts)
 		}
