@@ -71,7 +71,7 @@ func sampleScenario() *result.Scenario {
 			win("c3", "read", 10200, 10240, 2, false, "EOF"),
 		},
 		Summary: result.Summary{
-			Ops: 18300, FailedOps: 127, ErrorRate: 127.0 / 18300, MaxWindowMS: 412.6, TotalWindowMS: 2189.6,
+			Ops: 18300, FailedOps: 127, ErrorRate: 127.0 / 18300, MaxWindowMS: 412.6, TotalWindowMS: 2189.6, TotalOutageMS: 1104.2,
 			Windows: 12, P50WindowMS: 220, P99WindowMS: 412.6, P50LatencyMS: 0.45, P99LatencyMS: 52.1,
 			MaxLatencyMS: 1800, Clients: 3, AnyDownMS: 737.6, AllDownMS: 575,
 		},
@@ -201,7 +201,7 @@ func invalidScenario() *result.Scenario {
 			{Client: "c2", Class: "read", StartMS: 3100, EndMS: 3180, DurationMS: 80, Failed: 4, ProbeLag: true,
 				Reasons: []string{"latency budget exceeded (80.1 ms > 50 ms)"}, Causes: []string{"probe-lag"}},
 		},
-		Summary: result.Summary{Ops: 8815, FailedOps: 13, ErrorRate: 13.0 / 8815, MaxWindowMS: 220, TotalWindowMS: 300,
+		Summary: result.Summary{Ops: 8815, FailedOps: 13, ErrorRate: 13.0 / 8815, MaxWindowMS: 220, TotalWindowMS: 300, TotalOutageMS: 220,
 			Windows: 2, Clients: 2},
 		Clients: []result.Client{
 			{Name: "c1", Version: "v1", Ops: 4998, Reported: 4998, LastVersion: "v1", LastOKMS: 4999.2, Path: []string{"kv"},
@@ -231,7 +231,7 @@ func largeScenario() *result.Scenario {
 		Runtime: "docker", Seed: 7, StartedAt: t0, DurationMS: dur,
 		Replay: "hatest run --runtime docker --seed 7 --focus soak",
 		Summary: result.Summary{Ops: 1_000_000, FailedOps: 25_000, ErrorRate: 0.025, Clients: 16,
-			MaxWindowMS: 2000, TotalWindowMS: 1_500_000, Windows: 10_000},
+			MaxWindowMS: 2000, TotalWindowMS: 1_500_000, TotalOutageMS: 150_000, Windows: 10_000},
 	}
 	for i := 0; i < 60; i++ {
 		st := float64(i) * dur / 60

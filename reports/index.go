@@ -73,7 +73,7 @@ func buildIndex(r *result.Run) *indexView {
 			Sub: s.Failure, SubClass: "sub",
 			Href:        "./" + url.PathEscape(s.Slug) + "/report.html",
 			MaxOutage:   fmtDur(s.Summary.MaxWindowMS),
-			TotalOutage: fmtDur(s.Summary.TotalWindowMS),
+			TotalOutage: fmtDur(s.Summary.TotalOutageMS),
 			Windows:     fmtCount(len(s.Windows)),
 			Ops:         fmtCount(s.Summary.Ops),
 			ErrRate:     fmtRate(s.Summary.ErrorRate),

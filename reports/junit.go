@@ -50,7 +50,7 @@ func JUnit(w io.Writer, r *result.Run) error {
 		for _, p := range []struct{ k, v string }{
 			{"status", status}, {"labels", strings.Join(s.Labels, ", ")}, {"slug", s.Slug}, {"location", s.Location},
 			// the outage statistics, as the suite's Ginkgo report carried them
-			{"max_window_ms", num(sm.MaxWindowMS, 3)}, {"total_window_ms", num(sm.TotalWindowMS, 3)},
+			{"max_window_ms", num(sm.MaxWindowMS, 3)}, {"total_window_ms", num(sm.TotalWindowMS, 3)}, {"total_outage_ms", num(sm.TotalOutageMS, 3)},
 			{"windows", fmt.Sprint(sm.Windows)}, {"startup_ms", num(s.Startup.TotalMS, 3)}, {"ops", fmt.Sprint(sm.Ops)},
 			{"error_rate", num(sm.ErrorRate, 6)}, {"lost_writes", fmt.Sprint(len(s.Integrity.Lost))},
 			{"seed", fmt.Sprint(s.Seed)}, {"replay", s.Replay},
@@ -60,7 +60,7 @@ func JUnit(w io.Writer, r *result.Run) error {
 			}
 		}
 		tc.SystemOut = fmt.Sprintf("%s · max outage %s, total %s, %d windows; %d ops, %d failed; seed %d\nreplay: %s\n",
-			statusWord(status), fmtMS(sm.MaxWindowMS), fmtMS(sm.TotalWindowMS), len(s.Windows), sm.Ops, sm.FailedOps, s.Seed, s.Replay)
+			statusWord(status), fmtMS(sm.MaxWindowMS), fmtMS(sm.TotalOutageMS), len(s.Windows), sm.Ops, sm.FailedOps, s.Seed, s.Replay)
 		switch status {
 		case result.StatusInvalid:
 			suite.Errors++

@@ -216,8 +216,8 @@ func buildScenario(s *result.Scenario) *scenarioView {
 	startup, startupNote := startupText(s.Startup)
 	v.Figures = []figure{
 		{Label: "Max outage", Value: fmtDur(sm.MaxWindowMS), Note: "longest window", Class: outageClass},
-		{Label: "Total outage", Value: fmtDur(sm.TotalWindowMS),
-			Note: fmt.Sprintf("%s windows, %s unexpected", fmtCount(sm.Windows), fmtCount(v.Unexpected)), Class: outageClass},
+		{Label: "Total outage", Value: fmtDur(sm.TotalOutageMS),
+			Note: fmt.Sprintf("worst client; %s windows, %s unexpected, %s summed over clients", fmtCount(sm.Windows), fmtCount(v.Unexpected), fmtDur(sm.TotalWindowMS)), Class: outageClass},
 		{Label: "p99 window", Value: fmtDur(sm.P99WindowMS), Note: "p50 " + fmtDur(sm.P50WindowMS)},
 		{Label: "Any / all clients down", Value: fmtDur(sm.AnyDownMS), Note: "all down " + fmtDur(sm.AllDownMS)},
 		{Label: "Ops", Value: fmtCount(sm.Ops), Note: fmt.Sprintf("%s failed, %s clients", fmtCount(sm.FailedOps), fmtCount(sm.Clients))},

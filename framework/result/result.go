@@ -112,7 +112,10 @@ type Summary struct {
 	FailedOps     int64   `json:"failed_ops"`
 	ErrorRate     float64 `json:"error_rate"`
 	MaxWindowMS   float64 `json:"max_window_ms"`
-	TotalWindowMS float64 `json:"total_window_ms"`
+	TotalWindowMS float64 `json:"total_window_ms"` // the sum of every client's windows
+	// TotalOutageMS is "total outage" as every verdict means it: the time
+	// the worst client spent inside windows, overlaps counted once.
+	TotalOutageMS float64 `json:"total_outage_ms"`
 	Windows       int     `json:"windows"`
 	P50WindowMS   float64 `json:"p50_window_ms"`
 	P99WindowMS   float64 `json:"p99_window_ms"`

@@ -199,7 +199,8 @@ func Analyze(in Recorded) result.Scenario {
 	res.Summary = result.Summary{
 		Ops: st.Ops, FailedOps: st.Failed, ErrorRate: st.ErrorRate,
 		MaxWindowMS: msd(st.MaxWindow), TotalWindowMS: msd(st.TotalWindow), Windows: st.Windows,
-		P50WindowMS: msd(st.P50Window), P99WindowMS: msd(st.P99Window),
+		TotalOutageMS: check.TotalOutageMS(res.Windows),
+		P50WindowMS:   msd(st.P50Window), P99WindowMS: msd(st.P99Window),
 		P50LatencyMS: msd(st.P50Latency), P99LatencyMS: msd(st.P99Latency), MaxLatencyMS: msd(st.MaxLatency),
 		Clients:   len(names),
 		AnyDownMS: msd(timeline.Total(timeline.AnyDown(windows))),
