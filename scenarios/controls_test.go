@@ -37,7 +37,11 @@ func TestNegativeControls(t *testing.T) {
 	if d := os.Getenv("HATEST_NEGATIVE_REPORT_DIR"); d != "" {
 		dir = d
 	}
-	cmd := exec.Command("go", "run", "../cmd/hatest", "run", "--label-filter", "negative", "--report-dir", dir, "./")
+	args := []string{"run", "../cmd/hatest", "run", "--label-filter", "negative", "--report-dir", dir}
+	if rt := os.Getenv(scenario.EnvRuntime); rt != "" {
+		args = append(args, "--runtime", rt)
+	}
+	cmd := exec.Command("go", append(args, "./")...)
 	cmd.Env = os.Environ()
 	out, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
@@ -59,6 +63,8 @@ func TestNegativeControls(t *testing.T) {
 			t.Errorf("%s: did not run", name)
 		case s.Passed:
 			t.Errorf("%s: PASSED; a negative control that passes is a bug in hatest", name)
+		case s.Status != result.StatusFailed:
+			t.Errorf("%s: %s, not FAILED: hatest could not vouch for the run that should have caught the bug:\n%s", name, s.Status, s.Failure)
 		case !reason.MatchString(s.Failure):
 			t.Errorf("%s: failed, but not for the right reason: want /%s/, got:\n%s", name, reason, s.Failure)
 		default:
