@@ -32,7 +32,8 @@ whole seconds a one-second sampler is right by construction.
 The target is |hatest error| <= interval + 2 ms on every row. A row outside it
 is marked "backlog" when it is a SIGSTOP longer than the target by no more
 than the time the driver took after SIGCONT to serve the requests queued
-while it was stopped (by its own "applied" clock): clients really waited. It is INVALID when
+while it was stopped (by its own "applied" clock; it must exceed the ±):
+clients really waited. It is INVALID when
 the error fits within the target plus what a busy machine adds: hatest's
 probe itself behind its schedule near the outage's start or end (the op
 lines' "sched"), the system already failing before anything was injected,

@@ -89,17 +89,17 @@ func TestMeasureByOverlap(t *testing.T) {
 			return s + msec, false, 0
 		case s >= at(1000) && s < at(1101):
 			return s + msec, false, 0
-		case s >= at(1200) && s < at(1205): // one within the tolerance after it
+		case s >= at(1110) && s < at(1115): // one right after it
 			return s + msec, false, 0
-		case s >= at(1400) && s < at(1405): // and one past it
+		case s >= at(1200) && s < at(1205): // and one after good answers
 			return s + msec, false, 0
 		}
 		return s + msec, true, 0
 	})
 	rep := analyze("process", Config{Interval: 5 * time.Millisecond, LatencyBudget: 20 * time.Millisecond}, []injection{in}, hatest, nil)
 	m := rep.Rows[0].Hatest
-	if m.Windows != 2 || m.MeasuredMS != 106+6 || m.StartMS != -1 || m.EndMS != 1206-1101 {
-		t.Fatalf("measure = %+v, want the windows 1000-1106 and 1200-1206 ms", m)
+	if m.Windows != 2 || m.MeasuredMS != 106+6 || m.StartMS != -1 || m.EndMS != 1116-1101 {
+		t.Fatalf("measure = %+v, want the windows 1000-1106 and 1110-1116 ms", m)
 	}
 	if s := rep.Rows[0].Sampler; s.Windows != 0 || s.MeasuredMS != 0 || s.ErrorMS != -100 {
 		t.Fatalf("sampler without ops: %+v", s)
@@ -192,6 +192,8 @@ func TestJudge(t *testing.T) {
 		{"the injection's ± explains it", Row{Hatest: m(-8.5, 1), UncertaintyMS: 1.5}, VerdictInvalid},
 		{"the injection's ± does not explain it", Row{Hatest: m(-8.5, 1), UncertaintyMS: 1.4}, VerdictMiss},
 		{"all three together", Row{Hatest: m(-20, 1), UncertaintyMS: 3, LagMS: 5, EarlyMS: 5}, VerdictInvalid},
+		{"a backlog smaller than the ± may be the stop itself", Row{Hatest: m(63.1, 1), BacklogMS: 60.8, UncertaintyMS: 181.3}, VerdictInvalid},
+		{"a backlog larger than the ±", Row{Hatest: m(18.5, 1), BacklogMS: 20.3, UncertaintyMS: 12.3}, VerdictBacklog},
 		{"the ± does not find a missing window", Row{Hatest: m(-50, 0), UncertaintyMS: 40}, VerdictMiss},
 	} {
 		if got := Judge(c.row, target); got != c.want {
@@ -475,9 +477,8 @@ func TestFailingBefore(t *testing.T) {
 // a fresh connection (served apart from the queue) was answered in budget
 // 13 ms after the thaw and split hatest's window (more such ops split it
 // again). The later windows began after the call that thawed the driver
-// had returned; they are still this outage's (the backlog), as hatest's
-// own attribution says (it reaches timeline.DefaultTolerance past an
-// event's end). Counting only the first window read +13 ms, a MISS; all
+// had returned; they are still this outage's (the backlog): each begins
+// where the one before it ended. Counting only the first window read +13 ms, a MISS; all
 // four, +47 ms: 4 ms less than the backlog, since the last fresh
 // connection's answer in budget ended the outage for the "all" class.
 func TestRealDockerBacklogSplitWindow(t *testing.T) {

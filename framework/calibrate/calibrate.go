@@ -265,14 +265,15 @@ func analyze(rtName string, cfg Config, injs []injection, hatest, sampler []prob
 			Method: in.method, NominalMS: ms(in.d),
 			InjectedMS: float64(in.to()-in.from()) / 1e6, UncertaintyMS: float64(in.uncert()) / 1e6,
 		}
-		row.Hatest = measure(in, hWs)
-		row.Sampler = measure(in, sWs)
+		hIn, sIn := outageWindows(in, hWs, cfg.Interval), outageWindows(in, sWs, cfg.Interval)
+		row.Hatest = measure(in, hIn)
+		row.Sampler = measure(in, sIn)
 		row.Ratio = math.Abs(row.Sampler.ErrorMS) / max(math.Abs(row.Hatest.ErrorMS), MinError)
 		if in.method == "sigstop" {
 			row.BacklogMS = backlog(in, hatest)
 		}
-		row.LagMS = lag(in, hOps, hWs, cfg.Interval)
-		row.EarlyMS = early(in, hOps, hWs, tcfg)
+		row.LagMS = lag(in, hOps, hIn, cfg.Interval)
+		row.EarlyMS = early(in, hOps, hIn, tcfg)
 		row.Verdict = Judge(row, rep.TargetMS)
 		if row.Verdict != VerdictOK && row.Verdict != VerdictBacklog {
 			rep.Pass = false
@@ -292,9 +293,12 @@ func Target(interval time.Duration) float64 { return ms(interval) + 2 }
 //   - VerdictOK when |error| <= target;
 //   - VerdictBacklog when the row is too long, but by no more than the
 //     target plus the backlog the system served late (BacklogMS, only ever
-//     non-zero for a SIGSTOP). The window may end before the backlog is
-//     all served: a request on a fresh connection is not queued behind
-//     the others, and its answer in budget is a good answer;
+//     non-zero for a SIGSTOP), and that backlog is larger than the ±: it
+//     is counted from the midpoint of the call that ended the stop, so a
+//     smaller one may be the stop itself, still on. The window may end
+//     before the backlog is all served: a request on a fresh connection is
+//     not queued behind the others, and its answer in budget is a good
+//     answer;
 //   - VerdictInvalid when what is left of the error (after the backlog,
 //     if the row is too long) is within the target plus the probe's own
 //     schedule lag around the outage (LagMS), the time the system was
@@ -310,7 +314,7 @@ func Judge(r Row, targetMS float64) string {
 	}
 	rest := e
 	if r.BacklogMS > 0 && e > targetMS {
-		if r.Hatest.Windows > 0 && e <= r.BacklogMS+targetMS {
+		if r.Hatest.Windows > 0 && e <= r.BacklogMS+targetMS && r.BacklogMS > r.UncertaintyMS {
 			return VerdictBacklog
 		}
 		rest = e - r.BacklogMS
@@ -332,44 +336,50 @@ func allWithin(rep *Report) bool {
 	return true
 }
 
-// measure sums the windows that are the outage's (see over).
+// measure sums the outage's windows (see outageWindows).
 func measure(in injection, ws []timeline.Window) Measure {
-	var m Measure
-	first, last := true, int64(0)
-	for _, w := range ws {
-		if !over(in, w) {
-			continue
-		}
-		if first {
+	m := Measure{Windows: len(ws)}
+	for i, w := range ws {
+		if i == 0 {
 			m.StartMS = float64(w.Start-in.from()) / 1e6
-			first = false
 		}
-		last = max(last, w.End)
 		m.MeasuredMS += float64(w.End-w.Start) / 1e6
-		m.Windows++
 	}
-	if m.Windows > 0 {
-		m.EndMS = float64(last-in.to()) / 1e6
+	if len(ws) > 0 {
+		m.EndMS = float64(ws[len(ws)-1].End-in.to()) / 1e6
 	}
 	m.ErrorMS = m.MeasuredMS - float64(in.to()-in.from())/1e6
 	return m
 }
 
-// over says whether window w is the outage's: it overlaps the outage, from
-// the start of the call that began it to timeline.DefaultTolerance after
-// the end of the call that ended it, as hatest's own attribution reaches.
+// outageWindows picks, from one client's windows sorted by start, the
+// outage's: those that overlap it, from the start of the call that began
+// it to the end of the call that ended it, and those that follow one of
+// them, within gap (one probe interval) of its end.
 //
 // A window may begin before the outage's midpoint start: an op already in
 // flight when the proxy closed fails too, and a freeze lands anywhere in
 // a Docker call that takes tens of milliseconds. (Requiring a window to
 // begin at most one probe interval before the midpoint dropped such
 // windows: at 1 ms on Docker a 200 ms outage read as none.) And one may
-// begin after the call that ended it: the backlog after a SIGSTOP, split
-// from the first window by an op on a fresh connection that was answered
-// in budget. The gap between injections is far longer, so no window can
-// be two outages'.
-func over(in injection, w timeline.Window) bool {
-	return w.Start <= in.t3+int64(timeline.DefaultTolerance) && w.End >= in.t0
+// begin after the call that ended it, right where the last one ended: the
+// backlog after a SIGSTOP is split into several windows by ops on fresh
+// connections, which are not queued behind it and are answered in budget.
+// A window that begins later, after good answers, is something else (a
+// busy machine), and is not the outage's. The gap between injections is
+// far longer than any outage, so no window can be two outages'.
+func outageWindows(in injection, ws []timeline.Window, gap time.Duration) []timeline.Window {
+	var out []timeline.Window
+	for _, w := range ws {
+		switch {
+		case w.Start <= in.t3 && w.End >= in.t0:
+		case len(out) > 0 && w.Start > in.t3 && w.Start-out[len(out)-1].End <= int64(gap):
+		default:
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // backlog is how long after a SIGSTOP ended the driver was still applying
@@ -395,16 +405,14 @@ func backlog(in injection, recs []probe.Record) float64 {
 // window's start or end: from one interval before the call that began the
 // outage (or before the first window over it, if that began earlier) to
 // one interval after that call, and from one interval before the call
-// that ended the outage to the end of the last window over it (to one
-// interval after that call, without a window). Ops without sched say
-// nothing.
+// that ended the outage to the end of its last window (to one interval
+// after that call, without a window). ws are the outage's windows. Ops
+// without sched say nothing.
 func lag(in injection, ops []timeline.Op, ws []timeline.Window, interval time.Duration) float64 {
 	iv := int64(interval)
 	first, end := in.t0, in.t3+iv
 	for _, w := range ws {
-		if over(in, w) {
-			first, end = min(first, w.Start), max(end, w.End)
-		}
+		first, end = min(first, w.Start), max(end, w.End)
 	}
 	worst := int64(0)
 	for _, op := range ops {
@@ -418,25 +426,23 @@ func lag(in injection, ops []timeline.Op, ws []timeline.Window, interval time.Du
 	return float64(worst) / 1e6
 }
 
-// early is how long before the outage's start (its midpoint, ms) hatest's
-// first window over it began, when that window holds a failed op that
+// early is how long before the outage's start (its midpoint, ms) the first
+// of the outage's windows ws began, when that window holds a failed op that
 // ended before the call that began the outage: a failure seen before
 // anything was injected, which the outage cannot have caused. 0 when
 // there is none. (An op in flight when the outage began fails after it,
 // and does not count.)
 func early(in injection, ops []timeline.Op, ws []timeline.Window, cfg timeline.Config) float64 {
-	for _, w := range ws {
-		if !over(in, w) {
-			continue
-		}
-		for _, op := range ops {
-			if op.Client == w.Client && op.Start >= w.Start && op.Start < w.End && op.End < in.t0 {
-				if bad, _ := timeline.Failed(op, cfg); bad {
-					return float64(in.from()-w.Start) / 1e6
-				}
+	if len(ws) == 0 {
+		return 0
+	}
+	w := ws[0] // only the first can start early
+	for _, op := range ops {
+		if op.Client == w.Client && op.Start >= w.Start && op.Start < w.End && op.End < in.t0 {
+			if bad, _ := timeline.Failed(op, cfg); bad {
+				return float64(in.from()-w.Start) / 1e6
 			}
 		}
-		return 0 // only the first window over the outage can start early
 	}
 	return 0
 }

@@ -15,10 +15,11 @@
 //
 // The outage's start and end are the midpoints of the calls that began and
 // ended it (± half their length). A window is the outage's when it overlaps
-// it, from the start of the first call to timeline.DefaultTolerance after
-// the end of the second: an op in flight when the proxy closes fails too,
-// and opens the window before the midpoint; and the backlog after a
-// SIGSTOP can be split into several windows by ops on fresh connections.
+// it, from the start of the first call to the end of the second (an op in
+// flight when the proxy closes fails too, and opens the window before the
+// midpoint), or when it follows on from such a window within one probe
+// interval (the backlog after a SIGSTOP can be split into several windows
+// by ops on fresh connections, which are not queued behind it).
 //
 // Every row gets a verdict against the target |hatest error| <= interval +
 // 2 ms (Judge): ok; backlog (a SIGSTOP longer only by the time the driver,

@@ -6,8 +6,6 @@ import (
 	"math"
 	"strings"
 	"time"
-
-	"github.com/hatest/hatest/framework/timeline"
 )
 
 // Table prints the report for a person: one line per injection with
@@ -55,7 +53,7 @@ func Table(w io.Writer, r *Report) {
 			fmtRatio(x.Ratio), verdict)
 	}
 	fmt.Fprintf(w, "\nhatest and 1 s: the length each sampler measured (the windows that overlap the outage\n"+
-		"or begin up to %s after it; win: how many) and its error: measured - injected. ± is how\n"+
+		"or follow on from one that does; win: how many) and its error: measured - injected. ± is how\n"+
 		"well the injected length is known (half the time the calls took). ratio = |1 s error| /\n"+
 		"|hatest error| (hatest's taken as at least %.1f ms). backlog: after SIGCONT the driver served\n"+
 		"the requests queued while it was stopped for that long, and clients waited for it: client-\n"+
@@ -63,7 +61,7 @@ func Table(w io.Writer, r *Report) {
 		"accounted for by the probe itself being that many ms behind its schedule when the outage\n"+
 		"began or ended (lag), by the system failing that many ms before anything was injected\n"+
 		"(early), or by the ± of the injection: the machine was too busy for the row to say anything.\n",
-		timeline.DefaultTolerance, MinError)
+		MinError)
 	if r.Kept != "" {
 		fmt.Fprintf(w, "op logs of the rows not plainly within the target: %s\n", r.Kept)
 	}
