@@ -1,112 +1,14 @@
 package reports
 
 import (
-	"fmt"
 	"math"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/hatest/hatest/framework/format"
 )
 
-// num formats v with at most prec decimals and no trailing zeros.
-func num(v float64, prec int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "–"
-	}
-	s := strconv.FormatFloat(v, 'f', prec, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(s, "0")
-		s = strings.TrimSuffix(s, ".")
-	}
-	if s == "-0" {
-		s = "0"
-	}
-	return s
-}
-
 // px formats an SVG coordinate.
-func px(v float64) string { return num(v, 1) }
-
-// grouped puts thousands separators into the integer part of a formatted
-// number.
-func grouped(s string) string {
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	if len(intPart) > 3 {
-		var b strings.Builder
-		lead := len(intPart) % 3
-		if lead > 0 {
-			b.WriteString(intPart[:lead])
-		}
-		for i := lead; i < len(intPart); i += 3 {
-			if b.Len() > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(intPart[i : i+3])
-		}
-		intPart = b.String()
-	}
-	if hasFrac {
-		intPart += "." + frac
-	}
-	if neg {
-		intPart = "-" + intPart
-	}
-	return intPart
-}
-
-// fmtMS is a millisecond value with one decimal: "12,345.6 ms".
-func fmtMS(v float64) string { return grouped(num(v, 1)) + " ms" }
-
-// fmtExact is a millisecond value to the microsecond: "12,345.678 ms".
-func fmtExact(v float64) string { return grouped(num(v, 3)) + " ms" }
-
-// fmtDur is a duration in milliseconds for humans: "0.45 ms", "54.5 ms", "12.35 s",
-// "3 m 12.4 s", "1 h 02 m".
-func fmtDur(ms float64) string {
-	switch {
-	case math.IsNaN(ms) || math.IsInf(ms, 0):
-		return "–"
-	case math.Abs(ms) < 10:
-		return num(ms, 2) + " ms"
-	case math.Abs(ms) < 1000:
-		return num(ms, 1) + " ms"
-	case math.Abs(ms) < 60_000:
-		return num(ms/1000, 2) + " s"
-	case math.Abs(ms) < 3_600_000:
-		m := math.Floor(ms / 60_000)
-		return fmt.Sprintf("%d m %s s", int64(m), num((ms-m*60_000)/1000, 1))
-	default:
-		h := math.Floor(ms / 3_600_000)
-		m := math.Floor((ms - h*3_600_000) / 60_000)
-		return fmt.Sprintf("%d h %02d m", int64(h), int64(m))
-	}
-}
-
-// fmtCount is an integer with thousands separators.
-func fmtCount[T ~int | ~int64 | ~uint64](n T) string {
-	return grouped(strconv.FormatInt(int64(n), 10))
-}
-
-// fmtRate is a fraction as a percentage with enough digits to be non-zero
-// when it is.
-func fmtRate(r float64) string {
-	switch {
-	case math.IsNaN(r) || math.IsInf(r, 0):
-		return "–"
-	case r == 0:
-		return "0 %"
-	case r < 0.0001:
-		return "< 0.01 %"
-	case r < 0.01:
-		return num(r*100, 3) + " %"
-	default:
-		return num(r*100, 2) + " %"
-	}
-}
+func px(v float64) string { return format.Num(v, 1) }
 
 // fmtTime is a timestamp in UTC, or "unknown" for the zero time.
 func fmtTime(t time.Time) string {
@@ -157,19 +59,11 @@ func tickLabel(t, step, end float64) string {
 		if step < 1 {
 			d = int(math.Ceil(-math.Log10(step)))
 		}
-		return num(t, d) + " ms"
+		return format.Num(t, d) + " ms"
 	}
 	d := 0
 	if step < 1000 {
 		d = int(math.Ceil(-math.Log10(step / 1000)))
 	}
-	return num(t/1000, d) + " s"
-}
-
-// fmtOpsRate is a rate of ops per second: "1,000 ops/s", "499.2 ops/s".
-func fmtOpsRate(v float64) string {
-	if v < 10 {
-		return grouped(num(v, 2)) + " ops/s"
-	}
-	return grouped(num(v, 1)) + " ops/s"
+	return format.Num(t/1000, d) + " s"
 }

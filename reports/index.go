@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 
+	"github.com/hatest/hatest/framework/format"
 	"github.com/hatest/hatest/framework/result"
 )
 
@@ -72,12 +73,12 @@ func buildIndex(r *result.Run) *indexView {
 			S: s, Status: status, StatusWord: statusWord(status), StatusClass: statusClass(status),
 			Sub: s.Failure, SubClass: "sub",
 			Href:        "./" + url.PathEscape(s.Slug) + "/report.html",
-			MaxOutage:   fmtDur(s.Summary.MaxWindowMS),
-			TotalOutage: fmtDur(s.Summary.TotalOutageMS),
-			Windows:     fmtCount(len(s.Windows)),
-			Ops:         fmtCount(s.Summary.Ops),
-			ErrRate:     fmtRate(s.Summary.ErrorRate),
-			Duration:    fmtDur(s.DurationMS),
+			MaxOutage:   format.Duration(s.Summary.MaxWindowMS),
+			TotalOutage: format.Duration(s.Summary.TotalOutageMS),
+			Windows:     format.Count(len(s.Windows)),
+			Ops:         format.Count(s.Summary.Ops),
+			ErrRate:     format.Rate(s.Summary.ErrorRate),
+			Duration:    format.Duration(s.DurationMS),
 			Startup:     startup,
 			StartupNote: startupNote,
 			Spark:       buildSpark(s),
@@ -145,6 +146,6 @@ func buildSpark(s *result.Scenario) sparkView {
 			sv.Marks = append(sv.Marks, sparkRect{Class: cls, X: px(cur[0]), W: px(cur[1] - cur[0])})
 		}
 	}
-	sv.Tip = fmt.Sprintf("%s windows over %s; longest %s", fmtCount(len(s.Windows)), fmtDur(s.DurationMS), fmtDur(s.Summary.MaxWindowMS))
+	sv.Tip = fmt.Sprintf("%s windows over %s; longest %s", format.Count(len(s.Windows)), format.Duration(s.DurationMS), format.Duration(s.Summary.MaxWindowMS))
 	return sv
 }

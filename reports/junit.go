@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/hatest/hatest/framework/format"
 	"github.com/hatest/hatest/framework/result"
 )
 
@@ -44,15 +45,15 @@ func JUnit(w io.Writer, r *result.Run) error {
 		status := Status(s)
 		secs := s.DurationMS / 1000
 		suite.Time += secs
-		tc := junitCase{Name: s.Scenario, Classname: "hatest." + or(s.Runtime, r.Runtime, "run"), Time: num(secs, 3),
+		tc := junitCase{Name: s.Scenario, Classname: "hatest." + or(s.Runtime, r.Runtime, "run"), Time: format.Num(secs, 3),
 			Status: status}
 		sm := s.Summary
 		for _, p := range []struct{ k, v string }{
 			{"status", status}, {"labels", strings.Join(s.Labels, ", ")}, {"slug", s.Slug}, {"location", s.Location},
 			// the outage statistics, as the suite's Ginkgo report carried them
-			{"max_window_ms", num(sm.MaxWindowMS, 3)}, {"total_window_ms", num(sm.TotalWindowMS, 3)}, {"total_outage_ms", num(sm.TotalOutageMS, 3)},
-			{"windows", fmt.Sprint(sm.Windows)}, {"startup_ms", num(s.Startup.TotalMS, 3)}, {"ops", fmt.Sprint(sm.Ops)},
-			{"error_rate", num(sm.ErrorRate, 6)}, {"lost_writes", fmt.Sprint(len(s.Integrity.Lost))},
+			{"max_window_ms", format.Num(sm.MaxWindowMS, 3)}, {"total_window_ms", format.Num(sm.TotalWindowMS, 3)}, {"total_outage_ms", format.Num(sm.TotalOutageMS, 3)},
+			{"windows", fmt.Sprint(sm.Windows)}, {"startup_ms", format.Num(s.Startup.TotalMS, 3)}, {"ops", fmt.Sprint(sm.Ops)},
+			{"error_rate", format.Num(sm.ErrorRate, 6)}, {"lost_writes", fmt.Sprint(len(s.Integrity.Lost))},
 			{"seed", fmt.Sprint(s.Seed)}, {"replay", s.Replay},
 		} {
 			if p.v != "" {
@@ -60,7 +61,7 @@ func JUnit(w io.Writer, r *result.Run) error {
 			}
 		}
 		tc.SystemOut = fmt.Sprintf("%s · max outage %s, total %s, %d windows; %d ops, %d failed; seed %d\nreplay: %s\n",
-			statusWord(status), fmtMS(sm.MaxWindowMS), fmtMS(sm.TotalOutageMS), len(s.Windows), sm.Ops, sm.FailedOps, s.Seed, s.Replay)
+			statusWord(status), format.Millis(sm.MaxWindowMS, 1), format.Millis(sm.TotalOutageMS, 1), len(s.Windows), sm.Ops, sm.FailedOps, s.Seed, s.Replay)
 		switch status {
 		case result.StatusInvalid:
 			suite.Errors++
@@ -83,8 +84,8 @@ func JUnit(w io.Writer, r *result.Run) error {
 		suite.Cases = append(suite.Cases, tc)
 	}
 	doc := junitSuites{Name: "hatest", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
-		Time: num(suite.Time, 3), Suites: []junitSuite{suite}}
-	doc.Suites[0].TimeS = num(suite.Time, 3)
+		Time: format.Num(suite.Time, 3), Suites: []junitSuite{suite}}
+	doc.Suites[0].TimeS = format.Num(suite.Time, 3)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("encode junit: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hatest/hatest/framework/format"
 	"github.com/hatest/hatest/framework/result"
 )
 
@@ -103,7 +104,7 @@ func phase(ms float64) phaseView {
 	if ms < 0 || math.IsNaN(ms) {
 		return phaseView{Text: "—", Title: notMeasured, Unknown: true}
 	}
-	return phaseView{Text: fmtMS(ms)}
+	return phaseView{Text: format.Millis(ms, 1)}
 }
 
 // startupText shows a scenario's start-up overhead: the total, and a note
@@ -117,7 +118,7 @@ func startupText(st result.Startup) (total, note string) {
 		if ms < 0 || math.IsNaN(ms) {
 			return "—"
 		}
-		return fmtDur(ms)
+		return format.Duration(ms)
 	}
 	return show(st.TotalMS), fmt.Sprintf("topology %s, clients %s", show(st.TopologyMS), show(st.ClientsMS))
 }
@@ -184,7 +185,7 @@ func buildScenario(s *result.Scenario) *scenarioView {
 	v := &scenarioView{
 		S: s, Status: statusWord(status), StatusClass: statusClass(status), Verdict: status,
 		Invalid: status == result.StatusInvalid,
-		Started: fmtTime(s.StartedAt), Duration: fmtDur(s.DurationMS), Schema: result.Schema,
+		Started: fmtTime(s.StartedAt), Duration: format.Duration(s.DurationMS), Schema: result.Schema,
 	}
 	if v.Invalid {
 		v.InvalidWhy = invalidWhy(s)
@@ -215,15 +216,15 @@ func buildScenario(s *result.Scenario) *scenarioView {
 	}
 	startup, startupNote := startupText(s.Startup)
 	v.Figures = []figure{
-		{Label: "Max outage", Value: fmtDur(sm.MaxWindowMS), Note: "longest window", Class: outageClass},
-		{Label: "Total outage", Value: fmtDur(sm.TotalOutageMS),
-			Note: fmt.Sprintf("worst client; %s windows, %s unexpected, %s summed over clients", fmtCount(sm.Windows), fmtCount(v.Unexpected), fmtDur(sm.TotalWindowMS)), Class: outageClass},
-		{Label: "p99 window", Value: fmtDur(sm.P99WindowMS), Note: "p50 " + fmtDur(sm.P50WindowMS)},
-		{Label: "Any / all clients down", Value: fmtDur(sm.AnyDownMS), Note: "all down " + fmtDur(sm.AllDownMS)},
-		{Label: "Ops", Value: fmtCount(sm.Ops), Note: fmt.Sprintf("%s failed, %s clients", fmtCount(sm.FailedOps), fmtCount(sm.Clients))},
-		{Label: "Error rate", Value: fmtRate(sm.ErrorRate), Note: "failed ops / ops"},
-		{Label: "Latency p99", Value: fmtDur(sm.P99LatencyMS),
-			Note: fmt.Sprintf("p50 %s, max %s", fmtDur(sm.P50LatencyMS), fmtDur(sm.MaxLatencyMS))},
+		{Label: "Max outage", Value: format.Duration(sm.MaxWindowMS), Note: "longest window", Class: outageClass},
+		{Label: "Total outage", Value: format.Duration(sm.TotalOutageMS),
+			Note: fmt.Sprintf("worst client; %s windows, %s unexpected, %s summed over clients", format.Count(sm.Windows), format.Count(v.Unexpected), format.Duration(sm.TotalWindowMS)), Class: outageClass},
+		{Label: "p99 window", Value: format.Duration(sm.P99WindowMS), Note: "p50 " + format.Duration(sm.P50WindowMS)},
+		{Label: "Any / all clients down", Value: format.Duration(sm.AnyDownMS), Note: "all down " + format.Duration(sm.AllDownMS)},
+		{Label: "Ops", Value: format.Count(sm.Ops), Note: fmt.Sprintf("%s failed, %s clients", format.Count(sm.FailedOps), format.Count(sm.Clients))},
+		{Label: "Error rate", Value: format.Rate(sm.ErrorRate), Note: "failed ops / ops"},
+		{Label: "Latency p99", Value: format.Duration(sm.P99LatencyMS),
+			Note: fmt.Sprintf("p50 %s, max %s", format.Duration(sm.P50LatencyMS), format.Duration(sm.MaxLatencyMS))},
 		{Label: "Start-up", Value: startup, Note: startupNote},
 	}
 	for _, n := range []struct {
@@ -231,7 +232,7 @@ func buildScenario(s *result.Scenario) *scenarioView {
 		what string
 	}{{v.Lag, "probe lag"}, {v.Unexplained, "unexplained"}, {v.Opened, "still open"}} {
 		if n.n > 0 {
-			v.Figures[1].Note += fmt.Sprintf(", %s %s", fmtCount(n.n), n.what)
+			v.Figures[1].Note += fmt.Sprintf(", %s %s", format.Count(n.n), n.what)
 		}
 	}
 
@@ -306,9 +307,9 @@ func buildScenario(s *result.Scenario) *scenarioView {
 
 	in := s.Integrity
 	v.Integrity = integrityView{
-		Checked: in.Checked, Acked: fmtCount(in.AckedWrites), ReadBack: fmtCount(in.ReadBack),
-		Lost: fmtCount(len(in.Lost)), LostN: len(in.Lost), Indeterminate: fmtCount(in.Indeterminate),
-		AppliedFailed: fmtCount(in.AppliedFailed), Unchecked: fmtCount(in.Unchecked), UncheckedN: in.Unchecked,
+		Checked: in.Checked, Acked: format.Count(in.AckedWrites), ReadBack: format.Count(in.ReadBack),
+		Lost: format.Count(len(in.Lost)), LostN: len(in.Lost), Indeterminate: format.Count(in.Indeterminate),
+		AppliedFailed: format.Count(in.AppliedFailed), Unchecked: format.Count(in.Unchecked), UncheckedN: in.Unchecked,
 		Clean: len(in.Lost) == 0 && len(in.SplitBrain) == 0,
 	}
 	for i, l := range in.Lost {
@@ -317,7 +318,7 @@ func buildScenario(s *result.Scenario) *scenarioView {
 			break
 		}
 		v.Integrity.LostShown = append(v.Integrity.LostShown, lostView{
-			Client: l.Client, Key: l.Key, Seq: fmt.Sprint(l.Seq), Ack: fmtMS(l.AckMS), Found: l.Found,
+			Client: l.Client, Key: l.Key, Seq: fmt.Sprint(l.Seq), Ack: format.Millis(l.AckMS, 1), Found: l.Found,
 		})
 	}
 	v.Integrity.SplitBrain = in.SplitBrain
@@ -329,14 +330,14 @@ func buildScenario(s *result.Scenario) *scenarioView {
 	for _, c := range s.Clients {
 		cv := clientView{
 			Name: c.Name, Version: c.Version, LastVersion: c.LastVersion,
-			Ops: fmtCount(c.Ops), Failed: fmtCount(c.Failed), Reported: fmtCount(c.Reported),
-			LastOK: fmtMS(c.LastOKMS), BadN: len(c.BadLines), BadLines: fmtCount(len(c.BadLines)),
+			Ops: format.Count(c.Ops), Failed: format.Count(c.Failed), Reported: format.Count(c.Reported),
+			LastOK: format.Millis(c.LastOKMS, 1), BadN: len(c.BadLines), BadLines: format.Count(len(c.BadLines)),
 			Path: c.Path,
 		}
 		if len(c.BadLines) > 0 {
 			cv.BadFirst = truncate(c.BadLines[0], 300)
 			if n := len(c.BadLines) - 1; n > 0 {
-				cv.BadFirst += fmt.Sprintf("\n… and %s more in report.json", fmtCount(n))
+				cv.BadFirst += fmt.Sprintf("\n… and %s more in report.json", format.Count(n))
 			}
 		}
 		switch {
@@ -363,11 +364,11 @@ func buildSchedule(c result.Client) scheduleView {
 	if !sc.Known {
 		return sv
 	}
-	sv.Interval, sv.Nominal, sv.Achieved = fmtDur(sc.IntervalMS), fmtOpsRate(sc.NominalRate), fmtOpsRate(sc.AchievedRate)
+	sv.Interval, sv.Nominal, sv.Achieved = format.Duration(sc.IntervalMS), format.OpsRate(sc.NominalRate), format.OpsRate(sc.AchievedRate)
 	if sc.NominalRate > 0 {
-		sv.AchievedOfNom = fmtRate(sc.AchievedRate / sc.NominalRate)
+		sv.AchievedOfNom = format.Rate(sc.AchievedRate / sc.NominalRate)
 	}
-	sv.P50, sv.P99, sv.Max, sv.Skipped = fmtDur(sc.LagP50MS), fmtDur(sc.LagP99MS), fmtDur(sc.LagMaxMS), fmtCount(sc.Skipped)
+	sv.P50, sv.P99, sv.Max, sv.Skipped = format.Duration(sc.LagP50MS), format.Duration(sc.LagP99MS), format.Duration(sc.LagMaxMS), format.Count(sc.Skipped)
 	return sv
 }
 
@@ -437,7 +438,7 @@ func kindRank(w result.Window) int {
 // ones that matter most: unexpected, then probe lag, then expected; open
 // before closed; longer before shorter.
 func buildTable(ws []result.Window, desc map[string]string) windowTable {
-	t := windowTable{Total: len(ws), TotalS: fmtCount(len(ws))}
+	t := windowTable{Total: len(ws), TotalS: format.Count(len(ws))}
 	idx := make([]int, len(ws))
 	for i := range idx {
 		idx[i] = i
@@ -455,7 +456,7 @@ func buildTable(ws []result.Window, desc map[string]string) windowTable {
 		})
 		idx = idx[:MaxTableWindows]
 		t.Note = fmt.Sprintf("Showing %s of %s windows: unexpected first, then probe lag, then the longest. report.json has every window.",
-			fmtCount(len(idx)), fmtCount(len(ws)))
+			format.Count(len(idx)), format.Count(len(ws)))
 	}
 	sort.SliceStable(idx, func(a, b int) bool {
 		wa, wb := ws[idx[a]], ws[idx[b]]
@@ -471,8 +472,8 @@ func buildTable(ws []result.Window, desc map[string]string) windowTable {
 		w := ws[i]
 		d := w.EndMS - w.StartMS
 		row := windowRow{
-			Client: w.Client, Class: w.Class, Start: fmtMS(w.StartMS), StartV: num(w.StartMS, 3),
-			Len: fmtMS(d), LenV: num(d, 3), Failed: fmtCount(w.Failed),
+			Client: w.Client, Class: w.Class, Start: format.Millis(w.StartMS, 1), StartV: format.Num(w.StartMS, 3),
+			Len: format.Millis(d, 1), LenV: format.Num(d, 3), Failed: format.Count(w.Failed),
 			Reasons: truncate(strings.Join(w.Reasons, "; "), 160), Kind: windowKind(w),
 			Expected: w.Expected, Open: w.Open, Tail: w.Tail && !w.ProbeLag, Unexplained: unexplained(w),
 		}

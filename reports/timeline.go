@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hatest/hatest/framework/format"
 	"github.com/hatest/hatest/framework/result"
 )
 
@@ -227,7 +228,7 @@ func buildTimeline(s *result.Scenario, desc map[string]string) *timelineView {
 	ts := timeScale{scenarioStart(s), scenarioEnd(s)}
 	tv := &timelineView{
 		Width: px(svgW), Left: px(gutter), PlotW: px(plotW), Right: px(gutter + plotW),
-		T0: num(ts.t0, 3), T1: num(ts.t1, 3),
+		T0: format.Num(ts.t0, 3), T1: format.Num(ts.t1, 3),
 		AxisTopY: px(axisH - 10),
 		LabelX:   px(gutter - 8), RowLabelX: px(gutter - 8),
 		NoOutageX: px(gutter + 4), YLabelX: px(gutter - 6), YTitleX: "8", BandW: px(svgW - 8),
@@ -310,7 +311,7 @@ func buildTimeline(s *result.Scenario, desc map[string]string) *timelineView {
 		x, w := ts.span(f.StartMS, f.EndMS, 2)
 		tv.Bands = append(tv.Bands, barView{
 			Class: "fault-band", X: px(x), W: px(w), Y: px(bandsTop), H: px(y - bandsTop),
-			Start: num(f.StartMS, 3), End: num(f.EndMS, 3), Tip: eventTip(f),
+			Start: format.Num(f.StartMS, 3), End: format.Num(f.EndMS, 3), Tip: eventTip(f),
 		})
 	}
 
@@ -335,9 +336,9 @@ func eventTip(st result.Step) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s · %s\n%s", st.ID, st.Kind, st.Desc)
 	if st.EndMS > st.StartMS {
-		fmt.Fprintf(&b, "\n%s – %s (%s)", fmtExact(st.StartMS), fmtExact(st.EndMS), fmtDur(st.EndMS-st.StartMS))
+		fmt.Fprintf(&b, "\n%s – %s (%s)", format.Millis(st.StartMS, 3), format.Millis(st.EndMS, 3), format.Duration(st.EndMS-st.StartMS))
 	} else {
-		fmt.Fprintf(&b, "\nat %s", fmtExact(st.StartMS))
+		fmt.Fprintf(&b, "\nat %s", format.Millis(st.StartMS, 3))
 	}
 	if st.ExpectOutage {
 		b.WriteString("\nexpects an outage")
@@ -376,7 +377,7 @@ func eventLane(ts timeScale, name, class string, evs []result.Step) (*laneView, 
 		roomR, roomL := right-(x+w+4), x-4-gutter
 		switch {
 		case inBar(text, w):
-			lab.StickS = num(ev.EndMS, 3)
+			lab.StickS = format.Num(ev.EndMS, 3)
 		case tw <= roomR:
 			lab.At, occ1 = ev.EndMS, x+w+4+tw
 		case tw <= roomL:
@@ -445,14 +446,14 @@ func eventLane(ts timeScale, name, class string, evs []result.Step) (*laneView, 
 		}
 		bar := barView{
 			Class: cls, X: px(x), W: px(w), Y: px(by), H: px(barH),
-			Start: num(ev.StartMS, 3), End: num(ev.EndMS, 3), Tip: eventTip(ev),
+			Start: format.Num(ev.StartMS, 3), End: format.Num(ev.EndMS, 3), Tip: eventTip(ev),
 		}
 		if lab.Text != "" {
 			lab.X, lab.Y = px(math.Max(ts.x(lab.At), gutter)+lab.DX), px(by+barH-3.5)
 			if lab.Left {
 				lab.X = px(x + lab.DX)
 			}
-			lab.AtS, lab.DXS = num(lab.At, 3), px(lab.DX)
+			lab.AtS, lab.DXS = format.Num(lab.At, 3), px(lab.DX)
 			bar.Label = &lab
 		}
 		lane.Bars = append(lane.Bars, bar)
@@ -494,11 +495,11 @@ func versionLanes(ts timeScale, vs []result.Version) ([]*laneView, []versionKey)
 			if v.Role != "" {
 				tip += " as " + v.Role
 			}
-			tip += fmt.Sprintf("\n%s – %s (%s)", fmtExact(v.StartMS), fmtExact(v.EndMS), fmtDur(v.EndMS-v.StartMS))
+			tip += fmt.Sprintf("\n%s – %s (%s)", format.Millis(v.StartMS, 3), format.Millis(v.EndMS, 3), format.Duration(v.EndMS-v.StartMS))
 			bar := barView{
 				Class: "version-span " + colour[v.Version], X: px(x), W: px(w),
 				Y: px((barRowH - barH) / 2), H: px(barH),
-				Start: num(v.StartMS, 3), End: num(v.EndMS, 3), Tip: tip,
+				Start: format.Num(v.StartMS, 3), End: format.Num(v.EndMS, 3), Tip: tip,
 			}
 			if !inBar(label, w) {
 				label = v.Version
@@ -509,7 +510,7 @@ func versionLanes(ts timeScale, vs []result.Version) ([]*laneView, []versionKey)
 			if label != "" {
 				// where the page's script puts it, too: see labelView
 				bar.Label = &labelView{Text: label, X: px(math.Max(ts.x(v.StartMS), gutter) + 4),
-					Y: px((barRowH-barH)/2 + barH - 3.5), AtS: num(v.StartMS, 3), DXS: "4", StickS: num(v.EndMS, 3)}
+					Y: px((barRowH-barH)/2 + barH - 3.5), AtS: format.Num(v.StartMS, 3), DXS: "4", StickS: format.Num(v.EndMS, 3)}
 			}
 			lane.Bars = append(lane.Bars, bar)
 		}
@@ -647,14 +648,14 @@ func clientLanes(ts timeScale, s *result.Scenario, desc map[string]string) clien
 				}
 				mv := markView{
 					Class: cls, X: px(x), W: px(w), Y: px(float64(r)*winRowH + (winRowH-winH)/2),
-					Start: num(m.start, 3), End: num(m.end, 3), Tip: m.tip,
+					Start: format.Num(m.start, 3), End: format.Num(m.end, 3), Tip: m.tip,
 				}
 				if m.n > 1 {
 					mv.Count = fmt.Sprint(m.n)
 				}
 				if m.open {
 					mv.Open = &labelView{Text: "open ▸", X: px(x - 3), Y: px(float64(r)*winRowH + winRowH/2 + 4),
-						AtS: num(m.start, 3), DXS: "-3"}
+						AtS: format.Num(m.start, 3), DXS: "-3"}
 				}
 				cl.Marks = append(cl.Marks, mv)
 			}
@@ -669,20 +670,20 @@ func clientLanes(ts timeScale, s *result.Scenario, desc map[string]string) clien
 		cl.LabelX, cl.Short = px(labelX), truncate(name, charsIn(labelX-labelMargin))
 		cl.BandH = px(float64(len(cl.Rows))*winRowH + laneGap)
 		drawn := countMarks(merged[i])
-		cl.Tip = fmt.Sprintf("%s: %s windows (%s unexpected", name, fmtCount(nw), fmtCount(unexpected))
+		cl.Tip = fmt.Sprintf("%s: %s windows (%s unexpected", name, format.Count(nw), format.Count(unexpected))
 		if lag > 0 {
-			cl.Tip += fmt.Sprintf(", %s probe lag", fmtCount(lag))
+			cl.Tip += fmt.Sprintf(", %s probe lag", format.Count(lag))
 		}
 		cl.Tip += ")"
 		if drawn < nw {
-			cl.Tip += fmt.Sprintf(", drawn as %s marks", fmtCount(drawn))
+			cl.Tip += fmt.Sprintf(", drawn as %s marks", format.Count(drawn))
 			coarsest = math.Max(coarsest, res[i])
 		}
 		out.lanes = append(out.lanes, cl)
 	}
 	if total < len(s.Windows) {
 		out.note = fmt.Sprintf("%s windows drawn as %s marks: windows less than %s apart are merged for display to keep the page small; the table and report.json have every window",
-			fmtCount(len(s.Windows)), fmtCount(total), fmtDur(coarsest))
+			format.Count(len(s.Windows)), format.Count(total), format.Duration(coarsest))
 	}
 	return out
 }
@@ -808,7 +809,7 @@ func markTip(client string, m mark, desc map[string]string) string {
 		if m.open {
 			b.WriteString(" · open (no good answer before the run ended)")
 		}
-		fmt.Fprintf(&b, "\nstart %s · length %s · %s failed ops", fmtExact(m.start), fmtExact(m.end-m.start), fmtCount(m.failed))
+		fmt.Fprintf(&b, "\nstart %s · length %s · %s failed ops", format.Millis(m.start, 3), format.Millis(m.end-m.start, 3), format.Count(m.failed))
 	} else {
 		if m.kind == winLag {
 			fmt.Fprintf(&b, "%s · %s · %d probe-lag windows merged for display (the client fell behind its schedule)", client, class, m.n)
@@ -816,7 +817,7 @@ func markTip(client string, m mark, desc map[string]string) string {
 			fmt.Fprintf(&b, "%s · %s · %d %s windows merged for display", client, class, m.n, kind)
 		}
 		fmt.Fprintf(&b, "\n%s – %s · outage %s in all, longest %s · %s failed ops",
-			fmtExact(m.start), fmtExact(m.end), fmtExact(m.outage), fmtExact(m.longest), fmtCount(m.failed))
+			format.Millis(m.start, 3), format.Millis(m.end, 3), format.Millis(m.outage, 3), format.Millis(m.longest, 3), format.Count(m.failed))
 	}
 	if len(m.reasons) > 0 {
 		fmt.Fprintf(&b, "\nreasons: %s", listed(m.reasons, 3, func(r string) string { return truncate(r, 80) }))
@@ -887,7 +888,7 @@ func buildLatency(ts timeScale, bs []result.Bucket) *latencyView {
 	lv := &latencyView{}
 	if len(bs) > MaxLatencyPoints {
 		k := (len(bs) + MaxLatencyPoints - 1) / MaxLatencyPoints
-		lv.Note = fmt.Sprintf("%s buckets combined %d to a point (p50 averaged by ops, p99 the maximum)", fmtCount(len(bs)), k)
+		lv.Note = fmt.Sprintf("%s buckets combined %d to a point (p50 averaged by ops, p99 the maximum)", format.Count(len(bs)), k)
 		bs = combineBuckets(bs, k)
 	}
 	lo, hi := math.Inf(1), 0.0
@@ -949,7 +950,7 @@ func buildLatency(ts timeScale, bs []result.Bucket) *latencyView {
 			flush()
 			continue
 		}
-		x := num(ts.x((b.StartMS+b.EndMS)/2), 2)
+		x := format.Num(ts.x((b.StartMS+b.EndMS)/2), 2)
 		p50 = append(p50, x+","+px(yOf(b.P50MS)))
 		p99 = append(p99, x+","+px(yOf(b.P99MS)))
 	}
@@ -960,9 +961,9 @@ func buildLatency(ts timeScale, bs []result.Bucket) *latencyView {
 
 func latLabel(v float64) string {
 	if v >= 1000 {
-		return num(v/1000, 2) + " s"
+		return format.Num(v/1000, 2) + " s"
 	}
-	return num(v, 3) + " ms"
+	return format.Num(v, 3) + " ms"
 }
 
 func combineBuckets(bs []result.Bucket, k int) []result.Bucket {

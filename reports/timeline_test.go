@@ -6,31 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hatest/hatest/framework/format"
 	"github.com/hatest/hatest/framework/result"
 )
 
-func TestFormat(t *testing.T) {
+func TestLabels(t *testing.T) {
 	for _, tc := range []struct{ got, want string }{
-		{fmtDur(0), "0 ms"},
-		{fmtDur(412.64), "412.6 ms"},
-		{fmtDur(0.454), "0.45 ms"},
-		{fmtDur(1000), "1 s"},
-		{fmtDur(12345), "12.35 s"},
-		{fmtDur(192_400), "3 m 12.4 s"},
-		{fmtDur(3_720_000), "1 h 02 m"},
-		{fmtDur(math.NaN()), "–"},
-		{fmtMS(1234567.89), "1,234,567.9 ms"},
-		{fmtMS(-1234.5), "-1,234.5 ms"},
-		{fmtExact(8002.0001), "8,002 ms"},
-		{fmtExact(999.1234), "999.123 ms"},
-		{fmtCount(int64(1_000_000)), "1,000,000"},
-		{fmtCount(-1), "-1"},
-		{fmtCount(999), "999"},
-		{fmtRate(0), "0 %"},
-		{fmtRate(0.00001), "< 0.01 %"},
-		{fmtRate(0.00656), "0.656 %"},
-		{fmtRate(0.025), "2.5 %"},
-		{num(-0.00001, 3), "0"},
 		{truncate("abcdef", 4), "abc…"},
 		{truncate("→→→", 3), "→→→"},
 		{tickLabel(500, 100, 1200), "500 ms"},
@@ -79,7 +60,7 @@ func TestMergeLane(t *testing.T) {
 			rows := mergeLane(lane(tc.ws...), tc.res)
 			var got []string
 			for _, m := range rows[0] {
-				got = append(got, num(m.start, 1)+"-"+num(m.end, 1)+"×"+num(float64(m.n), 0))
+				got = append(got, format.Num(m.start, 1)+"-"+format.Num(m.end, 1)+"×"+format.Num(float64(m.n), 0))
 			}
 			if strings.Join(got, " ") != tc.want {
 				t.Errorf("marks %v, want %s", got, tc.want)

@@ -156,8 +156,8 @@ func TestSchedule(t *testing.T) {
 		t.Fatal("report.html has no schedule table")
 	}
 	for _, want := range []string{
-		`<td>c1</td><td class="num">2 ms</td><td class="num">500 ops/s</td><td class="num">499.2 ops/s <span class="dim">(99.84 %)</span></td><td class="num">0.04 ms</td><td class="num">0.9 ms</td><td class="num">81.3 ms</td><td class="num">0</td>`,
-		`<td>c2</td><td class="num">2 ms</td><td class="num">500 ops/s</td><td class="num">497.6 ops/s <span class="dim">(99.52 %)</span></td><td class="num">0.05 ms</td><td class="num">1.2 ms</td><td class="num">6.4 ms</td><td class="num">3</td>`,
+		`<td>c1</td><td class="num">2 ms</td><td class="num">500 ops/s</td><td class="num">499.2 ops/s <span class="dim">(99.84%)</span></td><td class="num">0.04 ms</td><td class="num">0.9 ms</td><td class="num">81.3 ms</td><td class="num">0</td>`,
+		`<td>c2</td><td class="num">2 ms</td><td class="num">500 ops/s</td><td class="num">497.6 ops/s <span class="dim">(99.52%)</span></td><td class="num">0.05 ms</td><td class="num">1.2 ms</td><td class="num">6.4 ms</td><td class="num">3</td>`,
 		`<td>c3</td><td colspan="7" class="dim">not reported by the client</td>`,
 	} {
 		if !strings.Contains(table, want) {

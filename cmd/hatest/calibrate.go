@@ -11,9 +11,9 @@ import (
 
 	"github.com/hatest/hatest/framework/calibrate"
 	"github.com/hatest/hatest/framework/runtime"
+	"github.com/hatest/hatest/framework/runtime/auto"
 	"github.com/hatest/hatest/framework/runtime/docker"
 	"github.com/hatest/hatest/framework/runtime/process"
-	"github.com/hatest/hatest/framework/scenario"
 )
 
 func init() {
@@ -89,7 +89,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	name, why, err := scenario.ChooseRuntime(ctx, *rtName)
+	name, why, err := auto.Choose(ctx, *rtName)
 	if err != nil {
 		return usageErr("%v", err)
 	}

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hatest/hatest/framework/scenario"
+	"github.com/hatest/hatest/framework/settings"
 )
 
 func init() {
@@ -57,8 +57,8 @@ func runPlan(args []string, stdout, _ io.Writer) error {
 	out := filepath.Join(filepath.Dir(bin), "plan.txt")
 	cmd := exec.CommandContext(ctx, bin, "-ginkgo.no-color", "-ginkgo.silence-skips")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), scenario.EnvChild+"=1", scenario.EnvPlanOnly+"="+out, scenario.EnvSeed+"="+*seed,
-		scenario.EnvPackage+"="+pkg, scenario.EnvFocus+"="+scenario.Focus(name))
+	cmd.Env = append(os.Environ(), settings.EnvChild+"=1", settings.EnvPlanOnly+"="+out, settings.EnvSeed+"="+*seed,
+		settings.EnvPackage+"="+pkg, settings.EnvFocus+"="+settings.Focus(name))
 	log, runErr := cmd.CombinedOutput()
 	plan, err := os.ReadFile(out)
 	if err != nil || len(plan) == 0 {

@@ -9,10 +9,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hatest/hatest/framework/scenario"
+	"github.com/hatest/hatest/framework/runner"
 )
 
-// progress filters a suite's stderr. Progress lines (scenario.ProgressPrefix)
+// progress filters a suite's stderr. Progress lines (runner.ProgressPrefix)
 // are redrawn in place on a terminal, one live line for the running
 // scenario; elsewhere (CI, a pipe) they become plain timestamped lines,
 // one when the step changes and at most one every 5 s otherwise. All other
@@ -56,7 +56,7 @@ func (p *progress) Write(b []byte) (int, error) {
 }
 
 func (p *progress) line(l string) {
-	text, isProgress := strings.CutPrefix(l, scenario.ProgressPrefix)
+	text, isProgress := strings.CutPrefix(l, runner.ProgressPrefix)
 	if !isProgress {
 		p.clear()
 		fmt.Fprintln(p.out, l)

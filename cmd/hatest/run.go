@@ -20,7 +20,8 @@ import (
 	"github.com/hatest/hatest/framework/check"
 	"github.com/hatest/hatest/framework/gate"
 	"github.com/hatest/hatest/framework/result"
-	"github.com/hatest/hatest/framework/scenario"
+	"github.com/hatest/hatest/framework/runtime/auto"
+	"github.com/hatest/hatest/framework/settings"
 	"github.com/hatest/hatest/reports"
 )
 
@@ -196,7 +197,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		for j, s := range part {
 			picked[j] = s.Name
 		}
-		focus[i] = scenario.Focus(picked...)
+		focus[i] = settings.Focus(picked...)
 	}
 	if budgets != nil {
 		slices.Sort(labels)
@@ -205,7 +206,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	rt, why, err := scenario.ChooseRuntime(context.Background(), o.runtime)
+	rt, why, err := auto.Choose(context.Background(), o.runtime)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -312,7 +313,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 
 // budgetsJudged makes sure the suite judged the budgets: a scenario that
 // passed, to which a budget applies, has a budget assertion. A suite built
-// with a hatest framework that does not read scenario.EnvBudgets has none,
+// with a hatest framework that does not read settings.EnvBudgets has none,
 // and its budgets would silently not be checked.
 func budgetsJudged(b *gate.Budgets, run *result.Run) error {
 	for _, s := range run.Scenarios {
@@ -320,7 +321,7 @@ func budgetsJudged(b *gate.Budgets, run *result.Run) error {
 			continue
 		}
 		if !slices.ContainsFunc(s.Assertions, func(a result.Assertion) bool { return strings.HasPrefix(a.Name, gate.BudgetPrefix) }) {
-			return usageErr("the suite did not judge the budgets of %q: it is built with a hatest framework older than this CLI, which does not read %s; update its github.com/hatest/hatest requirement", s.Scenario, scenario.EnvBudgets)
+			return usageErr("the suite did not judge the budgets of %q: it is built with a hatest framework older than this CLI, which does not read %s; update its github.com/hatest/hatest requirement", s.Scenario, settings.EnvBudgets)
 		}
 	}
 	return nil
@@ -396,9 +397,9 @@ func runSuite(ctx context.Context, more <-chan os.Signal, o runOpts, rt, pkg, di
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = pkgDir
 	cmd.Env = append(os.Environ(),
-		scenario.EnvRuntime+"="+rt, scenario.EnvReportDir+"="+absDir,
-		scenario.EnvSeed+"="+o.seed, scenario.EnvPackage+"="+pkg, scenario.EnvChild+"=1",
-		scenario.EnvFocus+"="+o.focus, scenario.EnvBudgets+"="+o.budgets)
+		settings.EnvRuntime+"="+rt, settings.EnvReportDir+"="+absDir,
+		settings.EnvSeed+"="+o.seed, settings.EnvPackage+"="+pkg, settings.EnvChild+"=1",
+		settings.EnvFocus+"="+o.focus, settings.EnvBudgets+"="+o.budgets)
 	prog := newProgress(stderr, stderr == io.Writer(os.Stderr) && isTerminal(os.Stderr) && !o.verbose)
 	defer prog.Close()
 	cmd.Stdout, cmd.Stderr = stdout, prog

@@ -12,7 +12,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/hatest/hatest/framework/scenario"
+	"github.com/hatest/hatest/framework/settings"
 )
 
 // spec is one scenario a suite holds.
@@ -36,7 +36,7 @@ func listSpecs(ctx context.Context, pkg, labelFilter string) ([]spec, error) {
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), scenario.EnvChild+"=1", scenario.EnvPlanOnly+"="+filepath.Join(filepath.Dir(bin), "plans.txt"))
+	cmd.Env = append(os.Environ(), settings.EnvChild+"=1", settings.EnvPlanOnly+"="+filepath.Join(filepath.Dir(bin), "plans.txt"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		if _, serr := os.Stat(report); serr != nil {
 			return nil, usageErr("list %s: %s", pkg, firstLine(lastLines(string(out), 5)))

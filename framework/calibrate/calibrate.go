@@ -63,6 +63,7 @@ type Report struct {
 // Schedule is how well a probe kept its open-loop schedule.
 type Schedule struct {
 	Ops           int     `json:"ops"`
+	Skipped       int64   `json:"skipped"` // due ticks the client says it never issued
 	NominalPerSec float64 `json:"nominal_per_s"`
 	AchievedPerS  float64 `json:"achieved_per_s"`
 	LagKnown      bool    `json:"lag_known"` // the client wrote "sched" on every op
@@ -259,7 +260,7 @@ func analyze(rtName string, cfg Config, injs []injection, hatest, sampler []prob
 	tcfg := timeline.Config{LatencyBudget: cfg.LatencyBudget, ClassOf: func(timeline.Op) string { return "all" }}
 	hOps, sOps := ops(hatest), ops(sampler)
 	hWs, sWs := timeline.Outages(hOps, nil, tcfg), timeline.Outages(sOps, nil, tcfg)
-	rep.Probe = schedule(hOps, cfg.Interval)
+	rep.Probe = schedule(hOps, hatest, cfg.Interval)
 	for _, in := range injs {
 		row := Row{
 			Method: in.method, NominalMS: ms(in.d),
@@ -457,10 +458,18 @@ func ops(recs []probe.Record) []timeline.Op {
 	return out
 }
 
-func schedule(ops []timeline.Op, interval time.Duration) Schedule {
-	st := timeline.Schedule(ops, interval, 0)
+// schedule is how well the probe kept its schedule: ops are its op lines,
+// recs all its lines (the summary says how many due ticks it skipped).
+func schedule(ops []timeline.Op, recs []probe.Record, interval time.Duration) Schedule {
+	skipped := int64(0)
+	for _, r := range recs {
+		if r.Type == probe.TypeSummary {
+			skipped = r.Skipped
+		}
+	}
+	st := timeline.Schedule(ops, interval, skipped)
 	return Schedule{
-		Ops: st.Ops, NominalPerSec: st.NominalRate, AchievedPerS: st.AchievedRate,
+		Ops: st.Ops, Skipped: st.Skipped, NominalPerSec: st.NominalRate, AchievedPerS: st.AchievedRate,
 		LagKnown: st.Known, LagP99MS: ms(st.LagP99), LagMaxMS: ms(st.LagMax),
 	}
 }

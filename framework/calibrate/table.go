@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/hatest/hatest/framework/format"
 )
 
 // Table prints the report for a person: one line per injection with
@@ -13,14 +15,14 @@ import (
 // verdict. It fits in 100 columns.
 func Table(w io.Writer, r *Report) {
 	fmt.Fprintf(w, "calibration on %s: hatest probes every %s, the sampler every 1 s; latency budget %s\n",
-		r.Runtime, fmtMS(r.ProbeIntervalMS), fmtMS(r.LatencyBudgetMS))
+		r.Runtime, format.Millis(r.ProbeIntervalMS, 1), format.Millis(r.LatencyBudgetMS, 1))
 	p := r.Probe
 	lag := "lag unknown (the client writes no sched)"
 	if p.LagKnown {
-		lag = fmt.Sprintf("lag p99 %s, max %s", fmtMS(p.LagP99MS), fmtMS(p.LagMaxMS))
+		lag = fmt.Sprintf("lag p99 %s, max %s", format.Millis(p.LagP99MS, 1), format.Millis(p.LagMaxMS, 1))
 	}
-	fmt.Fprintf(w, "hatest's probe: %d ops, %.0f of %.0f ops/s, %s\n", p.Ops, p.AchievedPerS, p.NominalPerSec, lag)
-	fmt.Fprintf(w, "target: |hatest error| <= %s (the probe interval + 2 ms)\n\n", fmtMS(r.TargetMS))
+	fmt.Fprintf(w, "hatest's probe: %d ops, %d skipped, %.0f of %.0f ops/s, %s\n", p.Ops, p.Skipped, p.AchievedPerS, p.NominalPerSec, lag)
+	fmt.Fprintf(w, "target: |hatest error| <= %s (the probe interval + 2 ms)\n\n", format.Millis(r.TargetMS, 1))
 
 	const row = "%-16s %7s %4s | %7s %7s %3s | %7s %7s | %5s  %s\n"
 	fmt.Fprintf(w, "%-16s %12s | %-19s | %-15s |\n", "", "injected ms", "hatest measured", "1 s sampler")
@@ -46,7 +48,7 @@ func Table(w io.Writer, r *Report) {
 				verdict = "MISS: no window"
 			}
 		}
-		fmt.Fprintf(w, row, x.Method+" "+fmtLength(x.NominalMS),
+		fmt.Fprintf(w, row, x.Method+" "+time.Duration(x.NominalMS*1e6).String(),
 			fmt.Sprintf("%.1f", x.InjectedMS), fmt.Sprintf("%.1f", x.UncertaintyMS),
 			fmt.Sprintf("%.1f", x.Hatest.MeasuredMS), fmt.Sprintf("%+.1f", x.Hatest.ErrorMS), fmt.Sprint(x.Hatest.Windows),
 			fmt.Sprintf("%.1f", x.Sampler.MeasuredMS), fmt.Sprintf("%+.1f", x.Sampler.ErrorMS),
@@ -91,28 +93,21 @@ func Verdict(r *Report) string {
 	switch {
 	case miss > 0:
 		return fmt.Sprintf("FAIL: %d of %d rows outside |error| <= %s and not explained",
-			miss, len(r.Rows), fmtMS(r.TargetMS))
+			miss, len(r.Rows), format.Millis(r.TargetMS, 1))
 	case invalid > 0:
-		return fmt.Sprintf("INVALID: %d of %d rows outside |error| <= %s only by lag, early or ±: the machine was too busy",
-			invalid, len(r.Rows), fmtMS(r.TargetMS))
+		return fmt.Sprintf("INVALID: %d of %d rows outside |error| <= %s only by lag, early or ±: a busy machine",
+			invalid, len(r.Rows), format.Millis(r.TargetMS, 1))
 	}
-	s := fmt.Sprintf("PASS: every row within |error| <= %s (worst %.1f ms)", fmtMS(r.TargetMS), worst)
+	s := fmt.Sprintf("PASS: every row within |error| <= %s (worst %.1f ms)", format.Millis(r.TargetMS, 1), worst)
 	if backlog > 0 {
-		s += fmt.Sprintf(", except %d SIGSTOP row(s) longer only by client-visible backlog", backlog)
+		rows := "rows"
+		if backlog == 1 {
+			rows = "row"
+		}
+		s += fmt.Sprintf(" or longer by backlog (%d SIGSTOP %s)", backlog, rows)
 	}
 	return s
 }
-
-// fmtMS prints milliseconds without a trailing ".0": "5 ms", "2.5 ms".
-func fmtMS(v float64) string {
-	if v == math.Trunc(v) {
-		return fmt.Sprintf("%.0f ms", v)
-	}
-	return fmt.Sprintf("%.1f ms", v)
-}
-
-// fmtLength prints a nominal length as Go does: "50ms", "1s".
-func fmtLength(msv float64) string { return time.Duration(msv * 1e6).String() }
 
 func fmtRatio(r float64) string {
 	if r >= 10 {

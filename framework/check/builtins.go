@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hatest/hatest/framework/format"
 	"github.com/hatest/hatest/framework/result"
 )
 
@@ -17,7 +18,7 @@ func Builtins() []Rule { return []Rule{OpLogComplete(), ProbeKeptSchedule()} }
 // its op log could not be parsed: a gap in the record is never silent,
 // and numbers with a gap cannot be trusted.
 func OpLogComplete() Rule {
-	return Rule{"op log complete: every client's ops recorded", func(s *result.Scenario) (Outcome, string) {
+	return Rule{Name: "op log complete: every client's ops recorded", Judge: func(s *result.Scenario) (Outcome, string) {
 		var bad []string
 		for _, c := range s.Clients {
 			if len(c.BadLines) > 0 {
@@ -58,7 +59,7 @@ const (
 // Its message names the worst client: nominal and achieved rate, lag p99.
 // A client whose interval is unknown is not judged.
 func ProbeKeptSchedule() Rule {
-	return Rule{"probe kept its schedule", func(s *result.Scenario) (Outcome, string) {
+	return Rule{Name: "probe kept its schedule", Judge: func(s *result.Scenario) (Outcome, string) {
 		type judged struct {
 			c     result.Client
 			score float64 // > 1: behind; the larger, the worse
@@ -126,21 +127,19 @@ func nominalRate(sc result.Schedule) float64 {
 	return 1000 / sc.IntervalMS
 }
 
-// scheduleOf is "nominal 1000.0 ops/s, achieved 812.3 ops/s (81.2%), lag
+// scheduleOf is "nominal 1,000 ops/s, achieved 812.3 ops/s (81.23%), lag
 // p99 12.5ms against an interval of 1ms".
 func scheduleOf(sc result.Schedule) string {
 	nominal := nominalRate(sc)
-	pct := 0.0
+	share := 0.0
 	if nominal > 0 {
-		pct = sc.AchievedRate / nominal * 100
+		share = sc.AchievedRate / nominal
 	}
-	out := fmt.Sprintf("nominal %.1f ops/s, achieved %.1f ops/s (%.1f%%)", nominal, sc.AchievedRate, pct)
+	out := fmt.Sprintf("nominal %s, achieved %s (%s)", format.OpsRate(nominal), format.OpsRate(sc.AchievedRate), format.Rate(share))
 	if sc.Known {
-		out += fmt.Sprintf(", lag p99 %s against an interval of %s", fmtMS(sc.LagP99MS), fmtMSShort(sc.IntervalMS))
+		out += fmt.Sprintf(", lag p99 %s against an interval of %s", format.MS(sc.LagP99MS), format.ExactMS(sc.IntervalMS))
 	} else {
-		out += fmt.Sprintf(", interval %s, lag unknown (no sched in its op lines)", fmtMSShort(sc.IntervalMS))
+		out += fmt.Sprintf(", interval %s, lag unknown (no sched in its op lines)", format.ExactMS(sc.IntervalMS))
 	}
 	return out
 }
-
-func fmtMSShort(v float64) string { return fmt.Sprintf("%gms", v) }

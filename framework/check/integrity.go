@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hatest/hatest/framework/format"
 	"github.com/hatest/hatest/framework/probe"
 	"github.com/hatest/hatest/framework/result"
 )
@@ -232,12 +233,12 @@ func interleave(ws []primaryWrite, a, b string, start int64, where string) strin
 		return ""
 	}
 	var b2 strings.Builder
-	fmt.Fprintf(&b2, "split brain%s: %s and %s both acknowledged writes as primary, alternating %d times between %.1fms and %.1fms",
-		where, a, b, switches, msSince(first, start), msSince(lastAt, start))
+	fmt.Fprintf(&b2, "split brain%s: %s and %s both acknowledged writes as primary, alternating %d times between %s and %s",
+		where, a, b, switches, format.MS(msSince(first, start)), format.MS(msSince(lastAt, start)))
 	if exA != nil {
-		fmt.Fprintf(&b2, " (e.g. %s seq %d at %.1fms for %s, then %s seq %d at %.1fms for %s)",
-			exA.server, exA.seq, msSince(exA.applied, start), exA.client,
-			exB.server, exB.seq, msSince(exB.applied, start), exB.client)
+		fmt.Fprintf(&b2, " (e.g. %s seq %d at %s for %s, then %s seq %d at %s for %s)",
+			exA.server, exA.seq, format.MS(msSince(exA.applied, start)), exA.client,
+			exB.server, exB.seq, format.MS(msSince(exB.applied, start)), exB.client)
 	}
 	return b2.String()
 }

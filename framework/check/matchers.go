@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hatest/hatest/framework/format"
 	"github.com/hatest/hatest/framework/result"
+	"github.com/hatest/hatest/framework/timeline"
 )
 
 // ErrNoScenario is the error of a matcher given something that is neither
@@ -51,42 +53,75 @@ func measured(judge func(s *result.Scenario) (Outcome, string)) func(s *result.S
 // fails it whatever its length: the client did not recover before the run
 // ended.
 func MaxOutageBelow(d time.Duration) Rule {
-	return maxOutage("max outage ≤ "+fmtBudget(d), d, "", nil)
+	return maxOutage("max outage ≤ "+budget(d), d, nil, nil)
 }
 
 // TotalOutageBelow passes when no client spent more than d in total inside
 // outage windows (of any class, overlaps counted once): the worst client's
 // total, see TotalOutageMS. An open window fails it.
 func TotalOutageBelow(d time.Duration) Rule {
-	return totalOutage("total outage per client ≤ "+fmtBudget(d), d, "", nil)
+	return totalOutage("total outage per client ≤ "+budget(d), d, nil, nil)
 }
 
 // Scope holds the outage checks on some of the windows: those one step
 // or fault caused (ForStep), or those of some clients (ForClients).
 type Scope struct {
-	label string // for names: "step-2: ", "clients w1, w2: "
-	scope string // for messages: " caused by step-2"
+	label func() string // for names: "step-2: ", "clients w1, w2: "
+	scope func() string // for messages: " caused by step-2"
 	pick  windowsOf
 }
 
-// ForStep restricts the outage checks to windows whose Causes include id.
-// A check on an id that is not among the scenario's steps fails.
-func ForStep(id string) Scope {
-	return Scope{label: id + ": ", scope: " caused by " + id, pick: func(s *result.Scenario) ([]result.Window, error) {
+// StepRef names a step of the plan: a handle from s.Step or scenario.Track
+// (which knows its place once the plan is built), or a positional ID as
+// the report shows it, StepID("step-4.2").
+type StepRef interface {
+	// StepIDs are the IDs of the timeline events the step became: its
+	// own, or for a group every step in it.
+	StepIDs() []string
+}
+
+// StepID is a step's positional ID as the report shows it ("step-4.2").
+// Prefer a handle: a positional ID targets another step once a step is
+// inserted before it.
+type StepID string
+
+// StepIDs is the ID itself.
+func (id StepID) StepIDs() []string { return []string{string(id)} }
+
+// ForStep restricts the outage checks to the windows the step caused:
+// whose Causes include one of its IDs. A check on a step that is not in
+// the scenario's plan fails.
+func ForStep(ref StepRef) Scope {
+	name := func() string {
+		ids := ref.StepIDs()
+		switch len(ids) {
+		case 0:
+			return "a step not in the plan"
+		case 1:
+			return ids[0]
+		}
+		return strings.Join(ids, "+")
+	}
+	return Scope{label: func() string { return name() + ": " }, scope: func() string { return " caused by " + name() }, pick: func(s *result.Scenario) ([]result.Window, error) {
+		want := ref.StepIDs()
 		var ids []string
+		found := false
 		for _, st := range s.Steps {
-			if st.ID == id {
-				var out []result.Window
-				for _, w := range s.Windows {
-					if slices.Contains(w.Causes, id) {
-						out = append(out, w)
-					}
-				}
-				return out, nil
+			if slices.Contains(want, st.ID) {
+				found = true
 			}
 			ids = append(ids, st.ID)
 		}
-		return nil, fmt.Errorf("no step %s in this scenario (steps: %s)", id, orNone(strings.Join(ids, ", ")))
+		if !found {
+			return nil, fmt.Errorf("no step %s in this scenario (steps: %s)", name(), orNone(strings.Join(ids, ", ")))
+		}
+		var out []result.Window
+		for _, w := range s.Windows {
+			if slices.ContainsFunc(w.Causes, func(c string) bool { return slices.Contains(want, c) }) {
+				out = append(out, w)
+			}
+		}
+		return out, nil
 	}}
 }
 
@@ -95,7 +130,7 @@ func ForStep(id string) Scope {
 // scenario does not have fails.
 func ForClients(names ...string) Scope {
 	list := strings.Join(names, ", ")
-	return Scope{label: "clients " + list + ": ", scope: " of clients " + list, pick: func(s *result.Scenario) ([]result.Window, error) {
+	return Scope{label: func() string { return "clients " + list + ": " }, scope: func() string { return " of clients " + list }, pick: func(s *result.Scenario) ([]result.Window, error) {
 		var all []string
 		for _, c := range s.Clients {
 			all = append(all, c.Name)
@@ -117,12 +152,16 @@ func ForClients(names ...string) Scope {
 
 // MaxOutageBelow is MaxOutageBelow over the scope's windows.
 func (c Scope) MaxOutageBelow(d time.Duration) Rule {
-	return maxOutage(c.label+"max outage ≤ "+fmtBudget(d), d, c.scope, c.pick)
+	r := maxOutage("max outage ≤ "+budget(d), d, c.scope, c.pick)
+	r.named = func() string { return c.label() + "max outage ≤ " + budget(d) }
+	return r
 }
 
 // TotalOutageBelow is TotalOutageBelow over the scope's windows.
 func (c Scope) TotalOutageBelow(d time.Duration) Rule {
-	return totalOutage(c.label+"total outage per client ≤ "+fmtBudget(d), d, c.scope, c.pick)
+	r := totalOutage("total outage per client ≤ "+budget(d), d, c.scope, c.pick)
+	r.named = func() string { return c.label() + "total outage per client ≤ " + budget(d) }
+	return r
 }
 
 type windowsOf func(s *result.Scenario) ([]result.Window, error)
@@ -133,35 +172,38 @@ func allWindows(s *result.Scenario) ([]result.Window, error) { return s.Windows,
 // the windows, pass when there are none, fail on a window that never ended
 // (whatever the budget), and otherwise let judge decide on the closed
 // windows.
-func outageRule(name string, d time.Duration, scope string, of windowsOf, judge func(*result.Scenario, []result.Window) (Outcome, string)) Rule {
+func outageRule(name string, d time.Duration, scope func() string, of windowsOf, judge func(*result.Scenario, []result.Window) (Outcome, string)) Rule {
 	if of == nil {
 		of = allWindows
 	}
-	return Rule{name, measured(func(s *result.Scenario) (Outcome, string) {
+	if scope == nil {
+		scope = func() string { return "" }
+	}
+	return Rule{Name: name, Judge: measured(func(s *result.Scenario) (Outcome, string) {
 		ws, err := of(s)
 		if err != nil {
 			return Fail, err.Error()
 		}
 		if len(ws) == 0 {
-			return Pass, "no outage window" + scope
+			return Pass, "no outage window" + scope()
 		}
 		if open := openWindows(ws); len(open) > 0 {
 			w := longest(open)
-			return Fail, fmt.Sprintf("outage never ended (budget %s): %s", fmtBudget(d), describe(s, w))
+			return Fail, fmt.Sprintf("outage never ended (budget %s): %s", budget(d), describe(s, w))
 		}
 		return judge(s, ws)
 	})}
 }
 
-func maxOutage(name string, d time.Duration, scope string, of windowsOf) Rule {
+func maxOutage(name string, d time.Duration, scope func() string, of windowsOf) Rule {
 	return outageRule(name, d, scope, of, func(s *result.Scenario, ws []result.Window) (Outcome, string) {
 		w := longest(ws)
 		o, word := within(w.DurationMS, ms(d))
-		return o, fmt.Sprintf("max outage %s %s budget %s: %s", fmtMS(w.DurationMS), word, fmtBudget(d), describe(s, w))
+		return o, fmt.Sprintf("max outage %s %s budget %s: %s", format.MS(w.DurationMS), word, budget(d), describe(s, w))
 	})
 }
 
-func totalOutage(name string, d time.Duration, scope string, of windowsOf) Rule {
+func totalOutage(name string, d time.Duration, scope func() string, of windowsOf) Rule {
 	return outageRule(name, d, scope, of, func(s *result.Scenario, ws []result.Window) (Outcome, string) {
 		worst, total := worstClient(ws)
 		var cw []result.Window
@@ -172,7 +214,7 @@ func totalOutage(name string, d time.Duration, scope string, of windowsOf) Rule 
 		}
 		o, word := within(total, ms(d))
 		return o, fmt.Sprintf("total outage %s %s budget %s for client %s (%d %s; longest: %s)",
-			fmtMS(total), word, fmtBudget(d), worst, len(cw), plural(len(cw), "window", "windows"), describe(s, longest(cw)))
+			format.MS(total), word, budget(d), worst, len(cw), plural(len(cw), "window", "windows"), describe(s, longest(cw)))
 	})
 }
 
@@ -212,7 +254,7 @@ func worstClient(ws []result.Window) (string, float64) {
 // NoUnexpectedOutage passes when every window has a cause that declared
 // it expects an outage.
 func NoUnexpectedOutage() Rule {
-	return Rule{"no unexpected outage", measured(func(s *result.Scenario) (Outcome, string) {
+	return Rule{Name: "no unexpected outage", Judge: measured(func(s *result.Scenario) (Outcome, string) {
 		var bad []result.Window
 		for _, w := range s.Windows {
 			if !w.Expected {
@@ -230,7 +272,7 @@ func NoUnexpectedOutage() Rule {
 // before the run did (no Open window): the negative control for a client
 // that never reconnects.
 func OutageEnds() Rule {
-	return Rule{"every outage ends", measured(func(s *result.Scenario) (Outcome, string) {
+	return Rule{Name: "every outage ends", Judge: measured(func(s *result.Scenario) (Outcome, string) {
 		open := openWindows(s.Windows)
 		if len(open) == 0 {
 			return Pass, fmt.Sprintf("every outage window ended (%d %s)", len(s.Windows), plural(len(s.Windows), "window", "windows"))
@@ -245,7 +287,7 @@ func OutageEnds() Rule {
 // back (Integrity.Unchecked, or no read-back at all for a client with
 // acknowledged writes, Checked false): they are unchecked, not lost.
 func NoLostWrites() Rule {
-	return Rule{"no lost writes", measured(func(s *result.Scenario) (Outcome, string) {
+	return Rule{Name: "no lost writes", Judge: measured(func(s *result.Scenario) (Outcome, string) {
 		in := s.Integrity
 		unchecked := in.Unchecked
 		if !in.Checked && unchecked == 0 {
@@ -254,7 +296,7 @@ func NoLostWrites() Rule {
 		if n := len(in.Lost); n > 0 {
 			var ex []string
 			for _, l := range in.Lost[:min(n, 3)] {
-				ex = append(ex, fmt.Sprintf("client %s key %s seq %d acknowledged at %s, found %s", l.Client, l.Key, l.Seq, fmtMS(l.AckMS), l.Found))
+				ex = append(ex, fmt.Sprintf("client %s key %s seq %d acknowledged at %s, found %s", l.Client, l.Key, l.Seq, format.MS(l.AckMS), l.Found))
 			}
 			more := ""
 			if n > 3 {
@@ -284,7 +326,7 @@ func NoLostWrites() Rule {
 // NoSplitBrain passes when no two servers acknowledged writes as primary
 // at the same time.
 func NoSplitBrain() Rule {
-	return Rule{"no split brain", measured(func(s *result.Scenario) (Outcome, string) {
+	return Rule{Name: "no split brain", Judge: measured(func(s *result.Scenario) (Outcome, string) {
 		if sb := s.Integrity.SplitBrain; len(sb) > 0 {
 			return Fail, strings.Join(sb, "; ")
 		}
@@ -295,18 +337,18 @@ func NoSplitBrain() Rule {
 // ErrorRateBelow passes when the fraction of failed ops (latency budget
 // included) is at most f.
 func ErrorRateBelow(f float64) Rule {
-	budget := fmtPct(f)
-	return Rule{"error rate ≤ " + budget, measured(func(s *result.Scenario) (Outcome, string) {
+	limit := format.Percent(f)
+	return Rule{Name: "error rate ≤ " + limit, Judge: measured(func(s *result.Scenario) (Outcome, string) {
 		sm := s.Summary
 		o, word := within(sm.ErrorRate, f)
-		return o, fmt.Sprintf("error rate %s (%d of %d ops) %s %s", fmtRate(sm.ErrorRate), sm.FailedOps, sm.Ops, word, budget)
+		return o, fmt.Sprintf("error rate %s (%d of %d ops) %s %s", format.Rate(sm.ErrorRate), sm.FailedOps, sm.Ops, word, limit)
 	})}
 }
 
 // LastServedBy passes when every client's last successful op was served
 // by version. A client that never got an answer fails it.
 func LastServedBy(version string) Rule {
-	return Rule{"last served by " + version, measured(func(s *result.Scenario) (Outcome, string) {
+	return Rule{Name: "last served by " + version, Judge: measured(func(s *result.Scenario) (Outcome, string) {
 		if len(s.Clients) == 0 {
 			return Invalid, "no clients: nothing was measured"
 		}
@@ -317,7 +359,7 @@ func LastServedBy(version string) Rule {
 			case "":
 				bad = append(bad, fmt.Sprintf("%s (never answered)", c.Name))
 			default:
-				bad = append(bad, fmt.Sprintf("%s (last served by %s at %s)", c.Name, c.LastVersion, fmtMS(c.LastOKMS)))
+				bad = append(bad, fmt.Sprintf("%s (last served by %s at %s)", c.Name, c.LastVersion, format.MS(c.LastOKMS)))
 			}
 		}
 		if len(bad) > 0 {
@@ -331,7 +373,7 @@ func LastServedBy(version string) Rule {
 // causes with their descriptions, reasons.
 func describe(s *result.Scenario, w result.Window) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "client %s %s window at %s for %s", w.Client, w.Class, fmtMS(w.StartMS), fmtMS(w.DurationMS))
+	fmt.Fprintf(&b, "client %s %s window at %s for %s", w.Client, w.Class, format.MS(w.StartMS), format.MS(w.DurationMS))
 	if w.Open {
 		b.WriteString(" (never ended: no good answer before the run ended)")
 	}
@@ -377,39 +419,20 @@ func openWindows(ws []result.Window) []result.Window {
 
 // unionMS is the time covered by ws, overlaps counted once.
 func unionMS(ws []result.Window) float64 {
-	ws = slices.Clone(ws)
-	slices.SortFunc(ws, func(a, b result.Window) int { return cmp.Compare(a.StartMS, b.StartMS) })
-	var total, s, e float64
-	started := false
-	for _, w := range ws {
-		if started && w.StartMS <= e {
-			e = max(e, w.EndMS)
-			continue
-		}
-		if started {
-			total += e - s
-		}
-		s, e, started = w.StartMS, w.EndMS, true
+	ivs := make([]timeline.Interval, len(ws))
+	for i, w := range ws {
+		ivs[i] = timeline.Interval{Start: msToNS(w.StartMS), End: msToNS(w.EndMS)}
 	}
-	if started {
-		total += e - s
-	}
-	return total
+	return ms(timeline.Total(timeline.Union(ivs)))
 }
+
+// msToNS is a time in milliseconds in whole nanoseconds.
+func msToNS(v float64) int64 { return int64(math.Round(v * 1e6)) }
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
 
-func fmtMS(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + "ms" }
-
-// fmtBudget formats a budget without a needless decimal: "2000ms", "2.5ms".
-func fmtBudget(d time.Duration) string { return strconv.FormatFloat(ms(d), 'f', -1, 64) + "ms" }
-
-// fmtPct formats a budget fraction as a percentage: 0.01 is "1%", 0.07
-// is "7%" (not 7.000000000000001%).
-func fmtPct(f float64) string { return fmt.Sprintf("%.4g%%", f*100) }
-
-// fmtRate formats a measured fraction as a percentage with two decimals.
-func fmtRate(f float64) string { return fmt.Sprintf("%.2f%%", f*100) }
+// budget is a configured length as it was given: "2000ms", "2.5ms".
+func budget(d time.Duration) string { return format.ExactMS(ms(d)) }
 
 func plural(n int, one, many string) string {
 	if n == 1 {
@@ -430,7 +453,7 @@ func orNone(s string) string {
 // driver pair ("incompatible protocol"). A pair that half works, or fails
 // for any other reason, fails it: an incompatibility must be clear.
 func RefusedWith(reason string) Rule {
-	return Rule{fmt.Sprintf("every op refused with %q", reason), measured(func(s *result.Scenario) (Outcome, string) {
+	return Rule{Name: fmt.Sprintf("every op refused with %q", reason), Judge: measured(func(s *result.Scenario) (Outcome, string) {
 		sm := s.Summary
 		if sm.FailedOps != sm.Ops {
 			return Fail, fmt.Sprintf("%d of %d ops succeeded; an incompatible pair must be refused every time", sm.Ops-sm.FailedOps, sm.Ops)

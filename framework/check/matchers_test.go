@@ -90,27 +90,27 @@ func TestMatchers(t *testing.T) {
 			message: "total outage 450.0ms > budget 400ms for client c1 (2 windows; longest: client c1 read window at 1200.0ms for 300.0ms, caused by step-2 (upgrade driver v1 -> v2 via overlord), reasons: dial: connection refused)",
 		},
 		{
-			name: "for step: only the step's windows", m: ForStep("fault-1").MaxOutageBelow(150 * time.Millisecond), pass: true,
+			name: "for step: only the step's windows", m: ForStep(StepID("fault-1")).MaxOutageBelow(150 * time.Millisecond), pass: true,
 			message: "max outage 100.0ms ≤ budget 150ms: client c1 read window at 5000.0ms for 100.0ms, caused by fault-1 (kill driver), reasons: eof",
 		},
 		{
-			name: "for step: max fails", m: ForStep("step-2").MaxOutageBelow(350 * time.Millisecond),
+			name: "for step: max fails", m: ForStep(StepID("step-2")).MaxOutageBelow(350 * time.Millisecond),
 			message: "max outage 400.0ms > budget 350ms: client c3 write window at 1204.5ms...",
 		},
 		{
-			name: "for step: total", m: ForStep("step-2").TotalOutageBelow(350 * time.Millisecond),
+			name: "for step: total", m: ForStep(StepID("step-2")).TotalOutageBelow(350 * time.Millisecond),
 			message: "total outage 400.0ms > budget 350ms for client c3 (2 windows; longest: client c3 write window at 1204.5ms...",
 		},
 		{
-			name: "for step: total passes", m: ForStep("fault-1").TotalOutageBelow(350 * time.Millisecond), pass: true,
+			name: "for step: total passes", m: ForStep(StepID("fault-1")).TotalOutageBelow(350 * time.Millisecond), pass: true,
 			message: "total outage 100.0ms ≤ budget 350ms for client c1 (1 window; longest: client c1 read window at 5000.0ms for 100.0ms, caused by fault-1 (kill driver), reasons: eof)",
 		},
 		{
-			name: "for step: a step that caused nothing", m: ForStep("step-1").MaxOutageBelow(time.Millisecond), pass: true,
+			name: "for step: a step that caused nothing", m: ForStep(StepID("step-1")).MaxOutageBelow(time.Millisecond), pass: true,
 			message: "no outage window caused by step-1",
 		},
 		{
-			name: "for step: an unknown step fails", m: ForStep("step-9").MaxOutageBelow(time.Hour),
+			name: "for step: an unknown step fails", m: ForStep(StepID("step-9")).MaxOutageBelow(time.Hour),
 			message: "no step step-9 in this scenario (steps: step-1, step-2, fault-1)",
 		},
 		{
@@ -176,15 +176,15 @@ func TestMatchers(t *testing.T) {
 		},
 		{
 			name: "error rate below: passes", m: ErrorRateBelow(0.02), pass: true,
-			message: "error rate 1.00% (100 of 10000 ops) ≤ 2%",
+			message: "error rate 1% (100 of 10000 ops) ≤ 2%",
 		},
 		{
 			name: "error rate below: equal is within the budget", m: ErrorRateBelow(0.01), pass: true,
-			message: "error rate 1.00% (100 of 10000 ops) ≤ 1%",
+			message: "error rate 1% (100 of 10000 ops) ≤ 1%",
 		},
 		{
 			name: "error rate below: fails above", m: ErrorRateBelow(0.005),
-			message: "error rate 1.00% (100 of 10000 ops) > 0.5%",
+			message: "error rate 1% (100 of 10000 ops) > 0.5%",
 		},
 		{
 			name: "error rate below: no ops is invalid", m: ErrorRateBelow(0.5), invalid: true,
@@ -280,7 +280,7 @@ func TestWithGomega(t *testing.T) {
 	if failure != "" {
 		t.Fatalf("unexpected failure: %s", failure)
 	}
-	g.Expect(s).To(ForStep("step-2").MaxOutageBelow(100 * time.Millisecond))
+	g.Expect(s).To(ForStep(StepID("step-2")).MaxOutageBelow(100 * time.Millisecond))
 	if !strings.HasPrefix(failure, "max outage 400.0ms > budget 100ms: client c3 write window at 1204.5ms") {
 		t.Errorf("failure = %q", failure)
 	}

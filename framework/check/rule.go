@@ -57,15 +57,24 @@ func (o Outcome) String() string {
 type Rule struct {
 	Name  string
 	Judge func(s *result.Scenario) (Outcome, string)
+	// named, when set, gives the name instead of Name, as late as it is
+	// asked for: a rule on a step handle is named by the step's number in
+	// the plan, which is known only once the plan is built.
+	named func() string
 }
 
 // String is the rule's name.
-func (r Rule) String() string { return r.Name }
+func (r Rule) String() string {
+	if r.named != nil {
+		return r.named()
+	}
+	return r.Name
+}
 
 // Verdict judges s. A rule without a judge is Invalid.
 func (r Rule) Verdict(s *result.Scenario) (Outcome, string) {
 	if r.Judge == nil {
-		return Invalid, "rule " + r.Name + " has no judge"
+		return Invalid, "rule " + r.String() + " has no judge"
 	}
 	return r.Judge(s)
 }
@@ -83,12 +92,12 @@ func (e *InvalidError) Error() string { return "invalid: " + e.Message }
 func (r Rule) Match(actual any) (bool, error) {
 	s, err := scenarioOf(actual)
 	if err != nil {
-		return false, fmt.Errorf("%s: %w", r.Name, err)
+		return false, fmt.Errorf("%s: %w", r, err)
 	}
 	o, msg := r.Verdict(s)
-	s.Assertions = append(s.Assertions, result.Assertion{Name: r.Name, Passed: o == Pass, Invalid: o == Invalid, Message: msg})
+	s.Assertions = append(s.Assertions, result.Assertion{Name: r.String(), Passed: o == Pass, Invalid: o == Invalid, Message: msg})
 	if o == Invalid {
-		return false, &InvalidError{Rule: r.Name, Message: msg}
+		return false, &InvalidError{Rule: r.String(), Message: msg}
 	}
 	return o == Pass, nil
 }
@@ -97,7 +106,7 @@ func (r Rule) Match(actual any) (bool, error) {
 func (r Rule) FailureMessage(actual any) string {
 	s, err := scenarioOf(actual)
 	if err != nil {
-		return fmt.Sprintf("%s: %v", r.Name, err)
+		return fmt.Sprintf("%s: %v", r, err)
 	}
 	_, msg := r.Verdict(s)
 	return msg
@@ -107,7 +116,7 @@ func (r Rule) FailureMessage(actual any) string {
 func (r Rule) NegatedFailureMessage(actual any) string {
 	s, err := scenarioOf(actual)
 	if err != nil {
-		return fmt.Sprintf("%s: %v", r.Name, err)
+		return fmt.Sprintf("%s: %v", r, err)
 	}
 	_, msg := r.Verdict(s)
 	return fmt.Sprintf("expected %q to fail, but: %s", r.Name, msg)

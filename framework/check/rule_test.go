@@ -126,7 +126,7 @@ func TestStatus(t *testing.T) {
 // TestNothingMeasured: every rule on a run without ops is INVALID.
 func TestNothingMeasured(t *testing.T) {
 	for _, m := range []Rule{
-		MaxOutageBelow(time.Second), TotalOutageBelow(time.Second), ForStep("step-2").MaxOutageBelow(time.Second),
+		MaxOutageBelow(time.Second), TotalOutageBelow(time.Second), ForStep(StepID("step-2")).MaxOutageBelow(time.Second),
 		ForClients("c1").TotalOutageBelow(time.Second), NoUnexpectedOutage(), OutageEnds(), NoLostWrites(),
 		NoSplitBrain(), ErrorRateBelow(0.5), LastServedBy("v2"), RefusedWith("x"),
 	} {
@@ -252,16 +252,16 @@ func TestProbeKeptSchedule(t *testing.T) {
 		msg     string // a prefix when it ends in "..."
 	}{
 		{"every client on time", map[string]result.Schedule{"c1": onTime, "c2": onTime}, false, Pass,
-			"2 of 2 clients kept their schedule; worst client c1: nominal 1000.0 ops/s, achieved 999.5 ops/s (100.0%), lag p99 0.4ms against an interval of 1ms"},
+			"2 of 2 clients kept their schedule; worst client c1: nominal 1,000 ops/s, achieved 999.5 ops/s (99.95%), lag p99 0.4ms against an interval of 1ms"},
 		{"no schedule known", map[string]result.Schedule{"c1": {}}, false, Pass, "no client reports its interval: schedule not judged"},
 		{"under 99% of nominal", map[string]result.Schedule{"c1": onTime, "c2": slow}, false, Invalid,
-			"1 of 2 clients fell behind their schedule; worst client c2: nominal 1000.0 ops/s, achieved 812.3 ops/s (81.2%), lag p99 0.4ms against an interval of 1ms"},
+			"1 of 2 clients fell behind their schedule; worst client c2: nominal 1,000 ops/s, achieved 812.3 ops/s (81.23%), lag p99 0.4ms against an interval of 1ms"},
 		{"lag p99 over one interval", map[string]result.Schedule{"c1": late, "c2": onTime}, false, Invalid,
-			"1 of 2 clients fell behind their schedule; worst client c1: nominal 1000.0 ops/s, achieved 999.5 ops/s (100.0%), lag p99 12.5ms against an interval of 1ms"},
+			"1 of 2 clients fell behind their schedule; worst client c1: nominal 1,000 ops/s, achieved 999.5 ops/s (99.95%), lag p99 12.5ms against an interval of 1ms"},
 		{"the worst of two behind", map[string]result.Schedule{"c1": late, "c2": slow}, false, Invalid,
 			"2 of 2 clients fell behind their schedule; worst client c2: ..."},
 		{"no sched, but the interval: rate only", map[string]result.Schedule{"c1": noSched}, false, Invalid,
-			"1 of 1 clients fell behind their schedule; worst client c1: nominal 200.0 ops/s, achieved 150.0 ops/s (75.0%), interval 5ms, lag unknown (no sched in its op lines)"},
+			"1 of 1 clients fell behind their schedule; worst client c1: nominal 200 ops/s, achieved 150 ops/s (75%), interval 5ms, lag unknown (no sched in its op lines)"},
 		{"a probe-lag window", map[string]result.Schedule{"c1": onTime}, true, Invalid,
 			"1 window is the probe's own lag, longest: client c1 read window at 1200.0ms for 300.0ms..."},
 	} {

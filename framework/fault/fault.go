@@ -5,20 +5,18 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hatest/hatest/framework/step"
 	"github.com/hatest/hatest/framework/system"
 	"github.com/hatest/hatest/framework/timeline"
 )
 
 // Fault is something that goes wrong on purpose. Inject starts it and
-// returns the function that heals it. A fault may also say what it acts
-// on, with the names of system.Step's Targets:
-//
-//	Targets() []string
-//
-// Every fault of this package does; a fault without the method (or with
-// nil Targets) may act on anything.
+// returns the function that heals it. Targets names what it acts on, as
+// step.Meta's Targets do: the services, nodes, proxies or links; nil
+// means it may act on anything.
 type Fault interface {
 	Name() string
+	Targets() []string
 	Inject(ctx context.Context, sys *system.System) (heal func(context.Context) error, err error)
 }
 
@@ -43,21 +41,11 @@ func (s Step) Description() string {
 	return fmt.Sprintf("fault: %s for %s", s.Fault.Name(), s.Hold)
 }
 
-// ExpectsOutage reports whether the fault's outage is planned.
-func (s Step) ExpectsOutage() bool { return s.Expect }
-
-// Targets are the parts of the topology the fault acts on (see
-// system.Step), or nil when the fault does not say: then it may cause any
-// client's windows.
-func (s Step) Targets() []string {
-	if t, ok := s.Fault.(interface{ Targets() []string }); ok {
-		return t.Targets()
-	}
-	return nil
+// Meta: a fault, on what the fault acts on, with its outage expected
+// when Expected was called.
+func (s Step) Meta() step.Meta {
+	return step.Meta{Kind: timeline.KindFault, ExpectsOutage: s.Expect, Targets: s.Fault.Targets()}
 }
-
-// Kind puts the step on the timeline as a fault.
-func (s Step) Kind() string { return timeline.KindFault }
 
 // Run injects, waits and heals. The heal runs even when ctx ends early.
 func (s Step) Run(ctx context.Context, sys *system.System) error {

@@ -33,7 +33,7 @@ func TestTargets(t *testing.T) {
 		{fault.Restart("c1"), []string{"c1"}},
 	}
 	for _, tt := range tests {
-		if got := fault.For(tt.f, time.Second).Targets(); !reflect.DeepEqual(got, tt.want) {
+		if got := fault.For(tt.f, time.Second).Meta().Targets; !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: targets %v, want %v", tt.f.Name(), got, tt.want)
 		}
 	}
@@ -42,13 +42,14 @@ func TestTargets(t *testing.T) {
 // custom is a fault of the user's own that does not say what it acts on.
 type custom struct{}
 
-func (custom) Name() string { return "custom" }
+func (custom) Name() string      { return "custom" }
+func (custom) Targets() []string { return nil }
 func (custom) Inject(context.Context, *system.System) (func(context.Context) error, error) {
 	return nil, nil
 }
 
 func TestTargetsUnknown(t *testing.T) {
-	if got := fault.For(custom{}, time.Second).Targets(); got != nil {
+	if got := fault.For(custom{}, time.Second).Meta().Targets; got != nil {
 		t.Errorf("a fault that does not say has targets %v, want nil (acts on everything)", got)
 	}
 }

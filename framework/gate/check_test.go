@@ -96,7 +96,7 @@ func TestCheck(t *testing.T) {
 			want: []string{
 				`overlord in-service upgrade v1 to v2: max outage ≤ 300ms (scenario): max outage 4000.0ms > budget 300ms: client r1 read window at 3400.0ms for 4000.0ms, caused by nothing on the timeline`,
 				`overlord in-service upgrade v1 to v2: total outage per client ≤ 5000ms (defaults): total outage 6000.0ms > budget 5000ms for client w1 (3 windows; longest: client w1 read window at 6000.0ms for 3999.0ms, caused by nothing on the timeline)`,
-				`overlord in-service upgrade v1 to v2: error rate ≤ 1% (scenario): error rate 3.40% (136 of 4000 ops) > 1%`,
+				`overlord in-service upgrade v1 to v2: error rate ≤ 1% (scenario): error rate 3.4% (136 of 4000 ops) > 1%`,
 			},
 		},
 		{
@@ -218,7 +218,7 @@ func TestBreachTable(t *testing.T) {
 	for _, want := range []string{
 		"overlord in-service upgrade v1 to v2",
 		"max outage ≤ 300ms (scenario)", "total outage per client ≤ 5000ms (defaults)", "error rate ≤ 1% (scenario)", // budgets and where they came from
-		"max outage 4000.0ms > budget 300ms", "total outage 6000.0ms > budget 5000ms", "error rate 3.40%", // measured
+		"max outage 4000.0ms > budget 300ms", "total outage 6000.0ms > budget 5000ms", "error rate 3.4%", // measured
 		"client r1 read window at 3400.0ms for 4000.0ms", // worst window
 		"caused by nothing on the timeline",              // cause
 		"INVALID: no ops recorded",

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hatest/hatest/framework/check"
+	"github.com/hatest/hatest/framework/format"
 	"github.com/hatest/hatest/framework/result"
 )
 
@@ -259,13 +260,13 @@ func CompareTable(w io.Writer, c Comparison) {
 	fmt.Fprintln(tw, "scenario\tmetric\tbase\tnew\tchange\tp\truns\tverdict")
 	for _, r := range c.Rows {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\n",
-			oneLine(r.Scenario), r.Metric, fmtMS(r.BaseMS), fmtMS(r.NewMS), fmtChange(r.ChangePct), fmtP(r.P), r.BaseN, r.NewN, r.Verdict)
+			oneLine(r.Scenario), r.Metric, format.Duration(r.BaseMS), format.Duration(r.NewMS), fmtChange(r.ChangePct), fmtP(r.P), r.BaseN, r.NewN, r.Verdict)
 	}
 	tw.Flush()
 	o := c.Options.withDefaults()
 	rel, abs := o.tolerances()
 	rule := fmt.Sprintf("worse than base × %s + %s; with %d+ runs a side also p < %s",
-		num(1+rel, 2), fmtMS(ms(abs)), o.MinRepeats, strconv.FormatFloat(o.Alpha, 'g', -1, 64))
+		format.Num(1+rel, 2), format.Duration(ms(abs)), o.MinRepeats, strconv.FormatFloat(o.Alpha, 'g', -1, 64))
 	switch n := c.Regressions(); n {
 	case 0:
 		fmt.Fprintf(w, "\nno regression (%s)\n", rule)

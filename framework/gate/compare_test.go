@@ -279,9 +279,9 @@ func TestCompareTableSingle(t *testing.T) {
 	CompareTable(&buf, c)
 	out := buf.String()
 	for _, want := range []string{
-		"scenario upgrade  max window    0 ms    300 ms  +inf    -  1/1   regression",
-		"scenario kill     total outage  100 ms  -       -       -  1/0   gone",
-		"scenario proxy    max window    -       5 ms    -       -  0/1   new",
+		"scenario upgrade  max window    0 ms    300 ms  +inf    –  1/1   regression",
+		"scenario kill     total outage  100 ms  –       –       –  1/0   gone",
+		"scenario proxy    max window    –       5 ms    –       –  0/1   new",
 		"1 scenario regressed",
 	} {
 		if !strings.Contains(out, want) {

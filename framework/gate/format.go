@@ -2,82 +2,35 @@ package gate
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hatest/hatest/framework/format"
 )
-
-// num formats v with at most prec decimals and no trailing zeros.
-func num(v float64, prec int) string {
-	s := strconv.FormatFloat(v, 'f', prec, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(s, "0")
-		s = strings.TrimSuffix(s, ".")
-	}
-	if s == "-0" {
-		s = "0"
-	}
-	return s
-}
-
-// fmtMS is a length of time in milliseconds for people: "0.45 ms",
-// "300 ms", "1.25 s", "3 m 12.4 s".
-func fmtMS(ms float64) string {
-	switch {
-	case math.IsNaN(ms) || math.IsInf(ms, 0):
-		return "-"
-	case math.Abs(ms) < 10:
-		return num(ms, 2) + " ms"
-	case math.Abs(ms) < 1000:
-		return num(ms, 0) + " ms"
-	case math.Abs(ms) < 60_000:
-		return num(ms/1000, 2) + " s"
-	default:
-		m := math.Floor(ms / 60_000)
-		return fmt.Sprintf("%d m %s s", int64(m), num((ms-m*60_000)/1000, 1))
-	}
-}
-
-// fmtRate is a fraction as a percentage with enough digits to be non-zero
-// when it is: "0%", "0.012%", "1.2%", "25%".
-func fmtRate(r float64) string {
-	switch {
-	case math.IsNaN(r) || math.IsInf(r, 0):
-		return "-"
-	case r == 0:
-		return "0%"
-	case r < 0.00001:
-		return "<0.001%"
-	case r < 0.01:
-		return num(r*100, 3) + "%"
-	default:
-		return num(r*100, 2) + "%"
-	}
-}
 
 // fmtChange is a relative change in percent: "+200%", "-12.5%", "0%".
 func fmtChange(pct float64) string {
 	switch {
 	case math.IsNaN(pct):
-		return "-"
+		return format.None
 	case math.IsInf(pct, 1):
 		return "+inf"
 	case math.IsInf(pct, -1):
 		return "-inf"
 	case pct > 0:
-		return "+" + num(pct, 1) + "%"
+		return "+" + format.Num(pct, 1) + "%"
 	default:
-		return num(pct, 1) + "%"
+		return format.Num(pct, 1) + "%"
 	}
 }
 
-// fmtP is a p-value: "0.004", "<0.001", "-" when there is none.
+// fmtP is a p-value: "0.004", "<0.001", format.None when there is none.
 func fmtP(p float64) string {
 	switch {
 	case math.IsNaN(p):
-		return "-"
+		return format.None
 	case p < 0.001:
 		return "<0.001"
 	default:

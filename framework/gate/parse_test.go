@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hatest/hatest/framework/format"
 )
 
 const exampleYAML = `defaults:            # optional, applies to every scenario
@@ -49,7 +51,7 @@ func limitsString(l Limits) string {
 	}
 	b.WriteString(" er=")
 	if l.ErrorRate != nil {
-		b.WriteString(num(*l.ErrorRate, 6))
+		b.WriteString(format.Num(*l.ErrorRate, 6))
 	} else {
 		b.WriteString("-")
 	}

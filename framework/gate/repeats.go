@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/hatest/hatest/framework/check"
+	"github.com/hatest/hatest/framework/format"
 	"github.com/hatest/hatest/framework/result"
 )
 
@@ -143,8 +144,8 @@ func RepeatTable(w io.Writer, rs []RepeatStat) {
 		if r.Flaky {
 			flaky = "FLAKY"
 		}
-		fmt.Fprintf(tw, "%s\t%d/%d (%s)\t%s\t%s\t%s\t%s\n", oneLine(r.Scenario), r.Passed, r.Runs, fmtRate(r.PassRate), flaky,
-			triple(r.MaxWindowMS, fmtMS), triple(r.TotalOutageMS, fmtMS), triple(r.ErrorRate, fmtRate))
+		fmt.Fprintf(tw, "%s\t%d/%d (%s)\t%s\t%s\t%s\t%s\n", oneLine(r.Scenario), r.Passed, r.Runs, format.Rate(r.PassRate), flaky,
+			triple(r.MaxWindowMS, format.Duration), triple(r.TotalOutageMS, format.Duration), triple(r.ErrorRate, format.Rate))
 	}
 	tw.Flush()
 	for _, r := range rs {

@@ -3,8 +3,7 @@ package planner
 import (
 	"math/rand/v2"
 
-	"github.com/hatest/hatest/framework/scenario"
-	"github.com/hatest/hatest/framework/system"
+	"github.com/hatest/hatest/framework/step"
 	"github.com/hatest/hatest/framework/upgrade"
 )
 
@@ -27,14 +26,14 @@ type Config struct {
 // Plan draws a plan from r: an upgrade path from Versions[0] to the last
 // version, faults where the rules allow them, waits between steps. It
 // returns the steps and the version the service ends at.
-func Plan(r *rand.Rand, c Config) ([]system.Step, string) {
+func Plan(r *rand.Rand, c Config) ([]step.Step, string) {
 	if c.MaxFaults == 0 {
 		c.MaxFaults = 2
 	}
 	path := Path(r, c)
-	var steps []system.Step
+	var steps []step.Step
 	nfaults := 0
-	pick := func(when When) system.Step {
+	pick := func(when When) step.Step {
 		if nfaults >= c.MaxFaults || r.IntN(2) == 0 {
 			return nil
 		}
@@ -52,7 +51,7 @@ func Plan(r *rand.Rand, c Config) ([]system.Step, string) {
 	}
 	for i := 1; i < len(path); i++ {
 		from, to := path[i-1], path[i]
-		var up, prep system.Step
+		var up, prep step.Step
 		switch {
 		case c.Standby:
 			// The secondary is prepared at the new version first, so the
@@ -65,14 +64,14 @@ func Plan(r *rand.Rand, c Config) ([]system.Step, string) {
 			up = upgrade.ViaOverlord(c.Service, from, to)
 		}
 		if f := pick(During); f != nil {
-			up = scenario.Concurrently(f, scenario.Sequence(scenario.Wait(ms(r, 200, 800)), up))
+			up = step.Concurrently(f, step.Sequence(step.Wait(ms(r, 200, 800)), up))
 		}
 		if prep != nil {
-			steps = append(steps, prep, scenario.Wait(ms(r, 300, 800)))
+			steps = append(steps, prep, step.Wait(ms(r, 300, 800)))
 		}
-		steps = append(steps, up, scenario.Wait(ms(r, 300, 1000)))
+		steps = append(steps, up, step.Wait(ms(r, 300, 1000)))
 		if f := pick(Between); f != nil {
-			steps = append(steps, f, scenario.Wait(ms(r, 300, 800)))
+			steps = append(steps, f, step.Wait(ms(r, 300, 800)))
 		}
 	}
 	return steps, path[len(path)-1]

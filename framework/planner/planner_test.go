@@ -6,18 +6,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hatest/hatest/framework/system"
+	"github.com/hatest/hatest/framework/step"
 )
 
-func describe(steps []system.Step) string {
+func describe(steps []step.Step) string {
 	var b strings.Builder
-	var walk func(indent string, st system.Step)
-	walk = func(indent string, st system.Step) {
+	var walk func(indent string, st step.Step)
+	walk = func(indent string, st step.Step) {
 		b.WriteString(indent + st.Description() + "\n")
-		if p, ok := st.(interface{ Children() []system.Step }); ok {
-			for _, ch := range p.Children() {
-				walk(indent+"  ", ch)
-			}
+		for _, ch := range st.Meta().Children {
+			walk(indent+"  ", ch)
 		}
 	}
 	for _, st := range steps {
@@ -97,11 +95,7 @@ func TestFaultsOnlyWhereValid(t *testing.T) {
 			t.Fatalf("seed %d: a standby-only fault in a single-service plan:\n%s", seed, text)
 		}
 		for _, st := range steps {
-			p, ok := st.(interface{ Children() []system.Step })
-			if !ok {
-				continue
-			}
-			for _, ch := range p.Children() {
+			for _, ch := range st.Meta().Children {
 				d := ch.Description()
 				if strings.Contains(d, "SIGKILL") || strings.Contains(d, "SIGSTOP") || strings.Contains(d, "partition link driver ") {
 					t.Fatalf("seed %d: process fault or partition during an upgrade: %s", seed, d)

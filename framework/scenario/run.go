@@ -4,313 +4,231 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 	gtypes "github.com/onsi/gomega/types"
 
+	"github.com/hatest/hatest/framework/analysis"
 	"github.com/hatest/hatest/framework/check"
+	"github.com/hatest/hatest/framework/plan"
 	"github.com/hatest/hatest/framework/result"
+	"github.com/hatest/hatest/framework/runner"
 	"github.com/hatest/hatest/framework/runtime"
-	"github.com/hatest/hatest/framework/system"
-	"github.com/hatest/hatest/framework/timeline"
+	"github.com/hatest/hatest/framework/runtime/auto"
+	"github.com/hatest/hatest/framework/settings"
 	"github.com/hatest/hatest/reports"
 )
 
-// runState is one scenario in flight. Whatever happens, finish analyses
-// what was recorded and writes the report exactly once.
-type runState struct {
-	s       *S
-	cfg     Config
-	dir     string
-	rt      runtime.Runtime
-	sys     *system.System
-	start   time.Time // time zero: the topology and the clients started
-	stepErr error
-	done    bool
-	res     result.Scenario
-	// sysEvents are the overlords' own event logs, by service name.
-	sysEvents map[string][]system.OverlordEvent
-	step      atomic.Value // the step running now, for progress lines
-	setupErr  string       // why the runtime or topology could not start
-	// begun is when the scenario began, before the runtime started
-	// anything; topologyReady when its runtime, nodes and proxies were
-	// ready (zero if never). With the first op they give its start-up.
-	begun, topologyReady time.Time
-	// paths is what each client depends on, and service the service it
-	// sends to, by client name: attribution and integrity read them.
-	paths   map[string][]string
-	service map[string]string
-	// location is where the scenario is declared, file:line.
+// spec is one scenario in flight: the Ginkgo side of a runner. Whatever
+// happens, finish analyses what was recorded and writes the report exactly
+// once.
+type spec struct {
+	p        *plan.Plan
+	cfg      settings.Config
+	dir      string
 	location string
-}
-
-// ProgressPrefix starts the progress lines a scenario prints while it
-// runs; hatest run redraws them in place on a terminal.
-const ProgressPrefix = "hatest: progress | "
-
-// progress prints a progress line every interval until the returned
-// function is called: the step, the elapsed time, the ops so far, and the
-// clients that are down now and for how long.
-func (r *runState) progress(every time.Duration) func() {
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-			var ok, bad int64
-			var down []string
-			now := time.Now().UnixNano()
-			for _, c := range r.sys.Clients() {
-				o, f := c.Log.Counts()
-				ok, bad = ok+o, bad+f
-				if since := c.Log.DownSince(); since != 0 {
-					down = append(down, fmt.Sprintf("%s %.0fms", c.Name, float64(now-since)/1e6))
-				}
-			}
-			step, _ := r.step.Load().(string)
-			line := fmt.Sprintf("%s | %s | %.1fs | ops %d ok, %d failed", r.s.name, step, time.Since(r.start).Seconds(), ok, bad)
-			if len(down) > 0 {
-				line += " | down now: " + strings.Join(down, ", ")
-			}
-			fmt.Fprintln(os.Stderr, ProgressPrefix+line)
-		}
-	}()
-	return func() { close(done); <-finished }
+	begun    time.Time
+	rt       runtime.Runtime
+	run      *runner.Runner
+	setupErr string // why the runtime or topology could not start
+	done     bool
 }
 
 func run(ctx ginkgo.SpecContext, name, location string, labels []string, body func(*S)) {
 	begun := time.Now()
-	c, err := settings()
+	c, err := config()
 	if err != nil {
 		ginkgo.Fail("hatest: " + err.Error())
 	}
-	s := declare(name, labels, c.Seed, body)
-	plan := s.Plan()
+	p := plan.Build(plan.Declare(name, labels, c.Seed, body))
 	if c.PlanOnly != "" {
-		if err := appendPlan(c.PlanOnly, plan); err != nil {
+		if err := appendPlan(c.PlanOnly, p.Lines()); err != nil {
 			ginkgo.Fail("hatest: " + err.Error())
 		}
 		return
 	}
-	r := &runState{
-		s: s, cfg: c, dir: filepath.Join(c.ReportDir, Slug(name)), start: time.Now(), begun: begun,
-		sysEvents: map[string][]system.OverlordEvent{},
-		paths:     map[string][]string{}, service: map[string]string{},
-		location: location,
+	sp := &spec{p: p, cfg: c, dir: filepath.Join(c.ReportDir, result.Slug(name)), location: location, begun: begun}
+	if c.Analyze != "" {
+		sp.reanalyse(filepath.Join(c.Analyze, result.Slug(name)))
+		return
 	}
-	logf("%s: plan\n  %s", name, strings.Join(plan, "\n  "))
+	logf("%s: plan\n  %s", name, strings.Join(p.Lines(), "\n  "))
 
 	// Cleanup is registered before anything can fail: Ginkgo runs it in
 	// reverse order, so the report is written first, then the runtime is
 	// closed, whether the scenario passed, failed or was interrupted.
 	ginkgo.DeferCleanup(func(ctx context.Context) {
-		if r.rt != nil {
-			if err := r.rt.Close(ctx); err != nil {
+		if sp.rt != nil {
+			if err := sp.rt.Close(ctx); err != nil {
 				logf("%s: cleanup: %v", name, err)
 			}
 		}
 	}, ginkgo.NodeTimeout(2*time.Minute))
-	ginkgo.DeferCleanup(func(ctx context.Context) { r.finish(ctx, false) }, ginkgo.NodeTimeout(2*time.Minute))
+	ginkgo.DeferCleanup(func(ctx context.Context) { sp.finish(ctx, false) }, ginkgo.NodeTimeout(2*time.Minute))
 
-	rt, err := newRuntime(ctx, c, runID(name))
-	r.rt = rt
+	rt, err := auto.New(ctx, c.Runtime, runID())
+	sp.rt = rt
 	if err != nil {
-		r.setupErr = fmt.Sprintf("start the %s runtime: %v", c.Runtime, err)
-		ginkgo.Fail(r.setupErr)
+		sp.setupErr = fmt.Sprintf("start the %s runtime: %v", c.Runtime, err)
+		ginkgo.Fail(sp.setupErr)
 	}
-	r.sys = system.New(rt, ginkgo.GinkgoWriter)
-	if err := r.startTopology(ctx); err != nil {
-		r.setupErr = err.Error()
+	sp.run = runner.New(p, rt, begun, ginkgo.GinkgoWriter, os.Stderr)
+	if err := sp.run.Start(ctx); err != nil {
+		sp.setupErr = err.Error()
 		ginkgo.Fail(err.Error())
 	}
-	r.start = time.Now()
-	stopProgress := r.progress(time.Second)
+	stopProgress := sp.run.Progress(os.Stderr, time.Second)
 	defer stopProgress()
-	if err := r.runSteps(ctx); err != nil {
-		r.stepErr = err
+	if err := sp.run.Steps(ctx); err != nil {
 		ginkgo.Fail(err.Error())
 	}
-	r.finish(ctx, true)
+	sp.finish(ctx, true)
 }
 
-func (r *runState) startTopology(ctx context.Context) error {
-	for _, svc := range r.s.svcs {
-		if _, err := r.sys.StartOverlord(ctx, svc.spec); err != nil {
-			return fmt.Errorf("start the topology: %w", err)
-		}
-	}
-	if err := r.startPrograms(ctx); err != nil {
-		return fmt.Errorf("start the topology: %w", err)
-	}
-	r.topologyReady = time.Now()
-	for _, cd := range r.s.clients {
-		spec := cd.spec
-		addrs, err := r.clientAddrs(cd.target)
-		if err != nil {
-			return fmt.Errorf("start the topology: %w", err)
-		}
-		spec.Addrs = addrs
-		cs, err := r.sys.StartClients(ctx, spec)
-		for _, c := range cs {
-			if c != nil {
-				r.paths[c.Name] = r.pathOf(cd.target)
-				r.service[c.Name] = cd.target.Name
-			}
-		}
-		if err != nil {
-			return fmt.Errorf("start the topology: %w", err)
-		}
-	}
-	return nil
-}
-
-// runSteps runs warm-up, the declared steps and settle, each recorded on
-// the timeline under its number in the plan (warm-up is 2: 1 starts the
-// topology).
-func (r *runState) runSteps(ctx context.Context) error {
-	all := append([]Step{labelled{Wait(r.s.warmup), fmt.Sprintf("warm up for %s", r.s.warmup)}}, r.s.steps...)
-	all = append(all, labelled{Wait(r.s.settle), fmt.Sprintf("settle for %s", r.s.settle)})
-	for i, st := range all {
-		if err := r.runStep(ctx, fmt.Sprint(i+2), st); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// runStep runs one step as event kind-num; a step made of steps runs its
-// children as kind-num.1, kind-num.2, ...
-func (r *runState) runStep(ctx context.Context, num string, st Step) error {
-	if p, ok := st.(parent); ok {
-		kids := p.Children()
-		child := func(j int) string { return fmt.Sprintf("%s.%d", num, j+1) }
-		if sq, ok := st.(sequential); ok && sq.Sequential() {
-			for j, ch := range kids {
-				if err := r.runStep(ctx, child(j), ch); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-		return runAll(kids, func(j int, ch Step) error { return r.runStep(ctx, child(j), ch) })
-	}
-	r.step.Store(num + " " + st.Description())
-	idle, _ := st.(interface{ Idle() bool })
-	end := r.sys.Events.BeginEvent(timeline.Event{
-		ID: stepKind(st) + "-" + num, Kind: stepKind(st), Desc: st.Description(),
-		ExpectOutage: expects(st), Idle: idle != nil && idle.Idle(), Targets: targets(st),
-	})
-	logf("%s: %s %s", r.s.name, num, st.Description())
-	err := st.Run(ctx, r.sys)
-	end()
-	if err != nil {
-		return fmt.Errorf("step %s %q failed: %w", num, st.Description(), err)
-	}
-	return nil
-}
-
-// labelled gives a built-in step a plan-like description.
-type labelled struct {
-	Step
-	desc string
-}
-
-func (l labelled) Description() string { return l.desc }
-
-// Idle passes on whether the labelled step only waits (the warm-up and
-// the settle do): an embedded interface does not promote it.
-func (l labelled) Idle() bool {
-	i, ok := l.Step.(interface{ Idle() bool })
-	return ok && i.Idle()
-}
-
-// finish stops the clients, collects everything, analyses it, evaluates
-// the expectations and writes the report. It runs once: at the end of a
-// normal run (evaluate true: a failed expectation fails the spec) or from
-// cleanup after a failure or interrupt.
-func (r *runState) finish(ctx context.Context, evaluate bool) {
-	if r.done {
+// finish collects what the run recorded, analyses it, makes every verdict
+// and writes the report. It runs once: at the end of a normal run
+// (evaluate true: a failed verdict fails the spec) or from cleanup after a
+// failure or an interrupt.
+func (sp *spec) finish(ctx context.Context, evaluate bool) {
+	if sp.done {
 		return
 	}
-	r.done = true
-	end := time.Now()
-	var collectErr error
-	if r.sys != nil {
-		r.step.Store("stop the clients; they read back their writes")
-		collectErr = r.sys.StopClients(ctx, 15*time.Second)
-		for _, o := range r.overlords() {
-			evs, err := o.Events(ctx)
-			if err != nil {
-				collectErr = errors.Join(collectErr, err)
-				continue
-			}
-			r.sysEvents[o.Spec.Name] = evs
-			for _, e := range o.TimelineEvents(evs) {
-				r.sys.Events.Add(e)
-			}
-		}
-	}
-	r.res = analyze(r, end)
+	sp.done = true
 	// Failures that no measurement can change: the setup, a step, the
 	// collection of the op logs, or Ginkgo's own (a timeout, an
 	// interrupt). With flake attempts Ginkgo's report still holds the
 	// attempt before's failure until this one ends: only a failure of
 	// this attempt counts.
 	var hard []string
+	interrupted := false
 	rep := ginkgo.CurrentSpecReport()
-	if rep.Failed() && !rep.Failure.TimelineLocation.Time.Before(r.begun) {
+	if rep.Failed() && !rep.Failure.TimelineLocation.Time.Before(sp.begun) {
 		hard = append(hard, rep.Failure.Message)
-		r.res.Interrupted = rep.State.Is(types.SpecStateInterrupted | types.SpecStateAborted)
+		interrupted = rep.State.Is(types.SpecStateInterrupted | types.SpecStateAborted)
 	}
-	if collectErr != nil {
-		hard = append(hard, "collect: "+collectErr.Error())
+	var rec analysis.Recorded
+	var artifacts []result.Artifact
+	if sp.run != nil {
+		var err error
+		rec, err = sp.run.Collect(ctx)
+		if err != nil {
+			hard = append(hard, "collect: "+err.Error())
+		}
+		artifacts = sp.run.KeepArtifacts(sp.dir)
+	} else {
+		rec = analysis.Recorded{Name: sp.p.Name, Labels: sp.p.Labels, Plan: sp.p.Lines(), Seed: sp.p.Seed, Start: sp.begun, End: time.Now(), Begun: sp.begun}
 	}
+	rec.Runtime, rec.Replay, rec.Location = sp.cfg.Runtime, settings.Replay(sp.cfg, sp.p.Name), sp.location
+	if err := analysis.Save(sp.dir, rec); err != nil {
+		logf("%s: %v", sp.p.Name, err)
+	}
+	res := sp.judge(rec, hard, evaluate)
+	res.Interrupted = interrupted
+	res.SetupError = sp.setupErr
+	res.Artifacts = artifacts
+	res = keep(res)
+	if err := reports.WriteScenario(sp.dir, &res); err != nil {
+		logf("%s: write report: %v", sp.p.Name, err)
+	}
+	logf("%s: %s; report %s", sp.p.Name, verdict(res), filepath.Join(sp.dir, "report.html"))
+	if evaluate && !res.Passed {
+		ginkgo.Fail(res.Failure)
+	}
+}
+
+// judge analyses rec and makes every verdict, once, before any report is
+// written: the built-in ones, the scenario's own, and the budgets file's
+// (evaluate false, after a failure or an interrupt, makes none). hard are
+// failures no verdict can change.
+func (sp *spec) judge(rec analysis.Recorded, hard []string, evaluate bool) result.Scenario {
+	res := analysis.Analyze(rec)
 	if evaluate {
-		// Every verdict is made here, once, before any report is written:
-		// the built-in ones, the scenario's own, and the budgets file's.
 		rules := []gtypes.GomegaMatcher{}
 		for _, b := range check.Builtins() {
 			rules = append(rules, b)
 		}
-		rules = append(rules, r.s.expects...)
-		if r.cfg.Budgets != nil {
-			for _, b := range r.cfg.Budgets.Rules(r.s.name, r.s.labels) {
+		rules = append(rules, sp.p.Expects...)
+		if sp.cfg.Budgets != nil {
+			for _, b := range sp.cfg.Budgets.Rules(sp.p.Name, sp.p.Labels) {
 				rules = append(rules, b)
 			}
 		}
-		_ = check.Evaluate(&r.res, rules...)
+		_ = check.Evaluate(&res, rules...)
 	}
-	r.res.SetupError = r.setupErr
-	r.res.Status = check.Status(r.res.Assertions, len(hard) > 0)
-	r.res.Passed = r.res.Status == result.StatusPassed
-	r.res.Invalid = check.Invalidity(r.res.Assertions)
-	if !r.res.Passed {
-		r.res.Failure = failure(r.res, hard, r.cfg.Seed)
-		r.keepArtifacts()
+	res.Status = check.Status(res.Assertions, len(hard) > 0)
+	res.Passed = res.Status == result.StatusPassed
+	res.Invalid = check.Invalidity(res.Assertions)
+	if !res.Passed {
+		res.Failure = failure(res, hard, sp.cfg.Seed)
 	}
-	r.res = keep(r.res)
-	if err := reports.WriteScenario(r.dir, &r.res); err != nil {
-		logf("%s: write report: %v", r.s.name, err)
+	return res
+}
+
+// reanalyse judges again, with this code, what an earlier run of the
+// scenario recorded in dir (hatest analyze), and writes the new report to
+// the report directory. Nothing runs.
+func (sp *spec) reanalyse(dir string) {
+	rec, err := analysis.Load(dir)
+	if err != nil {
+		ginkgo.Fail("hatest analyze: " + err.Error())
 	}
-	logf("%s: %s; report %s", r.s.name, verdict(r.res), filepath.Join(r.dir, "report.html"))
-	if evaluate && !r.res.Passed {
-		ginkgo.Fail(r.res.Failure)
+	res := sp.judge(rec, nil, true)
+	if err := copyLogs(dir, sp.dir); err != nil {
+		logf("%s: %v", sp.p.Name, err)
 	}
+	for _, e := range mustList(filepath.Join(sp.dir, "logs")) {
+		res.Artifacts = append(res.Artifacts, result.Artifact{Name: e, Path: filepath.Join("logs", e)})
+	}
+	if err := analysis.Save(sp.dir, rec); err != nil {
+		logf("%s: %v", sp.p.Name, err)
+	}
+	res = keep(res)
+	if err := reports.WriteScenario(sp.dir, &res); err != nil {
+		logf("%s: write report: %v", sp.p.Name, err)
+	}
+	logf("%s: analysed again: %s; report %s", sp.p.Name, verdict(res), filepath.Join(sp.dir, "report.html"))
+	if !res.Passed {
+		ginkgo.Fail(res.Failure)
+	}
+}
+
+// copyLogs copies the kept logs of a run from one report directory to
+// another (nothing when both are the same).
+func copyLogs(from, to string) error {
+	if filepath.Clean(from) == filepath.Clean(to) {
+		return nil
+	}
+	names := mustList(filepath.Join(from, "logs"))
+	if err := os.MkdirAll(filepath.Join(to, "logs"), 0o755); err != nil {
+		return fmt.Errorf("copy logs: %w", err)
+	}
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(from, "logs", n))
+		if err != nil {
+			return fmt.Errorf("copy logs: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(to, "logs", n), b, 0o644); err != nil {
+			return fmt.Errorf("copy logs: %w", err)
+		}
+	}
+	return nil
+}
+
+func mustList(dir string) []string {
+	es, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range es {
+		if !e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out
 }
 
 // failure is the failure message of a scenario that did not pass: for an
@@ -334,43 +252,6 @@ func failure(res result.Scenario, hard []string, seed int64) string {
 		tail = fmt.Sprintf("scenario at %s; %s", res.Location, tail)
 	}
 	return strings.Join(append(lines, tail), "\n")
-}
-
-func (r *runState) overlords() []*system.Overlord {
-	var out []*system.Overlord
-	for _, svc := range r.s.svcs {
-		if o := r.sys.Overlord(svc.Name); o != nil {
-			out = append(out, o)
-		}
-	}
-	return out
-}
-
-// keepArtifacts writes op logs and node logs next to a failed scenario's
-// report.
-func (r *runState) keepArtifacts() {
-	if r.sys == nil {
-		return
-	}
-	if err := os.MkdirAll(filepath.Join(r.dir, "logs"), 0o755); err != nil {
-		return
-	}
-	save := func(name string, data []byte) {
-		rel := filepath.Join("logs", name)
-		if os.WriteFile(filepath.Join(r.dir, rel), data, 0o644) == nil {
-			r.res.Artifacts = append(r.res.Artifacts, result.Artifact{Name: name, Path: rel})
-		}
-	}
-	for _, c := range r.sys.Clients() {
-		save(c.Name+".ops.jsonl", c.Raw.Bytes())
-		save(c.Name+".stderr.log", []byte(c.Stderr.String()))
-	}
-	for _, o := range r.overlords() {
-		if b, err := readAll(o.Node); err == nil {
-			save(o.Spec.Name+".log", b)
-		}
-	}
-	r.keepProgramLogs(save)
 }
 
 func verdict(s result.Scenario) string {
@@ -407,7 +288,7 @@ func appendPlan(path string, plan []string) error {
 	return err
 }
 
-func runID(name string) string {
+func runID() string {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])

@@ -2,7 +2,6 @@ package scenario
 
 import (
 	"testing"
-	"time"
 
 	"github.com/hatest/hatest/framework/result"
 )
@@ -56,18 +55,5 @@ func TestKeepReplacesEarlierAttempts(t *testing.T) {
 	defer mu.Unlock()
 	if len(results) != 2 || results[0].Scenario != "a" || !results[0].Passed || results[1].Scenario != "b" {
 		t.Fatalf("results = %+v; want a (passed, last attempt) then b", results)
-	}
-}
-
-// The warm-up and the settle are labelled waits: they must stay idle, so
-// that they are never named as the cause of a window.
-func TestLabelledWaitIsIdle(t *testing.T) {
-	warm := labelled{Wait(time.Second), "warm up for 1s"}
-	if !warm.Idle() {
-		t.Fatal("a labelled wait is not idle: the warm-up would be blamed for outages")
-	}
-	busy := labelled{Do("act", nil), "act"}
-	if busy.Idle() {
-		t.Fatal("a labelled action claims to be idle")
 	}
 }

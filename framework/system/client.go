@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/hatest/hatest/framework/internal/lockedbuf"
 	"github.com/hatest/hatest/framework/probe"
 	"github.com/hatest/hatest/framework/runtime"
 )
@@ -39,7 +39,7 @@ type Client struct {
 	Node     runtime.Node
 	Log      *probe.Log // parsed op log, filled while the client runs
 	Raw      *bytes.Buffer
-	Stderr   *syncBuffer
+	Stderr   *lockedbuf.Buffer
 	exit     int
 	waited   bool
 }
@@ -74,7 +74,7 @@ func (s *System) StartClients(ctx context.Context, spec ClientSpec) ([]*Client, 
 	for i := range spec.Count {
 		c := &Client{
 			Name: fmt.Sprintf("%s%d", spec.Prefix, i+1), Version: spec.Version, Interval: spec.Interval,
-			Raw: &bytes.Buffer{}, Stderr: &syncBuffer{},
+			Raw: &bytes.Buffer{}, Stderr: &lockedbuf.Buffer{},
 		}
 		c.Log = probe.NewLog(c.Raw)
 		out[i] = c
@@ -170,23 +170,3 @@ func (c *Client) stop(ctx context.Context, grace time.Duration) error {
 
 // ExitCode is the client's exit code once it was stopped.
 func (c *Client) ExitCode() int { return c.exit }
-
-// syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-var _ io.Writer = (*syncBuffer)(nil)

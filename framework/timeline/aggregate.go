@@ -8,8 +8,7 @@ import (
 
 // Interval is a half-open span of time [Start, End) in Unix nanoseconds.
 type Interval struct {
-	Start int64 `json:"start"`
-	End   int64 `json:"end"`
+	Start, End int64
 }
 
 // AnyDown is the time at least one client was inside an outage window of
@@ -19,7 +18,7 @@ func AnyDown(ws []Window) []Interval {
 	for _, w := range ws {
 		ivs = append(ivs, Interval{w.Start, w.End})
 	}
-	return union(ivs)
+	return Union(ivs)
 }
 
 // AllDown is the time every one of clients was inside an outage window (of
@@ -40,7 +39,7 @@ func AllDown(ws []Window, clients []string) []Interval {
 	}
 	var acc []Interval
 	for i, c := range clients {
-		u := union(per[c])
+		u := Union(per[c])
 		if i == 0 {
 			acc = u
 		} else {
@@ -63,9 +62,11 @@ func Total(ivs []Interval) time.Duration {
 	return time.Duration(t)
 }
 
-// union merges ivs (modifying its order) into sorted disjoint intervals,
-// dropping empty ones. Touching intervals merge.
-func union(ivs []Interval) []Interval {
+// Union is the time ivs cover, as sorted disjoint intervals: overlapping
+// and touching intervals merge, empty ones are dropped. Total of it is the
+// time covered, overlaps counted once. ivs is not modified.
+func Union(ivs []Interval) []Interval {
+	ivs = slices.Clone(ivs)
 	slices.SortFunc(ivs, func(a, b Interval) int { return cmp.Compare(a.Start, b.Start) })
 	var out []Interval
 	for _, iv := range ivs {

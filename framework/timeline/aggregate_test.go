@@ -84,6 +84,32 @@ func TestAnyDownAllDown(t *testing.T) {
 	}
 }
 
+func TestUnion(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []Interval
+		want []Interval
+	}{
+		{"none", nil, nil},
+		{"one", []Interval{iv(10, 20)}, []Interval{iv(10, 20)}},
+		{"disjoint, out of order", []Interval{iv(30, 40), iv(10, 20)}, []Interval{iv(10, 20), iv(30, 40)}},
+		{"overlapping", []Interval{iv(10, 20), iv(15, 30)}, []Interval{iv(10, 30)}},
+		{"touching merge", []Interval{iv(10, 20), iv(20, 30)}, []Interval{iv(10, 30)}},
+		{"contained", []Interval{iv(10, 40), iv(15, 20), iv(25, 30)}, []Interval{iv(10, 40)}},
+		{"empty dropped", []Interval{iv(10, 10), iv(30, 20), iv(40, 50)}, []Interval{iv(40, 50)}},
+		{"chain", []Interval{iv(25, 35), iv(10, 20), iv(18, 26)}, []Interval{iv(10, 35)}},
+	}
+	for _, tt := range tests {
+		in := append([]Interval(nil), tt.in...)
+		if got := Union(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: Union = %v, want %v", tt.name, got, tt.want)
+		}
+		if !reflect.DeepEqual(in, tt.in) {
+			t.Errorf("%s: Union modified its argument: %v, was %v", tt.name, tt.in, in)
+		}
+	}
+}
+
 func TestTotal(t *testing.T) {
 	if got := Total([]Interval{iv(10, 20), iv(30, 45)}); got != 25*time.Millisecond {
 		t.Errorf("Total = %v, want 25ms", got)

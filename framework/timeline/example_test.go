@@ -30,7 +30,7 @@ func TestWorkedExample(t *testing.T) {
 	ws := Outages(ops, events, cfg)
 	want := []win{
 		{Client: "c1", Class: "read", Start: 1000, End: 1021, Failed: 4, Reasons: refused + "|timeout after 500ms", Causes: "step-2,overlord-1", Expected: true},
-		{Client: "c1", Class: "read", Start: 2000, End: 2150, Failed: 10, Reasons: "slow: took up to 150ms > budget 100ms", Causes: "fault-1"},
+		{Client: "c1", Class: "read", Start: 2000, End: 2150, Failed: 10, Reasons: "slow: took up to 150.0ms > budget 100ms", Causes: "fault-1"},
 		{Client: "c1", Class: "read", Start: 9990, End: 9991, Open: true, Failed: 1, Reasons: "EOF"},
 	}
 	if got := core(ws); !reflect.DeepEqual(got, want) {

@@ -4,8 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
+
+	"github.com/hatest/hatest/framework/format"
 )
 
 // DefaultTolerance is how far an event is widened on both sides when
@@ -101,7 +102,7 @@ func Failed(op Op, cfg Config) (bool, string) {
 		return true, op.Err
 	}
 	if slow(op, cfg) {
-		return true, fmt.Sprintf("slow: took %s > budget %s", fmtMS(op.End-op.Start), fmtMS(int64(cfg.LatencyBudget)))
+		return true, fmt.Sprintf("slow: took %s > budget %s", format.MS(nsToMS(op.End-op.Start)), format.ExactMS(nsToMS(int64(cfg.LatencyBudget))))
 	}
 	return false, ""
 }
@@ -112,14 +113,8 @@ func slow(op Op, cfg Config) bool {
 	return cfg.LatencyBudget > 0 && op.End-op.Start > int64(cfg.LatencyBudget)
 }
 
-// fmtMS formats nanoseconds as milliseconds with one decimal, or fewer
-// when they are whole: "123.4ms", "100ms".
-func fmtMS(ns int64) string {
-	if ns%1e6 == 0 {
-		return strconv.FormatInt(ns/1e6, 10) + "ms"
-	}
-	return strconv.FormatFloat(float64(ns)/1e6, 'f', 1, 64) + "ms"
-}
+// nsToMS is a length in nanoseconds in milliseconds.
+func nsToMS(ns int64) float64 { return float64(ns) / 1e6 }
 
 // Outages computes the client-visible outage windows: for every client and
 // class (cfg.ClassOf), each maximal run of failed ops, from the start of its
@@ -360,7 +355,7 @@ func (c *reasonCounter) top(k int) []string {
 	out := make([]string, 0, min(k, len(c.rs)))
 	for _, r := range c.rs[:min(k, len(c.rs))] {
 		if r.reason == slowKey {
-			out = append(out, fmt.Sprintf("slow: took up to %s > budget %s", fmtMS(c.slowMax), fmtMS(int64(c.budget))))
+			out = append(out, fmt.Sprintf("slow: took up to %s > budget %s", format.MS(nsToMS(c.slowMax)), format.ExactMS(nsToMS(int64(c.budget)))))
 			continue
 		}
 		out = append(out, r.reason)

@@ -31,7 +31,7 @@ func TestRollingUpgradeUnderLatencyOnAnotherReplica(t *testing.T) {
 	ws := Outages(ops, events, cfg)
 	want := []win{
 		{Client: "a1", Class: "read", Start: 1045, End: 1301, Failed: 2, Reasons: "connection refused", Causes: "step-3.1", Expected: true},
-		{Client: "b1", Class: "read", Start: 1100, End: 1601, Failed: 1, Reasons: "slow: took up to 400ms > budget 100ms", Causes: "fault-3.2"},
+		{Client: "b1", Class: "read", Start: 1100, End: 1601, Failed: 1, Reasons: "slow: took up to 400.0ms > budget 100ms", Causes: "fault-3.2"},
 	}
 	if got := core(ws); !reflect.DeepEqual(got, want) {
 		t.Errorf("windows:\n got %+v\nwant %+v", got, want)

@@ -139,7 +139,7 @@ func TestOutages(t *testing.T) {
 			name: "latency budget: a slow success is a failure",
 			ops:  []Op{ok(0, 1), ok(5, 155), ok(10, 160), ok(160, 161)},
 			cfg:  Config{LatencyBudget: 100 * time.Millisecond},
-			want: []win{{Client: "c1", Class: "read", Start: 5, End: 161, Failed: 2, Reasons: "slow: took up to 150ms > budget 100ms"}},
+			want: []win{{Client: "c1", Class: "read", Start: 5, End: 161, Failed: 2, Reasons: "slow: took up to 150.0ms > budget 100ms"}},
 		},
 		{
 			name: "latency budget: at the budget is not slow",
@@ -154,7 +154,7 @@ func TestOutages(t *testing.T) {
 			name: "stall shows as exactly its length",
 			ops:  stall,
 			cfg:  Config{LatencyBudget: 50 * time.Millisecond},
-			want: []win{{Client: "c1", Class: "read", Start: 100, End: 1100, Failed: 190, Reasons: "slow: took up to 1000ms > budget 50ms"}},
+			want: []win{{Client: "c1", Class: "read", Start: 100, End: 1100, Failed: 190, Reasons: "slow: took up to 1000.0ms > budget 50ms"}},
 		},
 		{
 			name: "overlapping failures across clients and classes are separate windows",

@@ -6,23 +6,25 @@ import "time"
 // nanoseconds read from the host clock; End is when the client saw the
 // answer, the error or its own deadline.
 type Op struct {
-	Client string `json:"client"`
-	Class  string `json:"class"` // "read", "write", ...
-	Conn   string `json:"conn"`  // "reused" or "new"
+	Client string
+	Class  string // "read", "write", ...
+	Conn   string // "reused" or "new"
 	// Sched is when the op was due by the client's schedule; zero when the
 	// client does not say. Start - Sched is the client's own lag.
-	Sched   int64  `json:"sched,omitempty"`
-	Start   int64  `json:"start"`
-	End     int64  `json:"end"`
-	OK      bool   `json:"ok"`
-	Err     string `json:"err,omitempty"`
-	Version string `json:"version,omitempty"` // driver version that served it
-	Role    string `json:"role,omitempty"`    // driver role that served it
-	Server  string `json:"server,omitempty"`  // driver instance that served it
+	Sched   int64
+	Start   int64
+	End     int64
+	OK      bool
+	Err     string
+	Version string // driver version that served it
+	Role    string // driver role that served it
+	Server  string // driver instance that served it
 }
 
 // Event is something the scenario did or saw: a plan step, a fault, or an
 // event the system under test reported (the overlord's "detected death").
+// It is the one timeline type with JSON tags: a saved run keeps its events
+// in that form (package analysis, recorded.json), to be analysed again.
 type Event struct {
 	ID           string `json:"id"`
 	Kind         string `json:"kind"` // "step", "fault", "system", ...
@@ -57,24 +59,24 @@ const (
 // of one client and class, from the start of the first failed op to the
 // first good answer after it. See docs/measurement.md for the exact rule.
 type Window struct {
-	Client   string   `json:"client"`
-	Class    string   `json:"class"`
-	Start    int64    `json:"start"`
-	End      int64    `json:"end"`
-	Open     bool     `json:"open"`     // no good answer came before the run ended
-	Failed   int      `json:"failed"`   // failed ops inside the window
-	Reasons  []string `json:"reasons"`  // distinct failure reasons, most frequent first
-	Causes   []string `json:"causes"`   // IDs of events active at Start (within tolerance)
-	Expected bool     `json:"expected"` // some cause declared that it expects an outage
+	Client   string
+	Class    string
+	Start    int64
+	End      int64
+	Open     bool     // no good answer came before the run ended
+	Failed   int      // failed ops inside the window
+	Reasons  []string // distinct failure reasons, most frequent first
+	Causes   []string // IDs of events active at Start (within tolerance)
+	Expected bool     // some cause declared that it expects an outage
 	// ProbeLag marks a window that the client's own schedule lag explains:
 	// the client fell behind its schedule, so the window cannot be
 	// blamed on the system (see MarkProbeLag). Its Causes are then
 	// []string{CauseProbeLag}.
-	ProbeLag bool `json:"probe_lag,omitempty"`
+	ProbeLag bool
 	// Tail marks a window attributed to a step on the client's path that
 	// had already ended: the recovery tail of a member that came back and
 	// flapped shortly after its own restart.
-	Tail bool `json:"tail,omitempty"`
+	Tail bool
 }
 
 // CauseProbeLag is the only cause of a ProbeLag window.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hatest/hatest/framework/step"
 	"github.com/hatest/hatest/framework/system"
 )
 
@@ -37,11 +38,10 @@ func (u Overlord) Description() string {
 	return fmt.Sprintf("%s %s %s -> %s via overlord (kill and restart)", verb, u.Service, u.From, u.To)
 }
 
-// ExpectsOutage is true: a kill-and-restart upgrade has a planned outage.
-func (u Overlord) ExpectsOutage() bool { return true }
-
-// Targets is the service the step upgrades.
-func (u Overlord) Targets() []string { return []string{u.Service} }
+// Meta: a kill-and-restart upgrade of its service has a planned outage.
+func (u Overlord) Meta() step.Meta {
+	return step.Meta{ExpectsOutage: true, Targets: []string{u.Service}}
+}
 
 // Run performs the upgrade.
 func (u Overlord) Run(ctx context.Context, sys *system.System) error {

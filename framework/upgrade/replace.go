@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hatest/hatest/framework/step"
 	"github.com/hatest/hatest/framework/system"
 )
 
@@ -29,12 +30,11 @@ func (u ReplaceStep) Description() string {
 	return fmt.Sprintf("upgrade %s %s -> %s by replacing its node (stop, start %s on the same data)", u.Service, u.From, u.To, u.To)
 }
 
-// ExpectsOutage is true: between the old node's stop and the new node's
-// start nothing serves the clients.
-func (u ReplaceStep) ExpectsOutage() bool { return true }
-
-// Targets is the service the step replaces.
-func (u ReplaceStep) Targets() []string { return []string{u.Service} }
+// Meta: the step acts on its service and expects an outage: between the
+// old node's stop and the new node's start nothing serves the clients.
+func (u ReplaceStep) Meta() step.Meta {
+	return step.Meta{ExpectsOutage: true, Targets: []string{u.Service}}
+}
 
 // Run replaces the node and puts the moment the new one was ready on the
 // timeline, which splits the outage into restart and recovery.

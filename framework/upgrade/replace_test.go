@@ -37,8 +37,8 @@ func TestReplace(t *testing.T) {
 	}
 
 	step := upgrade.Replace("kv", "v1", "v2")
-	if !step.ExpectsOutage() || !strings.Contains(step.Description(), "upgrade kv v1 -> v2 by replacing its node") {
-		t.Fatalf("step %q, expects an outage: %v", step.Description(), step.ExpectsOutage())
+	if !step.Meta().ExpectsOutage || !strings.Contains(step.Description(), "upgrade kv v1 -> v2 by replacing its node") {
+		t.Fatalf("step %q, expects an outage: %v", step.Description(), step.Meta().ExpectsOutage)
 	}
 	if err := upgrade.Replace("db", "v1", "v2").Run(ctx, sys); err == nil || !strings.Contains(err.Error(), "no service of that name") {
 		t.Fatalf("unknown service: %v", err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hatest/hatest/framework/step"
 	"github.com/hatest/hatest/framework/system"
 )
 
@@ -65,12 +66,10 @@ func (r RollbackStep) Description() string {
 	return fmt.Sprintf("%s; then check %s, and roll back to %s if it fails", r.Upgrade.Description(), r.Check.Desc, r.Upgrade.From)
 }
 
-// ExpectsOutage is true: both the upgrade and any roll-back restart the
+// Meta: the step acts on the service it upgrades and may roll back, and
+// expects an outage: both the upgrade and any roll-back restart the
 // driver.
-func (r RollbackStep) ExpectsOutage() bool { return true }
-
-// Targets is the service the step upgrades and may roll back.
-func (r RollbackStep) Targets() []string { return r.Upgrade.Targets() }
+func (r RollbackStep) Meta() step.Meta { return r.Upgrade.Meta() }
 
 // Run upgrades, checks, and rolls back on failure.
 func (r RollbackStep) Run(ctx context.Context, sys *system.System) error {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hatest/hatest/framework/step"
 	"github.com/hatest/hatest/framework/system"
 )
 
@@ -52,45 +53,40 @@ func (u RollingStep) abortAfter() int {
 	return int(math.Ceil(u.AbortAt * float64(len(u.Replicas))))
 }
 
-// ExpectsOutage is true: each replica's clients see its restart.
-func (u RollingStep) ExpectsOutage() bool { return true }
-
+// Meta: a sequential group that expects an outage on each replica. Its
 // Targets are the replicas, for a runner that records the step as one
 // event; the scenario runner records each child, with its own replica.
-func (u RollingStep) Targets() []string { return append([]string(nil), u.Replicas...) }
+func (u RollingStep) Meta() step.Meta {
+	return step.Meta{
+		ExpectsOutage: true, Targets: append([]string(nil), u.Replicas...),
+		Children: u.Children(), Sequential: true,
+	}
+}
 
 // Children are the per-replica upgrades (and roll-backs), so the plan and
 // the timeline show each one.
-func (u RollingStep) Children() []system.Step {
+func (u RollingStep) Children() []step.Step {
 	n := len(u.Replicas)
 	if u.AbortAt > 0 {
 		n = u.abortAfter()
 	}
-	var out []system.Step
+	var out []step.Step
 	for i, r := range u.Replicas[:n] {
 		if i > 0 {
-			out = append(out, system.Wait(u.Pause))
+			out = append(out, step.Wait(u.Pause))
 		}
 		out = append(out, ViaOverlord(r, u.From, u.To))
 	}
 	if u.AbortAt > 0 {
 		for i := n - 1; i >= 0; i-- {
-			out = append(out, system.Wait(u.Pause), ViaOverlord(u.Replicas[i], u.To, u.From).Rollback())
+			out = append(out, step.Wait(u.Pause), ViaOverlord(u.Replicas[i], u.To, u.From).Rollback())
 		}
 	}
 	return out
 }
 
-// Sequential marks the children as steps to run one after another.
-func (u RollingStep) Sequential() bool { return true }
-
 // Run runs the children in order (the scenario runner records each one
 // itself; this is for use outside it).
 func (u RollingStep) Run(ctx context.Context, sys *system.System) error {
-	for _, st := range u.Children() {
-		if err := st.Run(ctx, sys); err != nil {
-			return err
-		}
-	}
-	return nil
+	return step.Sequence(u.Children()...).Run(ctx, sys)
 }

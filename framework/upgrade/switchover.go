@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hatest/hatest/framework/step"
 	"github.com/hatest/hatest/framework/system"
 )
 
@@ -24,11 +25,11 @@ func (u SwitchoverStep) Description() string {
 	return fmt.Sprintf("switch %s over to its secondary, then upgrade the old primary to %s and rejoin it as secondary", u.Service, u.Version)
 }
 
-// ExpectsOutage is true: clients see the primary move, however briefly.
-func (u SwitchoverStep) ExpectsOutage() bool { return true }
-
-// Targets is the standby pair the step switches over.
-func (u SwitchoverStep) Targets() []string { return []string{u.Service} }
+// Meta: the step acts on its standby pair and expects an outage: clients
+// see the primary move, however briefly.
+func (u SwitchoverStep) Meta() step.Meta {
+	return step.Meta{ExpectsOutage: true, Targets: []string{u.Service}}
+}
 
 // Run performs the switchover and waits until redundancy is restored.
 func (u SwitchoverStep) Run(ctx context.Context, sys *system.System) error {
@@ -57,8 +58,8 @@ func (u PrepareStep) Description() string {
 	return fmt.Sprintf("prepare %s's secondary: restart it at %s, replicating from the primary", u.Service, u.Version)
 }
 
-// Targets is the standby pair whose secondary the step restarts.
-func (u PrepareStep) Targets() []string { return []string{u.Service} }
+// Meta: the step acts on the standby pair whose secondary it restarts.
+func (u PrepareStep) Meta() step.Meta { return step.Meta{Targets: []string{u.Service}} }
 
 // Run upgrades the secondary and waits until it answers.
 func (u PrepareStep) Run(ctx context.Context, sys *system.System) error {

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hatest/hatest/framework/internal/lockedbuf"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/runtime/docker"
 	"github.com/hatest/hatest/framework/runtime/internal/rttest"
@@ -209,7 +210,7 @@ func TestConformance(t *testing.T) {
 func conform(t *testing.T, tg target) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	var rlog rttest.SyncBuffer
+	var rlog lockedbuf.Buffer
 	rt, err := tg.open(ctx, &rlog)
 	if err != nil {
 		t.Fatalf("new %s runtime: %v", tg.name, err)
@@ -436,7 +437,7 @@ func conform(t *testing.T, tg target) {
 	// Wait returns.
 	t.Run("sigterm", func(t *testing.T) {
 		const burst = 6000
-		var out, errw rttest.SyncBuffer
+		var out, errw lockedbuf.Buffer
 		spec := rttest.EchoSpec("term", "v1", "-term-burst", strconv.Itoa(burst))
 		spec.Stdout, spec.Stderr = &out, &errw
 		n, err := rt.Start(ctx, spec)

@@ -18,6 +18,7 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 
+	"github.com/hatest/hatest/framework/internal/lockedbuf"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/runtime/build"
 	"github.com/hatest/hatest/framework/runtime/docker"
@@ -64,7 +65,7 @@ func TestNodeAndProxy(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	var out, errw rttest.SyncBuffer
+	var out, errw lockedbuf.Buffer
 	spec := rttest.EchoSpec("echo", "v1", "-data", "${DATA}")
 	spec.DataDir = true
 	spec.Stdout, spec.Stderr = &out, &errw
@@ -630,7 +631,7 @@ func TestOutputPastRotation(t *testing.T) {
 // ends it how ("stop", or "signal and wait") and checks that all of its
 // output arrived by the time Wait returned.
 func burstAtExit(ctx context.Context, t *testing.T, rt *docker.Runtime, name, how string, lines int) {
-	var out, errw rttest.SyncBuffer
+	var out, errw lockedbuf.Buffer
 	spec := rttest.EchoSpec(name, "v1", "-term-burst", strconv.Itoa(lines))
 	spec.Stdout, spec.Stderr = &out, &errw
 	n, err := rt.Start(ctx, spec)

@@ -26,6 +26,7 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
 
+	"github.com/hatest/hatest/framework/internal/lockedbuf"
 	"github.com/hatest/hatest/framework/runtime"
 )
 
@@ -88,7 +89,7 @@ func (r *Runtime) startNode(ctx context.Context, spec runtime.NodeSpec, tag stri
 		spec:     spec,
 		version:  spec.Version,
 		cname:    "hatest-" + r.id + "-" + spec.Name,
-		buf:      &lockedBuffer{},
+		buf:      &lockedbuf.Buffer{},
 	}
 	r.mu.Lock()
 	switch {
@@ -128,7 +129,7 @@ type node struct {
 	spec   runtime.NodeSpec
 	cname  string
 	volume string
-	buf    *lockedBuffer
+	buf    *lockedbuf.Buffer
 	// internal marks the toxiproxy node, which Restart does not support.
 	internal bool
 
@@ -607,22 +608,4 @@ func (n *node) remove(ctx context.Context) error {
 		return fmt.Errorf("remove: %w", derr)
 	}
 	return nil
-}
-
-// lockedBuffer is a bytes.Buffer safe for one writer and many readers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) Bytes() []byte {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return bytes.Clone(l.b.Bytes())
 }

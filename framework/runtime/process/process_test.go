@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hatest/hatest/framework/internal/lockedbuf"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/runtime/internal/rttest"
 	"github.com/hatest/hatest/framework/runtime/process"
@@ -115,7 +116,7 @@ func TestStartServesOnLoopback(t *testing.T) {
 
 func TestEnvAndLog(t *testing.T) {
 	t.Setenv("HATEST_INHERITED", "from-parent")
-	var log rttest.SyncBuffer
+	var log lockedbuf.Buffer
 	rt := newRuntime(t, process.WithLog(&log))
 	spec := echoSpec("echo-env")
 	spec.Env = map[string]string{"HATEST_GIVEN": "from-spec", "HATEST_INHERITED": "overridden"}
@@ -163,7 +164,7 @@ func TestConcurrentStarts(t *testing.T) {
 
 func TestOutputGoesToSpecWriters(t *testing.T) {
 	rt := newRuntime(t)
-	var buf rttest.SyncBuffer
+	var buf lockedbuf.Buffer
 	spec := echoSpec("echo-out")
 	spec.Stdout, spec.Stderr = &buf, &buf
 	n := start(t, rt, spec)

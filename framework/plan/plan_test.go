@@ -1,4 +1,4 @@
-package scenario
+package plan
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hatest/hatest/framework/step"
 	"github.com/hatest/hatest/framework/system"
 )
 
@@ -21,24 +22,24 @@ type testStep struct {
 
 func (s testStep) Description() string                       { return s.desc }
 func (s testStep) Run(context.Context, *system.System) error { return nil }
-func (s testStep) ExpectsOutage() bool                       { return s.expect }
+func (s testStep) Meta() step.Meta                           { return step.Meta{ExpectsOutage: s.expect} }
 
 // The plan of a declared scenario, as `hatest plan` prints it.
 func TestPlanGolden(t *testing.T) {
-	s := declare("upgrade under a slow link", []string{"gate"}, 42, func(s *S) {
+	s := Declare("upgrade under a slow link", []string{"gate"}, 42, func(s *S) {
 		svc := s.Overlord("driver", "v1")
 		s.Standby("pair", "v1", "v2")
 		s.Clients(4, svc)
 		s.Clients(2, svc, ClientVersion("v2"), Naive(), Every(2*time.Millisecond))
 		s.Step(
-			Wait(500*time.Millisecond),
-			Concurrently(
+			step.Wait(500*time.Millisecond),
+			step.Concurrently(
 				testStep{"latency 50ms on link driver", false},
-				Sequence(Wait(time.Second), testStep{"upgrade driver v1 -> v2", true}),
+				step.Sequence(step.Wait(time.Second), testStep{"upgrade driver v1 -> v2", true}),
 			),
 		)
 	})
-	got := strings.Join(s.Plan(), "\n") + "\n"
+	got := strings.Join(Build(s).Lines(), "\n") + "\n"
 	golden := filepath.Join("testdata", "plan.golden")
 	if *update {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
@@ -47,7 +48,7 @@ func TestPlanGolden(t *testing.T) {
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test ./framework/scenario -update to create it)", err)
+		t.Fatalf("%v (run go test ./framework/plan -update to create it)", err)
 	}
 	if got != string(want) {
 		t.Fatalf("plan differs from %s (run with -update if intended):\n%s", golden, got)
@@ -57,33 +58,15 @@ func TestPlanGolden(t *testing.T) {
 func TestSameSeedSamePlan(t *testing.T) {
 	body := func(s *S) {
 		s.Overlord("driver", "v1")
-		s.Step(Wait(time.Duration(s.Rand().IntN(1000)) * time.Millisecond))
+		s.Step(step.Wait(time.Duration(s.Rand().IntN(1000)) * time.Millisecond))
 	}
-	first := strings.Join(declare("random", nil, 7, body).Plan(), "\n")
+	first := strings.Join(Build(Declare("random", nil, 7, body)).Lines(), "\n")
 	for range 50 {
-		if again := strings.Join(declare("random", nil, 7, body).Plan(), "\n"); again != first {
+		if again := strings.Join(Build(Declare("random", nil, 7, body)).Lines(), "\n"); again != first {
 			t.Fatalf("seed 7 gave two plans:\n%s\n---\n%s", first, again)
 		}
 	}
-	if other := strings.Join(declare("random", nil, 8, body).Plan(), "\n"); other == first {
+	if other := strings.Join(Build(Declare("random", nil, 8, body)).Lines(), "\n"); other == first {
 		t.Fatalf("seeds 7 and 8 gave the same plan")
-	}
-}
-
-func TestSlugAndFocus(t *testing.T) {
-	for in, want := range map[string]string{
-		"overlord in-service upgrade v1 to v2": "overlord-in-service-upgrade-v1-to-v2",
-		"negative: crash build (v2)!":          "negative-crash-build-v2",
-		"  Spaces  ":                           "spaces",
-	} {
-		if got := Slug(in); got != want {
-			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
-		}
-	}
-	if got := Focus("a.b (c)"); got != `^a\.b \(c\)$` {
-		t.Errorf("Focus = %q", got)
-	}
-	if got := Focus("x", "y"); got != `^(x|y)$` {
-		t.Errorf("Focus = %q", got)
 	}
 }

@@ -1,4 +1,4 @@
-package scenario
+package analysis
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ func bigRun(n int) Recorded {
 	start := time.Unix(1_700_000_000, 0)
 	r := rand.New(rand.NewPCG(1, 2))
 	per := n / clients
-	in := Recorded{Name: "one million ops", Runtime: "process", Start: start, LatencyBudget: DefaultLatencyBudget}
+	in := Recorded{Name: "one million ops", Runtime: "process", Start: start, LatencyBudget: 250 * time.Millisecond}
 	end := start.Add(time.Duration(per) * 5 * time.Millisecond)
 	in.End = end
 	for u := 0; ; u++ {
@@ -105,7 +105,7 @@ func TestAnalyzeSmallRun(t *testing.T) {
 		return probe.Record{Client: c, Class: "read", Conn: "reused", Start: at(s), End: at(e), OK: ok, Version: v, Err: map[bool]string{false: "refused"}[ok]}
 	}
 	in := Recorded{
-		Name: "small", Start: t0, End: t0.Add(time.Second), LatencyBudget: DefaultLatencyBudget,
+		Name: "small", Start: t0, End: t0.Add(time.Second), LatencyBudget: 250 * time.Millisecond,
 		Events: []timeline.Event{{ID: "step-3", Kind: timeline.KindStep, Desc: "upgrade", Start: at(100), End: at(150), ExpectOutage: true}},
 		Clients: []ClientRecord{
 			{Name: "c1", Version: "v1", Records: []probe.Record{
@@ -188,14 +188,47 @@ func TestStartUpKeepsItsTimes(t *testing.T) {
 	t0 := time.Unix(1_700_000_000, 0)
 	at := func(ms float64) time.Time { return t0.Add(time.Duration(ms * float64(time.Millisecond))) }
 	in := Recorded{Name: "start-up", Start: t0, End: at(1000),
-		Events:   []timeline.Event{{ID: "driver-1", Kind: timeline.KindSystem, Desc: "primary driver v1 is primary", Start: at(-935).UnixNano(), End: at(-935).UnixNano()}},
-		Versions: []result.Version{{Node: "driver/primary", Version: "v1", StartMS: -935, EndMS: 1000}},
+		Events:    []timeline.Event{{ID: "driver-1", Kind: timeline.KindSystem, Desc: "primary driver v1 is primary", Start: at(-935).UnixNano(), End: at(-935).UnixNano()}},
+		Lifecycle: []Lifecycle{{Node: "driver/primary", Kind: "started", Version: "v1", Role: "primary", Time: at(-935).UnixNano()}},
 	}
 	res := Analyze(in)
 	if len(res.Steps) != 1 || res.Steps[0].StartMS != -935 || res.Steps[0].Desc != "primary driver v1 is primary" {
 		t.Fatalf("steps = %+v; want the start-up event at -935 ms as it was", res.Steps)
 	}
-	if len(res.Versions) != 1 || res.Versions[0].StartMS != -935 {
+	if len(res.Versions) != 1 || res.Versions[0].StartMS != -935 || res.Versions[0].EndMS != 1000 || res.Versions[0].Role != "primary" {
 		t.Fatalf("versions = %+v; want the span from -935 ms", res.Versions)
+	}
+}
+
+// The version lane: a span per version a node ran, a new one when its
+// role changes, none for a restart at the same version; programs' spans
+// from each moment they were ready.
+func TestVersions(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	ns := func(ms int64) int64 { return t0.Add(time.Duration(ms) * time.Millisecond).UnixNano() }
+	life := []Lifecycle{
+		{Node: "driver/primary", Kind: "started", Version: "v1", Role: "primary", Time: ns(-900)},
+		{Node: "driver/primary", Kind: "detected-death", Version: "v1", Time: ns(1000)},
+		{Node: "driver/primary", Kind: "restarted", Version: "v1", Role: "primary", Time: ns(1100)},
+		{Node: "driver/primary", Kind: "upgrade-done", Version: "v2", Role: "primary", Time: ns(2000)},
+		{Node: "driver/primary", Kind: "demoted", Version: "v2", Role: "secondary", Time: ns(2500)},
+		{Node: "kv", Kind: KindReady, Version: "v1", Time: ns(-100)},
+		{Node: "kv", Kind: KindReady, Version: "v2", Time: ns(1500)},
+	}
+	got := versions(life, func(t int64) float64 { return float64(t-t0.UnixNano()) / 1e6 }, t0.Add(3*time.Second))
+	want := []result.Version{
+		{Node: "driver/primary", Version: "v1", Role: "primary", StartMS: -900, EndMS: 2000},
+		{Node: "driver/primary", Version: "v2", Role: "primary", StartMS: 2000, EndMS: 2500},
+		{Node: "driver/primary", Version: "v2", Role: "secondary", StartMS: 2500, EndMS: 3000},
+		{Node: "kv", Version: "v1", StartMS: -100, EndMS: 1500},
+		{Node: "kv", Version: "v2", StartMS: 1500, EndMS: 3000},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("versions = %+v\nwant %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("span %d = %+v, want %+v", i, got[i], want[i])
+		}
 	}
 }

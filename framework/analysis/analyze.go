@@ -1,16 +1,12 @@
-package scenario
+package analysis
 
 import (
-	"fmt"
-	"io"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/hatest/hatest/framework/check"
 	"github.com/hatest/hatest/framework/probe"
 	"github.com/hatest/hatest/framework/result"
-	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/timeline"
 )
 
@@ -42,9 +38,10 @@ type Recorded struct {
 	Tolerance             time.Duration
 	Events                []timeline.Event
 	Clients               []ClientRecord
-	// Versions is the version lane, already derived from the system's
-	// own events.
-	Versions []result.Version
+	// Lifecycle is what the system said about its nodes' versions and
+	// roles (an overlord's "restarted", a program ready at a version): the
+	// version lane is drawn from it.
+	Lifecycle []Lifecycle
 	// Begun is when the scenario began, before the runtime started
 	// anything; TopologyReady when its runtime, nodes and proxies were
 	// ready, before the clients started. Either is zero when unknown
@@ -53,6 +50,21 @@ type Recorded struct {
 	// Location is where the scenario is declared (file:line).
 	Location string
 }
+
+// Lifecycle is one moment in a node's life that may change the version or
+// role it runs: an overlord's event ("started", "restarted",
+// "upgrade-done", "promoted", "demoted", "rolled-back") or, for a program
+// of your own, KindReady when it became ready at a version.
+type Lifecycle struct {
+	Node    string // "driver/primary", "kv"
+	Kind    string
+	Version string
+	Role    string // empty when the node has none
+	Time    int64  // Unix ns
+}
+
+// KindReady is the Lifecycle kind of a program ready at a version.
+const KindReady = "ready"
 
 // ClientRecord is one client's op log.
 type ClientRecord struct {
@@ -67,27 +79,6 @@ type ClientRecord struct {
 	BadLines []error        // lines that could not be parsed
 }
 
-// analyze collects what the run recorded and analyses it.
-func analyze(r *runState, end time.Time) result.Scenario {
-	in := Recorded{
-		Name: r.s.name, Runtime: r.cfg.Runtime, Replay: replay(r.cfg, r.s.name),
-		Labels: r.s.labels, Plan: r.s.Plan(), Seed: r.cfg.Seed, Start: r.start, End: end,
-		Begun: r.begun, TopologyReady: r.topologyReady, LatencyBudget: r.s.budget, Tolerance: r.s.tolerance,
-		Location: r.location,
-	}
-	if r.sys != nil {
-		in.Events = r.sys.Events.Events()
-		for _, c := range r.sys.Clients() {
-			in.Clients = append(in.Clients, ClientRecord{
-				Name: c.Name, Version: c.Version, Service: r.service[c.Name], Path: r.paths[c.Name], Interval: c.Interval,
-				Records: c.Log.Records(), BadLines: c.Log.Errors(),
-			})
-		}
-		in.Versions = versions(r, func(t int64) float64 { return float64(t-r.start.UnixNano()) / 1e6 }, end)
-	}
-	return Analyze(in)
-}
-
 // Analyze turns what a run recorded into the scenario's result data. It is
 // pure: windows, statistics, latency buckets, failovers, integrity and the
 // start-up overhead all come from its input.
@@ -95,7 +86,7 @@ func Analyze(in Recorded) result.Scenario {
 	t0 := in.Start.UnixNano()
 	ms := func(t int64) float64 { return float64(t-t0) / 1e6 }
 	res := result.Scenario{
-		Scenario: in.Name, Slug: Slug(in.Name), Labels: nonNil(in.Labels),
+		Scenario: in.Name, Slug: result.Slug(in.Name), Labels: nonNil(in.Labels),
 		Runtime: in.Runtime, Seed: in.Seed, StartedAt: in.Start,
 		DurationMS: float64(in.End.Sub(in.Start).Nanoseconds()) / 1e6,
 		Plan:       nonNil(in.Plan),
@@ -107,7 +98,7 @@ func Analyze(in Recorded) result.Scenario {
 	// Time zero is when the topology was ready and the clients began.
 	// What happened during start-up (the overlord starting its first
 	// driver) keeps its negative time; the report draws it before zero.
-	res.Versions = append(res.Versions, in.Versions...)
+	res.Versions = append(res.Versions, versions(in.Lifecycle, ms, in.End)...)
 	tcfg := timeline.Config{LatencyBudget: in.LatencyBudget, Tolerance: in.Tolerance, ClassOf: ClassOf, Paths: map[string][]string{}}
 	for _, c := range in.Clients {
 		if c.Path != nil {
@@ -165,10 +156,10 @@ func Analyze(in Recorded) result.Scenario {
 			}
 		}
 		intervals[c.Name] = interval
-		sc := timeline.Schedule(cops, interval, skipped)
+		sc := timeline.Schedule(measuredSpan(cops, t0, in.End.UnixNano()), interval, 0)
 		rc.Schedule = result.Schedule{
 			Known: sc.Known, IntervalMS: msd(sc.Interval), NominalRate: sc.NominalRate, AchievedRate: sc.AchievedRate,
-			LagP50MS: msd(sc.LagP50), LagP99MS: msd(sc.LagP99), LagMaxMS: msd(sc.LagMax), Skipped: sc.Skipped,
+			LagP50MS: msd(sc.LagP50), LagP99MS: msd(sc.LagP99), LagMaxMS: msd(sc.LagMax), Skipped: skipped,
 		}
 		var last timeline.Op
 		for _, op := range cops {
@@ -225,35 +216,47 @@ func Analyze(in Recorded) result.Scenario {
 	return res
 }
 
-// versions derives the version lane from the overlord's events: a span
-// starts whenever a driver (re)starts or changes role.
-func versions(r *runState, ms func(int64) float64, end time.Time) []result.Version {
-	out := []result.Version{}
-	for _, o := range r.overlords() {
-		evs := r.sysEvents[o.Spec.Name]
-		open := map[string]int{} // node -> index in out
-		for _, e := range evs {
-			switch e.Kind {
-			case "started", "restarted", "upgrade-done", "promoted", "demoted", "rolled-back":
-			default:
-				continue
-			}
-			node := o.Spec.Name + "/" + e.Node
-			if i, ok := open[node]; ok {
-				if out[i].Version == e.Version && e.Kind != "promoted" && e.Kind != "demoted" {
-					continue
-				}
-				out[i].EndMS = ms(e.Time)
-			}
-			role := e.Role
-			if role == "" {
-				role = e.Node
-			}
-			out = append(out, result.Version{Node: node, Version: e.Version, Role: role, StartMS: ms(e.Time), EndMS: ms(end.UnixNano())})
-			open[node] = len(out) - 1
+// measuredSpan is the ops due (or, without a schedule, started) from time
+// zero to the end of the run: the span the schedule is judged over. Before
+// zero the clients are still starting one another's containers; after the
+// end they are being stopped, and the ticks a client skips as it stops
+// fall there too. Windows are computed over every op all the same.
+func measuredSpan(ops []timeline.Op, from, to int64) []timeline.Op {
+	out := make([]timeline.Op, 0, len(ops))
+	for _, op := range ops {
+		at := op.Sched
+		if at == 0 {
+			at = op.Start
+		}
+		if at >= from && at <= to {
+			out = append(out, op)
 		}
 	}
-	return append(out, r.programVersions(ms, end)...)
+	return out
+}
+
+// versions draws the version lane from the nodes' lifecycle: a span
+// starts whenever a node (re)starts at another version or changes role.
+func versions(life []Lifecycle, ms func(int64) float64, end time.Time) []result.Version {
+	out := []result.Version{}
+	open := map[string]int{} // node -> index in out
+	for _, e := range life {
+		switch e.Kind {
+		case "started", "restarted", "upgrade-done", "promoted", "demoted", "rolled-back", KindReady:
+		default:
+			continue
+		}
+		roleChange := e.Kind == "promoted" || e.Kind == "demoted"
+		if i, ok := open[e.Node]; ok {
+			if out[i].Version == e.Version && !roleChange {
+				continue
+			}
+			out[i].EndMS = ms(e.Time)
+		}
+		out = append(out, result.Version{Node: e.Node, Version: e.Version, Role: e.Role, StartMS: ms(e.Time), EndMS: ms(end.UnixNano())})
+		open[e.Node] = len(out) - 1
+	}
+	return out
 }
 
 // startup is the start-up overhead: from begun to the start of the first
@@ -290,37 +293,3 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
-
-// replay is the command that reruns exactly this scenario with this seed.
-func replay(c Config, name string) string {
-	focus := Focus(name)
-	return fmt.Sprintf("hatest run --runtime %s --seed %d --focus %s %s", c.Runtime, c.Seed, shellQuote(focus), c.Package)
-}
-
-// Focus is a Ginkgo focus expression that matches exactly the scenarios
-// with these names.
-func Focus(names ...string) string {
-	parts := make([]string, len(names))
-	for i, n := range names {
-		parts[i] = regexpQuote(n)
-	}
-	if len(parts) == 1 {
-		return "^" + parts[0] + "$"
-	}
-	return "^(" + strings.Join(parts, "|") + ")$"
-}
-
-func regexpQuote(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`\.+*?()|[]{}^$`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
-
-func readAll(n runtime.Node) ([]byte, error) { return io.ReadAll(n.Logs()) }

@@ -1,11 +1,8 @@
-package scenario
+package plan
 
 import (
-	"context"
-	"fmt"
 	"time"
 
-	"github.com/hatest/hatest/framework/result"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/system"
 )
@@ -32,7 +29,7 @@ func (s *S) Program(name, version string, sw runtime.Software, opts ...ProgramOp
 	for _, o := range opts {
 		o(&spec)
 	}
-	addProgram(s, spec)
+	s.programs = append(s.programs, spec)
 	return &Service{Name: name, Version: version}
 }
 
@@ -90,13 +87,6 @@ func StopGrace(d time.Duration) ProgramOption {
 // survives upgrades: where it must keep its state.
 func DataDir() ProgramOption { return func(c *system.ServiceSpec) { c.DataDir = true } }
 
-// ClientArgs passes extra flags to the clients, after the ones every
-// client gets (-name, -addr, -interval, -timeout, -mode): for your own
-// client's settings.
-func ClientArgs(args ...string) ClientOption {
-	return func(c *system.ClientSpec) { c.Args = append(c.Args, args...) }
-}
-
 // GoSoftware is a Go program at several versions: each is the main
 // package pkg (an import path, or a path relative to the module root such
 // as "./cmd/server") built as a static binary with
@@ -108,99 +98,4 @@ func GoSoftware(name, pkg string, versions ...string) runtime.Software {
 		sw.Versions[v] = runtime.Build{Package: pkg, LDFlags: "-X main.version=" + v}
 	}
 	return sw
-}
-
-func addProgram(s *S, spec system.ServiceSpec) { s.programs = append(s.programs, spec) }
-
-// programsOf returns the programs s declared, in order.
-func programsOf(s *S) []system.ServiceSpec { return s.programs }
-
-// The runner's side of programs: startTopology, Plan, keepArtifacts and
-// versions call these.
-
-// startPrograms starts every declared program, after the overlords and
-// before the clients.
-func (r *runState) startPrograms(ctx context.Context) error {
-	for _, spec := range programsOf(r.s) {
-		if _, err := r.sys.StartService(ctx, spec); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// clientAddrs is where clients of target send: through its proxies.
-func (r *runState) clientAddrs(target *Service) ([]string, error) {
-	if v := r.sys.Service(target.Name); v != nil {
-		return v.Addrs(), nil
-	}
-	if o := r.sys.Overlord(target.Name); o != nil {
-		return o.Addrs(), nil
-	}
-	return nil, fmt.Errorf("clients send to %q, which is not a service of this scenario", target.Name)
-}
-
-// pathOf is what a client of target depends on: the service (its node
-// and proxy share its name) and, for a standby pair, the secondary's
-// proxy and the replication link. Steps and faults name the same parts in
-// their Targets.
-func (r *runState) pathOf(target *Service) []string {
-	path := []string{target.Name}
-	if o := r.sys.Overlord(target.Name); o != nil && o.Spec.Standby {
-		path = append(path, target.Name+"-secondary", system.ReplicationLink(target.Name))
-	}
-	return path
-}
-
-// programPlan is the plan's lines for the declared programs, numbered on
-// from top.sub.
-func (s *S) programPlan(top int, sub *int) []string {
-	var lines []string
-	for _, p := range programsOf(s) {
-		*sub++
-		line := fmt.Sprintf("   %d.%d program %q running %s %s, behind proxy %q to port %s",
-			top, *sub, p.Name, or(p.Software.Name, "its software"), p.Version, p.Name, p.Port)
-		if p.HostPort != 0 {
-			line += fmt.Sprintf(" (pinned to 127.0.0.1:%d)", p.HostPort)
-		}
-		lines = append(lines, line)
-	}
-	return lines
-}
-
-// keepProgramLogs saves each program's node log, even of one that never
-// became ready.
-func (r *runState) keepProgramLogs(save func(name string, data []byte)) {
-	ps := map[string]bool{}
-	for _, p := range programsOf(r.s) {
-		ps[p.Name] = true
-	}
-	for _, n := range r.sys.Nodes() {
-		if ps[n.Name()] {
-			if b, err := readAll(n); err == nil {
-				save(n.Name()+".log", b)
-			}
-		}
-	}
-}
-
-// programVersions is the version lane of the programs: a span per version
-// each ran, from the moment it was ready at it.
-func (r *runState) programVersions(ms func(int64) float64, end time.Time) []result.Version {
-	var out []result.Version
-	for _, p := range programsOf(r.s) {
-		v := r.sys.Service(p.Name)
-		if v == nil {
-			continue
-		}
-		h := v.History()
-		for i, sp := range h {
-			until := end.UnixNano()
-			if i+1 < len(h) {
-				until = h[i+1].Since
-			}
-			out = append(out, result.Version{Node: p.Name, Version: sp.Version, StartMS: ms(sp.Since), EndMS: ms(until)})
-		}
-	}
-	return out
 }

@@ -1,4 +1,4 @@
-package scenario
+package plan
 
 import (
 	"slices"
@@ -14,7 +14,7 @@ func TestProgramDeclaration(t *testing.T) {
 	if b := kv.Versions["v2"]; kv.Name != "kv-server" || len(kv.Versions) != 2 || b.Package != "./cmd/server" || b.LDFlags != "-X main.version=v2" {
 		t.Fatalf("GoSoftware: %+v", kv)
 	}
-	s := declare("mixed topology", nil, 1, func(s *S) {
+	s := Declare("mixed topology", nil, 1, func(s *S) {
 		drv := s.Overlord("driver", "v1")
 		svc := s.Program("kv", "v1", kv,
 			Port("9000"),
@@ -30,7 +30,7 @@ func TestProgramDeclaration(t *testing.T) {
 		s.Clients(1, drv)
 	})
 
-	specs := programsOf(s)
+	specs := s.programs
 	if len(specs) != 1 {
 		t.Fatalf("%d programs declared, want 1", len(specs))
 	}
@@ -41,14 +41,14 @@ func TestProgramDeclaration(t *testing.T) {
 		p.StopGrace != 2*time.Second || !p.DataDir {
 		t.Fatalf("options not applied: %+v", p)
 	}
-	if c := s.clients[0].spec; c.Software.Name != "kv-client" || !slices.Equal(c.Args, []string{"-keys", "10"}) {
+	if c := s.clients[0].Spec; c.Software.Name != "kv-client" || !slices.Equal(c.Args, []string{"-keys", "10"}) {
 		t.Fatalf("client options not applied: %+v", c)
 	}
 	if len(s.svcs) != 1 {
 		t.Fatalf("the program was declared as an overlord too: %d overlord services", len(s.svcs))
 	}
 
-	plan := strings.Join(s.Plan(), "\n")
+	plan := strings.Join(Build(s).Lines(), "\n")
 	for _, want := range []string{
 		`   1.1 overlord "driver" running driver v1, behind proxy "driver"`,
 		`   1.2 program "kv" running kv-server v1, behind proxy "kv" to port 9000`,
@@ -61,8 +61,8 @@ func TestProgramDeclaration(t *testing.T) {
 	}
 
 	// Another scenario's programs are its own.
-	other := declare("overlord only", nil, 1, func(s *S) { s.Overlord("driver", "v1") })
-	if n := len(programsOf(other)); n != 0 {
+	other := Declare("overlord only", nil, 1, func(s *S) { s.Overlord("driver", "v1") })
+	if n := len(other.programs); n != 0 {
 		t.Fatalf("a scenario without programs has %d", n)
 	}
 }

@@ -1,0 +1,308 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hatest/hatest/framework/analysis"
+	"github.com/hatest/hatest/framework/plan"
+	"github.com/hatest/hatest/framework/result"
+	"github.com/hatest/hatest/framework/runtime"
+	"github.com/hatest/hatest/framework/step"
+	"github.com/hatest/hatest/framework/system"
+	"github.com/hatest/hatest/framework/timeline"
+)
+
+// ProgressPrefix starts the progress lines a scenario prints while it
+// runs; hatest run redraws them in place on a terminal.
+const ProgressPrefix = "hatest: progress | "
+
+// Runner runs one plan on one runtime. Its methods are called in order:
+// Start, Steps, Collect; KeepArtifacts at any time after Start. Whatever
+// happens, Collect still gathers what was recorded.
+type Runner struct {
+	p   *plan.Plan
+	rt  runtime.Runtime
+	sys *system.System
+	out io.Writer // the lines a person follows: each step as it starts
+
+	// begun is when the scenario began, before the runtime started
+	// anything; topologyReady when its nodes and proxies were ready;
+	// start is time zero: the topology and the clients started.
+	begun, topologyReady, start time.Time
+	// paths is what each client depends on, and service the service it
+	// sends to, by client name: attribution and integrity read them.
+	paths   map[string][]string
+	service map[string]string
+	// sysEvents are the overlords' own event logs, by service name.
+	sysEvents map[string][]system.OverlordEvent
+	step      atomic.Value // the step running now, for progress lines
+}
+
+// New prepares p to run on rt. begun is when the scenario began (before
+// rt was made); detail receives the system's own lines (Ginkgo's writer),
+// out the lines a person follows (each step as it starts).
+func New(p *plan.Plan, rt runtime.Runtime, begun time.Time, detail, out io.Writer) *Runner {
+	if out == nil {
+		out = io.Discard
+	}
+	return &Runner{
+		p: p, rt: rt, sys: system.New(rt, detail), out: out,
+		begun: begun, start: time.Now(),
+		paths: map[string][]string{}, service: map[string]string{},
+		sysEvents: map[string][]system.OverlordEvent{},
+	}
+}
+
+// System is the running system: for a scenario's own steps and for tests.
+func (r *Runner) System() *system.System { return r.sys }
+
+// Start starts the topology: the overlords, the programs, then the
+// clients. Time zero is when it returns.
+func (r *Runner) Start(ctx context.Context) error {
+	for _, svc := range r.p.Services {
+		if _, err := r.sys.StartOverlord(ctx, svc.Spec); err != nil {
+			return fmt.Errorf("start the topology: %w", err)
+		}
+	}
+	for _, spec := range r.p.Programs {
+		if _, err := r.sys.StartService(ctx, spec); err != nil {
+			return fmt.Errorf("start the topology: %w", err)
+		}
+	}
+	r.topologyReady = time.Now()
+	for _, g := range r.p.Clients {
+		spec := g.Spec
+		addrs, err := r.clientAddrs(g.Target)
+		if err != nil {
+			return fmt.Errorf("start the topology: %w", err)
+		}
+		spec.Addrs = addrs
+		cs, err := r.sys.StartClients(ctx, spec)
+		for _, c := range cs {
+			if c != nil {
+				r.paths[c.Name] = r.pathOf(g.Target)
+				r.service[c.Name] = g.Target.Name
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("start the topology: %w", err)
+		}
+	}
+	r.start = time.Now()
+	return nil
+}
+
+// clientAddrs is where clients of target send: through its proxies.
+func (r *Runner) clientAddrs(target *plan.Service) ([]string, error) {
+	if v := r.sys.Service(target.Name); v != nil {
+		return v.Addrs(), nil
+	}
+	if o := r.sys.Overlord(target.Name); o != nil {
+		return o.Addrs(), nil
+	}
+	return nil, fmt.Errorf("clients send to %q, which is not a service of this scenario", target.Name)
+}
+
+// pathOf is what a client of target depends on: the service (its node
+// and proxy share its name) and, for a standby pair, the secondary's
+// proxy and the replication link. Steps and faults name the same parts in
+// their Targets.
+func (r *Runner) pathOf(target *plan.Service) []string {
+	path := []string{target.Name}
+	if o := r.sys.Overlord(target.Name); o != nil && o.Spec.Standby {
+		path = append(path, target.Name+"-secondary", system.ReplicationLink(target.Name))
+	}
+	return path
+}
+
+// Steps runs the plan's nodes in order (the warm-up, the declared steps,
+// the settle), each leaf recorded on the timeline under its plan ID.
+func (r *Runner) Steps(ctx context.Context) error {
+	for _, n := range r.p.Nodes {
+		if err := r.run(ctx, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// run runs one node: a group's children (one after another or all at
+// once), or a leaf step as one timeline event.
+func (r *Runner) run(ctx context.Context, n *plan.Node) error {
+	if len(n.Children) > 0 {
+		if n.Meta.Sequential {
+			for _, ch := range n.Children {
+				if err := r.run(ctx, ch); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		kids := make([]step.Step, len(n.Children))
+		for i, ch := range n.Children {
+			kids[i] = ch.Step
+		}
+		return step.All(kids, func(i int, _ step.Step) error { return r.run(ctx, n.Children[i]) })
+	}
+	r.step.Store(n.Num + " " + n.Desc)
+	end := r.sys.Events.BeginEvent(timeline.Event{
+		ID: n.ID, Kind: step.KindOf(n.Step), Desc: n.Desc,
+		ExpectOutage: n.Meta.ExpectsOutage, Idle: n.Meta.Idle, Targets: n.Meta.Targets,
+	})
+	fmt.Fprintf(r.out, "hatest: %s: %s %s\n", r.p.Name, n.Num, n.Desc)
+	err := n.Step.Run(ctx, r.sys)
+	end()
+	if err != nil {
+		return fmt.Errorf("step %s %q failed: %w", n.Num, n.Desc, err)
+	}
+	return nil
+}
+
+// Progress prints a progress line to w every interval until the returned
+// function is called: the step, the elapsed time, the ops so far, and the
+// clients that are down now and for how long.
+func (r *Runner) Progress(w io.Writer, every time.Duration) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			var ok, bad int64
+			var down []string
+			now := time.Now().UnixNano()
+			for _, c := range r.sys.Clients() {
+				o, f := c.Log.Counts()
+				ok, bad = ok+o, bad+f
+				if since := c.Log.DownSince(); since != 0 {
+					down = append(down, fmt.Sprintf("%s %.0fms", c.Name, float64(now-since)/1e6))
+				}
+			}
+			st, _ := r.step.Load().(string)
+			line := fmt.Sprintf("%s | %s | %.1fs | ops %d ok, %d failed", r.p.Name, st, time.Since(r.start).Seconds(), ok, bad)
+			if len(down) > 0 {
+				line += " | down now: " + strings.Join(down, ", ")
+			}
+			fmt.Fprintln(w, ProgressPrefix+line)
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// Collect stops the clients (each reads back its writes and reports its
+// totals), gathers the overlords' own events, and returns everything the
+// run recorded. It is safe to call after a failed Start or Steps; the error
+// says what could not be collected, and the record holds the rest.
+func (r *Runner) Collect(ctx context.Context) (analysis.Recorded, error) {
+	end := time.Now()
+	var err error
+	r.step.Store("stop the clients; they read back their writes")
+	err = r.sys.StopClients(ctx, 15*time.Second)
+	for _, o := range r.overlords() {
+		evs, oerr := o.Events(ctx)
+		if oerr != nil {
+			err = errors.Join(err, oerr)
+			continue
+		}
+		r.sysEvents[o.Spec.Name] = evs
+		for _, e := range o.TimelineEvents(evs) {
+			r.sys.Events.Add(e)
+		}
+	}
+	rec := analysis.Recorded{
+		Name: r.p.Name, Labels: r.p.Labels, Plan: r.p.Lines(), Seed: r.p.Seed,
+		Start: r.start, End: end, Begun: r.begun, TopologyReady: r.topologyReady,
+		LatencyBudget: r.p.LatencyBudget, Tolerance: r.p.Tolerance,
+		Events: r.sys.Events.Events(), Lifecycle: r.lifecycle(),
+	}
+	for _, c := range r.sys.Clients() {
+		rec.Clients = append(rec.Clients, analysis.ClientRecord{
+			Name: c.Name, Version: c.Version, Service: r.service[c.Name], Path: r.paths[c.Name], Interval: c.Interval,
+			Records: c.Log.Records(), BadLines: c.Log.Errors(),
+		})
+	}
+	return rec, err
+}
+
+// lifecycle is the nodes' version and role changes: the overlords' events,
+// then each program's versions, each from the moment it was ready.
+func (r *Runner) lifecycle() []analysis.Lifecycle {
+	var out []analysis.Lifecycle
+	for _, o := range r.overlords() {
+		for _, e := range r.sysEvents[o.Spec.Name] {
+			role := e.Role
+			if role == "" {
+				role = e.Node
+			}
+			out = append(out, analysis.Lifecycle{Node: o.Spec.Name + "/" + e.Node, Kind: e.Kind, Version: e.Version, Role: role, Time: e.Time})
+		}
+	}
+	for _, p := range r.p.Programs {
+		if v := r.sys.Service(p.Name); v != nil {
+			for _, sp := range v.History() {
+				out = append(out, analysis.Lifecycle{Node: p.Name, Kind: analysis.KindReady, Version: sp.Version, Time: sp.Since})
+			}
+		}
+	}
+	return out
+}
+
+func (r *Runner) overlords() []*system.Overlord {
+	var out []*system.Overlord
+	for _, svc := range r.p.Services {
+		if o := r.sys.Overlord(svc.Name); o != nil {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// KeepArtifacts writes every client's op log and stderr, and every
+// node's log (overlords and programs, even one that never became ready),
+// into dir/logs, and returns what it wrote. The op logs are what hatest
+// analyze reads again.
+func (r *Runner) KeepArtifacts(dir string) []result.Artifact {
+	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
+		return nil
+	}
+	var out []result.Artifact
+	save := func(name string, data []byte) {
+		rel := filepath.Join("logs", name)
+		if os.WriteFile(filepath.Join(dir, rel), data, 0o644) == nil {
+			out = append(out, result.Artifact{Name: name, Path: rel})
+		}
+	}
+	for _, c := range r.sys.Clients() {
+		save(c.Name+analysis.OpLogSuffix, c.Raw.Bytes())
+		save(c.Name+".stderr.log", []byte(c.Stderr.String()))
+	}
+	nodes := map[string]bool{}
+	for _, o := range r.overlords() {
+		nodes[o.Node.Name()] = true
+	}
+	for _, p := range r.p.Programs {
+		nodes[p.Name] = true
+	}
+	for _, n := range r.sys.Nodes() {
+		if nodes[n.Name()] {
+			if b, err := io.ReadAll(n.Logs()); err == nil {
+				save(n.Name()+".log", b)
+			}
+		}
+	}
+	return out
+}
