@@ -67,6 +67,7 @@ Examples:
 type runOpts struct {
 	runtime, labels, focus, reportDir, timeout string
 	seed, shard, budgets, baseline             string
+	analyze                                    string // a report directory to analyse again (hatest analyze)
 	repeat, attempts                           int
 	verbose, quiet                             bool
 }
@@ -399,7 +400,7 @@ func runSuite(ctx context.Context, more <-chan os.Signal, o runOpts, rt, pkg, di
 	cmd.Env = append(os.Environ(),
 		settings.EnvRuntime+"="+rt, settings.EnvReportDir+"="+absDir,
 		settings.EnvSeed+"="+o.seed, settings.EnvPackage+"="+pkg, settings.EnvChild+"=1",
-		settings.EnvFocus+"="+o.focus, settings.EnvBudgets+"="+o.budgets)
+		settings.EnvFocus+"="+o.focus, settings.EnvBudgets+"="+o.budgets, settings.EnvAnalyze+"="+o.analyze)
 	prog := newProgress(stderr, stderr == io.Writer(os.Stderr) && isTerminal(os.Stderr) && !o.verbose)
 	defer prog.Close()
 	cmd.Stdout, cmd.Stderr = stdout, prog

@@ -38,18 +38,19 @@
 //			break
 //		}
 //		if errors.Is(err, probe.ErrMalformed) {
-//			log.Print(err) // and read on
+//			fmt.Println(err) // and read on
 //			continue
 //		}
 //		if err != nil {
-//			return err
+//			return nil, err
 //		}
 //		if rec.IsOp() {
 //			ops = append(ops, rec.Op())
 //		}
 //	}
 //
-// A Go client's schedule and op lines:
+// A Go client's schedule and op lines (ExampleEvery, in example_test.go,
+// is the whole of it; ExampleNewReader runs the loop above):
 //
 //	_, skipped := probe.Every(ctx, interval, func(n, sched int64) {
 //		go func() {

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
 	"syscall"
 	"time"
 )
@@ -72,8 +70,9 @@ type NodeSpec struct {
 	Version  string // shown in reports; picks Software.Versions[Version]
 	Software Software
 	// Args are the program's arguments. "${LISTEN:7000}" in an argument is
-	// replaced by the address the program must listen on for port 7000
-	// (":7000" in a container, "127.0.0.1:<free port>" for a process).
+	// replaced by the address the program must listen on for port 7000, a
+	// port of Ports (":7000" in a container, "127.0.0.1:<free port>" for a
+	// process); see ExpandArgs.
 	Args []string
 	Env  map[string]string
 	// Ports are the ports the program listens on, by number ("7000").
@@ -98,23 +97,8 @@ type NodeSpec struct {
 	// DataDir, if set, is a directory path the node keeps across Restart
 	// (a volume in Docker, a temporary directory for processes). The
 	// program sees it at the same path in both runtimes: "${DATA}" in Args
-	// is replaced by it.
+	// is replaced by it, and needs it.
 	DataDir bool
-}
-
-// CheckHostPorts reports the first entry of HostPorts that names no port
-// of Ports or no valid host port (1 to 65535). Runtimes call it in Start.
-func (s NodeSpec) CheckHostPorts() error {
-	for _, p := range slices.Sorted(maps.Keys(s.HostPorts)) {
-		host := s.HostPorts[p]
-		if !slices.Contains(s.Ports, p) {
-			return fmt.Errorf("host port for port %s: %s is not in Ports %v", p, p, s.Ports)
-		}
-		if host < 1 || host > 65535 {
-			return fmt.Errorf("host port %d for port %s: give one from 1 to 65535", host, p)
-		}
-	}
-	return nil
 }
 
 // Software is the program a node runs, in the forms a runtime can use.

@@ -165,7 +165,7 @@ func (sp *spec) judge(rec analysis.Recorded, hard []string, evaluate bool) resul
 	res.Passed = res.Status == result.StatusPassed
 	res.Invalid = check.Invalidity(res.Assertions)
 	if !res.Passed {
-		res.Failure = failure(res, hard, sp.cfg.Seed)
+		res.Failure = failure(res, hard)
 	}
 	return res
 }
@@ -235,7 +235,7 @@ func mustList(dir string) []string {
 // invalid one, why its numbers cannot be trusted; for a failed one, what
 // failed. It ends with where the scenario is declared, the seed and the
 // replay command.
-func failure(res result.Scenario, hard []string, seed int64) string {
+func failure(res result.Scenario, hard []string) string {
 	var lines []string
 	if res.Status == result.StatusInvalid {
 		lines = append(lines, "INVALID: "+res.Invalid+" (the run's numbers cannot be vouched for; this is no verdict on the system)")
@@ -247,7 +247,7 @@ func failure(res result.Scenario, hard []string, seed int64) string {
 			}
 		}
 	}
-	tail := fmt.Sprintf("seed %d; replay: %s", seed, res.Replay)
+	tail := fmt.Sprintf("seed %d; replay: %s", res.Seed, res.Replay)
 	if res.Location != "" {
 		tail = fmt.Sprintf("scenario at %s; %s", res.Location, tail)
 	}

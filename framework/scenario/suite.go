@@ -65,7 +65,7 @@ func RunSuite(t *testing.T, description string) {
 	if os.Getenv(settings.EnvChild) != "" {
 		go interruptWhenOrphaned(time.Second / 4)
 	}
-	if c.PlanOnly == "" {
+	if c.PlanOnly == "" && c.Analyze == "" {
 		fmt.Fprintf(os.Stderr, "hatest: runtime %s (%s); seed %d; reports in %s\n", c.Runtime, c.Why, c.Seed, c.ReportDir)
 		if n, err := auto.Sweep(context.Background(), c.Runtime); err != nil {
 			fmt.Fprintf(os.Stderr, "hatest: sweep of earlier runs failed: %v\n", err)
@@ -83,7 +83,7 @@ func RunSuite(t *testing.T, description string) {
 		}
 	})
 	suite, rc := ginkgo.GinkgoConfiguration()
-	if suite.LabelFilter == "" && c.PlanOnly == "" {
+	if suite.LabelFilter == "" && c.PlanOnly == "" && c.Analyze == "" {
 		// Negative controls fail on purpose; they run when asked for by
 		// label (hatest run --label-filter negative).
 		suite.LabelFilter = "!negative"

@@ -29,10 +29,12 @@
 //	cfg := timeline.Config{LatencyBudget: 100 * time.Millisecond}
 //	ws := timeline.Outages(ops, events, cfg)
 //	for _, w := range ws {
-//		fmt.Printf("%s %s down %v, caused by %v\n", w.Client, w.Class, w.Duration(), w.Causes)
+//		fmt.Printf("%s %s down %v, caused by %v: %v\n", w.Client, w.Class, w.Duration(), w.Causes, w.Reasons)
 //	}
 //	st := timeline.Summarize(ops, ws, cfg)
 //	fmt.Println("max outage", st.MaxWindow, "any client down", timeline.Total(timeline.AnyDown(ws)))
+//
+// Example, in example_test.go, runs this on the ops of a kill and a stall.
 //
 // All times are Unix nanoseconds from one host clock.
 package timeline

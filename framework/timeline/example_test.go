@@ -1,57 +1,53 @@
-package timeline
+package timeline_test
 
 import (
-	"reflect"
-	"testing"
+	"fmt"
 	"time"
+
+	"github.com/hatest/hatest/framework/timeline"
 )
 
-// TestWorkedExample is the worked example of docs/measurement.md; keep
-// them in step.
-func TestWorkedExample(t *testing.T) {
-	refused := "dial tcp 127.0.0.1:7000: connect: connection refused"
-	ops := []Op{
-		ok(990, 991), ok(995, 996),
-		bad(1000, 1001, refused), bad(1005, 1005.2, refused),
-		bad(1010, 1510, "timeout after 500ms"), bad(1015, 1016, refused),
-		ok(1020, 1021), ok(1025, 1026),
+// A client reads every 5 ms; the driver is killed at 1000 ms and answers
+// again from 1020 ms; a fault makes it stall at 2000 ms for 150 ms.
+func Example() {
+	const ms = int64(time.Millisecond)
+	var ops []timeline.Op
+	for at := int64(900); at < 2300; at += 5 {
+		op := timeline.Op{Client: "c1", Class: "read", Start: at * ms, End: (at + 1) * ms, OK: true}
+		switch {
+		case at >= 1000 && at < 1020:
+			op.OK, op.Err = false, "connection refused"
+		case at >= 2000 && at < 2150:
+			op.End = 2150 * ms // held until the stall ends
+		}
+		ops = append(ops, op)
 	}
-	for s := 2000.0; s <= 2050; s += 5 { // the driver is paused from 2000 to 2150
-		ops = append(ops, ok(s, 2150))
+	events := []timeline.Event{
+		{ID: "step-2", Kind: timeline.KindStep, Desc: "kill driver", Start: 998 * ms, End: 999 * ms, ExpectOutage: true},
+		{ID: "fault-1", Kind: timeline.KindFault, Desc: "pause driver for 150ms", Start: 2000 * ms, End: 2150 * ms},
 	}
-	ops = append(ops, ok(2155, 2156), bad(9990, 9991, "EOF"))
-	events := []Event{
-		{ID: "step-2", Kind: KindStep, Desc: "upgrade driver v1 -> v2 via overlord", Start: nsOf(998), End: nsOf(1030), ExpectOutage: true},
-		{ID: "overlord-1", Kind: KindSystem, Desc: "killed driver to upgrade it", Start: nsOf(999), End: nsOf(999), Phase: PhaseDetect},
-		{ID: "overlord-2", Kind: KindSystem, Desc: "driver upgraded, answering", Start: nsOf(1019), End: nsOf(1019), Phase: PhaseReady},
-		{ID: "fault-1", Kind: KindFault, Desc: "pause driver for 150ms", Start: nsOf(2000), End: nsOf(2150)},
+
+	cfg := timeline.Config{LatencyBudget: 100 * time.Millisecond}
+	ws := timeline.Outages(ops, events, cfg)
+	for _, w := range ws {
+		fmt.Printf("%s %s down %v, caused by %v: %v\n", w.Client, w.Class, w.Duration(), w.Causes, w.Reasons)
 	}
-	cfg := Config{LatencyBudget: 100 * time.Millisecond}
-	ws := Outages(ops, events, cfg)
-	want := []win{
-		{Client: "c1", Class: "read", Start: 1000, End: 1021, Failed: 4, Reasons: refused + "|timeout after 500ms", Causes: "step-2,overlord-1", Expected: true},
-		{Client: "c1", Class: "read", Start: 2000, End: 2150, Failed: 10, Reasons: "slow: took up to 150.0ms > budget 100ms", Causes: "fault-1"},
-		{Client: "c1", Class: "read", Start: 9990, End: 9991, Open: true, Failed: 1, Reasons: "EOF"},
-	}
-	if got := core(ws); !reflect.DeepEqual(got, want) {
-		t.Fatalf("windows:\n got %+v\nwant %+v", got, want)
-	}
-	st := Summarize(ops, ws, cfg)
-	wantSt := Stats{
-		Ops: 21, Failed: 15, ErrorRate: 15.0 / 21, Windows: 3,
-		MaxWindow: 150 * time.Millisecond, TotalWindow: 172 * time.Millisecond,
-		P50Window: 21 * time.Millisecond, P99Window: 150 * time.Millisecond,
-		P50Latency: 110 * time.Millisecond, P99Latency: 150 * time.Millisecond, MaxLatency: 150 * time.Millisecond,
-	}
-	if st != wantSt {
-		t.Errorf("stats:\n got %+v\nwant %+v", st, wantSt)
-	}
-	fo := Failovers(events, ws)
-	wantFo := []Failover{
-		{Cause: "step-2", Detect: time.Millisecond, Restart: 20 * time.Millisecond, Recover: 2 * time.Millisecond, Total: 23 * time.Millisecond},
-		{Cause: "fault-1", Detect: Unknown, Restart: Unknown, Recover: Unknown, Total: 150 * time.Millisecond},
-	}
-	if !reflect.DeepEqual(fo, wantFo) {
-		t.Errorf("failovers:\n got %+v\nwant %+v", fo, wantFo)
-	}
+	st := timeline.Summarize(ops, ws, cfg)
+	fmt.Println("max outage", st.MaxWindow, "any client down", timeline.Total(timeline.AnyDown(ws)))
+	// Output:
+	// c1 read down 21ms, caused by [step-2]: [connection refused]
+	// c1 read down 150ms, caused by [fault-1]: [slow: took up to 150.0ms > budget 100ms]
+	// max outage 150ms any client down 171ms
+}
+
+// The time windows cover, overlaps counted once.
+func ExampleUnion() {
+	ms := func(v int64) int64 { return v * int64(time.Millisecond) }
+	covered := timeline.Union([]timeline.Interval{
+		{Start: ms(300), End: ms(400)},
+		{Start: ms(100), End: ms(250)},
+		{Start: ms(200), End: ms(300)},
+	})
+	fmt.Println(len(covered), "interval, total", timeline.Total(covered))
+	// Output: 1 interval, total 300ms
 }

@@ -501,7 +501,34 @@ func conform(t *testing.T, tg target) {
 		t.Logf("missing build: %v", err)
 	})
 
-	// 10. A program that never listens: ErrNotReady with its output.
+	// 11. A spec the program could not run as meant is refused at once,
+	// with the same words in every runtime (NodeSpec.Validate), and
+	// nothing is started.
+	t.Run("invalid", func(t *testing.T) {
+		cases := map[string]func(*runtime.NodeSpec){
+			"a port not in Ports":  func(s *runtime.NodeSpec) { s.Args = append(s.Args, "-peer", "${LISTEN:7001}") },
+			"data without DataDir": func(s *runtime.NodeSpec) { s.Args = append(s.Args, "-data", "${DATA}") },
+			"a bad name":           func(s *runtime.NodeSpec) { s.Name = "no/slash" },
+			"a bad port":           func(s *runtime.NodeSpec) { s.Ports, s.Ready = []string{"7000/tcp"}, "7000/tcp" },
+		}
+		for what, change := range cases {
+			spec := rttest.EchoSpec("invalid", "v1")
+			change(&spec)
+			start := time.Now()
+			n, err := rt.Start(ctx, spec)
+			if err == nil || n != nil {
+				t.Fatalf("%s: Start = %v, %v; want no node and an error", what, n, err)
+			}
+			if want := fmt.Sprintf("start %q: %v", spec.Name, spec.Validate()); err.Error() != want {
+				t.Errorf("%s:\n got %v\nwant %s", what, err, want)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("%s: refused after %v: it must be refused before anything starts", what, d)
+			}
+		}
+	})
+
+	// 12. A program that never listens: ErrNotReady with its output.
 	t.Run("notready", func(t *testing.T) {
 		spec := rttest.EchoSpec("mute", "v1", "-never")
 		spec.ReadyTimeout = 2 * time.Second
@@ -525,7 +552,7 @@ func conform(t *testing.T, tg target) {
 		t.Logf("never-ready error after %v:\n%v", d.Round(time.Millisecond), err)
 	})
 
-	// 11. A pinned host port: the node is reached there, on 127.0.0.1
+	// 13. A pinned host port: the node is reached there, on 127.0.0.1
 	// only, before and after Restart; a taken one fails Start, naming it.
 	t.Run("hostport", func(t *testing.T) {
 		host := rttest.FreePort(t)
@@ -564,7 +591,7 @@ func conform(t *testing.T, tg target) {
 		t.Logf("taken port: %v", err)
 	})
 
-	// 12. Close leaves nothing of the run, and may be called again.
+	// 14. Close leaves nothing of the run, and may be called again.
 	t.Run("close", func(t *testing.T) {
 		// A node with data, paused: the hardest kind to remove.
 		spec := rttest.EchoSpec("last", "v1", "-data", "${DATA}")

@@ -39,36 +39,17 @@ const logTail = 20
 // drainTimeout bounds how long removal waits for a container's output.
 const drainTimeout = 5 * time.Second
 
-var listenArg = regexp.MustCompile(`\$\{LISTEN:([0-9]+)\}`)
-
-// args substitutes ${LISTEN:port} and ${DATA} for a container.
-func args(in []string) []string {
-	out := make([]string, len(in))
-	for i, a := range in {
-		a = listenArg.ReplaceAllString(a, ":$1")
-		out[i] = strings.ReplaceAll(a, "${DATA}", dataPath)
-	}
-	return out
-}
+// listenAddr is where a container listens for a port: every interface
+// of its own network namespace.
+func listenAddr(port string) string { return ":" + port }
 
 // Start creates the node's container on the run network (alias spec.Name,
 // name hatest-<run>-<spec.Name>), publishes spec.Ports on 127.0.0.1 and
 // waits until it is ready. On a readiness failure it returns the node and
 // an error wrapping runtime.ErrNotReady with the node's last log lines.
 func (r *Runtime) Start(ctx context.Context, spec runtime.NodeSpec) (runtime.Node, error) {
-	if !validName.MatchString(spec.Name) {
-		return nil, fmt.Errorf("start %q: invalid node name (letters, digits, '_', '.', '-')", spec.Name)
-	}
-	for _, p := range spec.Ports {
-		if _, err := network.ParsePort(p); err != nil || strings.Contains(p, "/") {
-			return nil, fmt.Errorf("start %s: invalid port %q: want a number like \"7000\"", spec.Name, p)
-		}
-	}
-	if spec.Ready != "" && !slices.Contains(spec.Ports, spec.Ready) {
-		return nil, fmt.Errorf("start %s: ready port %s is not among its Ports %v", spec.Name, spec.Ready, spec.Ports)
-	}
-	if err := spec.CheckHostPorts(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
+	if err := spec.Validate(); err != nil {
+		return nil, fmt.Errorf("start %q: %w", spec.Name, err)
 	}
 	tag, err := r.Image(ctx, spec.Software, spec.Version)
 	if err != nil {
@@ -209,7 +190,7 @@ func (n *node) run(ctx context.Context, tag string) error {
 		ContainerRequest: testcontainers.ContainerRequest{
 			Image:          tag,
 			Name:           n.cname,
-			Cmd:            args(spec.Args),
+			Cmd:            spec.ExpandArgs(listenAddr, dataPath),
 			Env:            spec.Env,
 			Labels:         r.nodeLabels(spec.Name),
 			ExposedPorts:   exposed,

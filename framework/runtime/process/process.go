@@ -149,11 +149,8 @@ func (r *Runtime) Start(ctx context.Context, spec runtime.NodeSpec) (runtime.Nod
 
 func (r *Runtime) start(ctx context.Context, spec runtime.NodeSpec) (*Node, error) {
 	name := spec.Name
-	if !validName(name) {
-		return nil, fmt.Errorf("start %q: invalid node name", name)
-	}
-	if err := checkSpec(spec); err != nil {
-		return nil, fmt.Errorf("start %s: %w", name, err)
+	if err := spec.Validate(); err != nil {
+		return nil, fmt.Errorf("start %q: %w", name, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
@@ -197,10 +194,9 @@ func (r *Runtime) start(ctx context.Context, spec runtime.NodeSpec) (*Node, erro
 		r.releasePorts(n.ports)
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	if n.args, err = expand(spec.Args, n.ports, n.data); err != nil {
-		r.releasePorts(n.ports)
-		return nil, fmt.Errorf("start %s: %w", name, err)
-	}
+	n.args = spec.ExpandArgs(func(port string) string {
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(n.ports[port]))
+	}, n.data)
 	n.env = environ(spec.Env)
 	began := time.Now()
 	p, err := n.launch(exe, spec.Version)
@@ -214,26 +210,6 @@ func (r *Runtime) start(ctx context.Context, spec runtime.NodeSpec) (*Node, erro
 	}
 	r.logf("%s %s ready in %v (pid %d, ports %v)", name, spec.Version, time.Since(began).Round(time.Millisecond), p.pid, n.ports)
 	return n, nil
-}
-
-func checkSpec(spec runtime.NodeSpec) error {
-	seen := map[string]bool{}
-	for _, p := range spec.Ports {
-		if _, err := strconv.ParseUint(p, 10, 16); err != nil {
-			return fmt.Errorf("port %q: not a port number", p)
-		}
-		if seen[p] {
-			return fmt.Errorf("port %s listed twice", p)
-		}
-		seen[p] = true
-	}
-	if spec.Ready != "" && !seen[spec.Ready] {
-		return fmt.Errorf("ready port %s is not in Ports %v", spec.Ready, spec.Ports)
-	}
-	if spec.ReadyHTTP != "" && spec.Ready == "" {
-		return fmt.Errorf("ReadyHTTP %s needs a Ready port", spec.ReadyHTTP)
-	}
-	return spec.CheckHostPorts()
 }
 
 // allocPorts gives each port a free 127.0.0.1 port, or its pinned one
@@ -313,30 +289,6 @@ func waitPortsFree(ctx context.Context, ports map[string]int) error {
 		}
 	}
 	return nil
-}
-
-var placeholder = regexp.MustCompile(`\$\{(LISTEN:[^}]*|DATA)\}`)
-
-// expand replaces ${LISTEN:<port>} and ${DATA} in args.
-func expand(args []string, ports map[string]int, data string) ([]string, error) {
-	out := make([]string, len(args))
-	var bad error
-	for i, a := range args {
-		out[i] = placeholder.ReplaceAllStringFunc(a, func(m string) string {
-			key := m[2 : len(m)-1]
-			if key == "DATA" {
-				return data
-			}
-			port := key[len("LISTEN:"):]
-			host, ok := ports[port]
-			if !ok {
-				bad = fmt.Errorf("argument %q: port %s is not in Ports", a, port)
-				return m
-			}
-			return net.JoinHostPort("127.0.0.1", strconv.Itoa(host))
-		})
-	}
-	return out, bad
 }
 
 // environ is this process's environment plus env, in a stable order.

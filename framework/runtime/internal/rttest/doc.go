@@ -15,7 +15,9 @@
 // The program's doc comment lists its flags and the lines it answers; a
 // node of it at v1 answers "ping" with "v1 ping":
 //
-//	n, err := rt.Start(ctx, rttest.EchoSpec("echo", "v1", "-data", "${DATA}", "-term-delay", "300ms"))
+//	spec := rttest.EchoSpec("echo", "v1", "-data", "${DATA}", "-term-delay", "300ms")
+//	spec.DataDir = true
+//	n, err := rt.Start(ctx, spec)
 //	rttest.MustAsk(t, n.Endpoint("7000").External, "ping", "v1 ping")
 //	err = rttest.MustFail(t, proxyAddr, "disabled proxy", time.Second) // the error the client saw
 package rttest

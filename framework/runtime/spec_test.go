@@ -1,0 +1,101 @@
+package runtime
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestValidate(t *testing.T) {
+	good := func() NodeSpec {
+		return NodeSpec{
+			Name: "driver-0", Version: "v1",
+			Args:  []string{"-listen", "${LISTEN:7000}", "-api=${LISTEN:7100}", "-data", "${DATA}/db"},
+			Ports: []string{"7000", "7100"}, Ready: "7100", ReadyHTTP: "/healthz",
+			HostPorts: map[string]int{"7000": 17000}, DataDir: true,
+		}
+	}
+	tests := []struct {
+		name   string
+		change func(*NodeSpec)
+		want   string // "" for valid; else the whole message
+	}{
+		{"valid", func(*NodeSpec) {}, ""},
+		{"no ports, no args", func(s *NodeSpec) { *s = NodeSpec{Name: "n"} }, ""},
+		{"dots and underscores", func(s *NodeSpec) { s.Name = "a1.b_c-2" }, ""},
+		{"empty name", func(s *NodeSpec) { s.Name = "" },
+			"invalid node name: use letters, digits, '_', '.' and '-', beginning with a letter or digit"},
+		{"name with a space", func(s *NodeSpec) { s.Name = "driver 0" }, "invalid node name: "},
+		{"name with a slash", func(s *NodeSpec) { s.Name = "a/b" }, "invalid node name: "},
+		{"name beginning with a dot", func(s *NodeSpec) { s.Name = ".." }, "invalid node name: "},
+		{"name beginning with a dash", func(s *NodeSpec) { s.Name = "-x" }, "invalid node name: "},
+		{"port not a number", func(s *NodeSpec) { s.Ports[1] = "api" },
+			`port "api": want a port number from 1 to 65535, like "7000"`},
+		{"port with a protocol", func(s *NodeSpec) { s.Ports[1] = "7100/tcp" }, `port "7100/tcp": want a port number`},
+		{"port zero", func(s *NodeSpec) { s.Ports[1] = "0" }, `port "0": want a port number`},
+		{"port too large", func(s *NodeSpec) { s.Ports[1] = "65536" }, `port "65536": want a port number`},
+		{"port with a leading zero", func(s *NodeSpec) { s.Ports[1] = "07100" }, `port "07100": want a port number`},
+		{"port twice", func(s *NodeSpec) { s.Ports = append(s.Ports, "7000") }, "port 7000 is twice in Ports: list it once"},
+		{"ready port not in Ports", func(s *NodeSpec) { s.Ready = "7200" }, "ready port 7200 is not in Ports [7000 7100]: add it there"},
+		{"ReadyHTTP without Ready", func(s *NodeSpec) { s.Ready = "" },
+			"ReadyHTTP /healthz needs a Ready port: set Ready to the port that serves it"},
+		{"host port for a port not in Ports", func(s *NodeSpec) { s.HostPorts = map[string]int{"7001": 17001} },
+			"host port for port 7001: 7001 is not in Ports [7000 7100]"},
+		{"host port zero", func(s *NodeSpec) { s.HostPorts["7000"] = 0 }, "host port 0 for port 7000: give one from 1 to 65535"},
+		{"host port too large", func(s *NodeSpec) { s.HostPorts["7000"] = 70000 }, "host port 70000 for port 7000: give one from 1 to 65535"},
+		{"listen on a port not in Ports", func(s *NodeSpec) { s.Args = append(s.Args, "-peer=${LISTEN:7001}") },
+			`argument "-peer=${LISTEN:7001}": port 7001 is not in Ports [7000 7100]: add it there`},
+		{"listen on no port", func(s *NodeSpec) { s.Args = append(s.Args, "${LISTEN}") },
+			`argument "${LISTEN}": ${LISTEN} names no port: write ${LISTEN:7000} for port 7000`},
+		{"listen on an empty port", func(s *NodeSpec) { s.Args = append(s.Args, "${LISTEN:}") },
+			`argument "${LISTEN:}": ${LISTEN} names no port: write ${LISTEN:7000} for port 7000`},
+		{"data without DataDir", func(s *NodeSpec) { s.DataDir = false },
+			`argument "${DATA}/db": ${DATA} needs a data directory: set DataDir`},
+		{"other placeholders are the program's", func(s *NodeSpec) { s.Args = append(s.Args, "${HOME}", "$LISTEN") }, ""},
+	}
+	for _, tt := range tests {
+		s := good()
+		tt.change(&s)
+		err := s.Validate()
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v, want no error", tt.name, err)
+		case tt.want == "":
+		case err == nil:
+			t.Errorf("%s: no error, want %q", tt.name, tt.want)
+		case !strings.HasPrefix(err.Error(), tt.want):
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, err, tt.want)
+		case strings.Contains(err.Error(), "\n"):
+			t.Errorf("%s: %q is more than one line", tt.name, err)
+		}
+	}
+}
+
+func TestExpandArgs(t *testing.T) {
+	container := func(port string) string { return ":" + port }
+	process := func(port string) string { return "127.0.0.1:4" + port }
+	tests := []struct {
+		name   string
+		args   []string
+		listen func(string) string
+		data   string
+		want   []string
+	}{
+		{"none", nil, container, "/data", []string{}},
+		{"untouched", []string{"-v", "x"}, container, "/data", []string{"-v", "x"}},
+		{"container", []string{"-listen", "${LISTEN:7000}", "-data", "${DATA}"}, container, "/data",
+			[]string{"-listen", ":7000", "-data", "/data"}},
+		{"process", []string{"-listen", "${LISTEN:7000}", "-data", "${DATA}"}, process, "/tmp/run/nodes/d/data",
+			[]string{"-listen", "127.0.0.1:47000", "-data", "/tmp/run/nodes/d/data"}},
+		{"inside an argument, twice", []string{"-peers=${LISTEN:7000},${LISTEN:7001}", "${DATA}/a:${DATA}/b"}, container, "/data",
+			[]string{"-peers=:7000,:7001", "/data/a:/data/b"}},
+		{"other placeholders kept", []string{"${HOME}", "${LISTEN}", "$DATA"}, container, "/data",
+			[]string{"${HOME}", "${LISTEN}", "$DATA"}},
+	}
+	for _, tt := range tests {
+		s := NodeSpec{Args: tt.args}
+		if got := s.ExpandArgs(tt.listen, tt.data); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
