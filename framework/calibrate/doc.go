@@ -6,8 +6,17 @@
 // one-probe-a-second sampler, the common practice. The error of each is
 // measured minus injected; each row prints both, and their ratio.
 //
+//	rt, err := process.New(ctx) // or docker.New
+//	...
+//	defer rt.Close(context.Background())
 //	rep, err := calibrate.Run(ctx, rt, calibrate.Config{Interval: time.Millisecond})
-//	calibrate.Table(os.Stdout, rep)
+//	if err != nil {
+//		...
+//	}
+//	calibrate.Table(os.Stdout, rep) // ends with the verdict; rep.Pass says it too
+//
+// Example, in example_test.go, is this in full; ExampleJudge shows the
+// verdicts a row can get.
 //
 //	framework ── disable/SIGSTOP for D ──▶ proxy / driver
 //	   probe (5 ms)   ──▶ proxy ──▶ driver     windows ─┐

@@ -59,28 +59,33 @@
 //
 //	s.Expect(
 //		check.MaxOutageBelow(2*time.Second),
-//		check.ForStep("step-2").MaxOutageBelow(500*time.Millisecond),
+//		check.ForStep(upgrade).MaxOutageBelow(500*time.Millisecond),
 //		check.ForClients("w1", "w2").TotalOutageBelow(time.Second),
 //		check.NoUnexpectedOutage(),
 //		check.LastServedBy("v2"),
 //		check.NoLostWrites(),
 //	)
 //
-// A custom verdict is a Rule; it never appends an assertion itself:
+// (upgrade is the handle s.Step returned.) A custom verdict is a Rule; it
+// never appends an assertion itself:
 //
-//	s.Expect(check.Rule{Name: "v2 served within 5s", Judge: func(s *result.Scenario) (check.Outcome, string) {
-//		...
-//		return check.Fail, "client c2 first served by v2 at 7200.0ms"
+//	s.Expect(check.Rule{Name: "no write window over 2 s", Judge: func(s *result.Scenario) (check.Outcome, string) {
+//		for _, w := range s.Windows {
+//			if w.Class == "write" && w.DurationMS > 2000 {
+//				return check.Fail, fmt.Sprintf("client %s write window at %.1fms for %.1fms", w.Client, w.StartMS, w.DurationMS)
+//			}
+//		}
+//		return check.Pass, "every write window under 2 s"
 //	}})
 //
-// or directly, on a result:
+// or directly, on a result (ExampleEvaluate and ExampleRule, in
+// example_test.go):
 //
-//	if err := check.Evaluate(&res, check.MaxOutageBelow(2*time.Second), check.NoSplitBrain()); err != nil {
-//		// err: "max outage 2314.2ms > budget 2000ms: client c3 write window at 1204.5ms
-//		// for 2314.2ms, caused by step-2 (upgrade driver v1 -> v2 via overlord),
-//		// reasons: dial: connection refused"
-//	}
-//	res.Status = check.Status(res.Assertions, false)
+//	err := check.Evaluate(&res, check.MaxOutageBelow(2*time.Second), check.LastServedBy("v2"))
+//	// err: max outage 2314.2ms > budget 2000ms: client c3 write window at 1204.5ms
+//	// for 2314.2ms, caused by step-2 (upgrade driver v1 -> v2 via overlord),
+//	// reasons: dial: connection refused
+//	res.Status = check.Status(res.Assertions, false) // "failed"
 //
 // The rules accept a *result.Scenario or any value with a
 // Result() *result.Scenario method. They hold no state and may be shared;

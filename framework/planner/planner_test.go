@@ -24,16 +24,16 @@ func describe(steps []step.Step) string {
 	return b.String()
 }
 
-func plan(seed uint64, c Config) (string, string) {
+func drawn(seed uint64, c Config) (string, string) {
 	steps, final := Plan(rand.New(rand.NewPCG(seed, 7)), c)
 	return describe(steps), final
 }
 
 func TestSameSeedSamePlan(t *testing.T) {
 	c := Config{Service: "driver", Versions: []string{"v1", "v2", "v3", "v4"}, SkipHops: true, Rehearse: true, MaxFaults: 3}
-	first, final := plan(42, c)
+	first, final := drawn(42, c)
 	for range 50 {
-		again, f := plan(42, c)
+		again, f := drawn(42, c)
 		if again != first || f != final {
 			t.Fatalf("seed 42 gave two plans:\n%s\n---\n%s", first, again)
 		}
@@ -47,7 +47,7 @@ func TestDifferentSeedsDifferentPlans(t *testing.T) {
 	c := Config{Service: "driver", Versions: []string{"v1", "v2", "v3"}, SkipHops: true, Rehearse: true}
 	seen := map[string]bool{}
 	for seed := range uint64(20) {
-		p, _ := plan(seed, c)
+		p, _ := drawn(seed, c)
 		seen[p] = true
 	}
 	if len(seen) < 5 {
