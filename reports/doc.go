@@ -39,5 +39,7 @@
 //
 //	err := reports.ScenarioHTML(os.Stdout, &scenario)
 //
+// ExampleMerge and ExampleScenarioHTML, in example_test.go, run both.
+//
 // The JSON format is specified in docs/report-format.md.
 package reports

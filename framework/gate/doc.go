@@ -49,6 +49,9 @@
 //
 // # Example
 //
+// Example and ExampleCompare, in example_test.go, run the budgets and the
+// compare parts of this:
+//
 //	b, err := gate.LoadBudgets("budgets.yaml")
 //	if err != nil {
 //		return err

@@ -14,5 +14,6 @@
 // Faults are drawn only where they are valid for the topology: the rules
 // are declared once, in the table faults in rules.go, each with where it
 // may go (between upgrades, or during one) and what the topology needs
-// for it (a standby pair).
+// for it (a standby pair). The plans some seeds draw are kept as golden
+// plan trees in testdata/. See Example.
 package planner

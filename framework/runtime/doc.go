@@ -7,9 +7,20 @@
 //	    │                  ▲
 //	    └──Proxy──▶ toxiproxy ──▶ Node.Endpoint("7000").Internal
 //
-// A scenario written against Runtime runs unchanged on both.
+// A scenario written against Runtime runs unchanged on both. A NodeSpec
+// says what to start; both runtimes check it with NodeSpec.Validate and
+// fill in its "${LISTEN:port}" and "${DATA}" with NodeSpec.ExpandArgs.
 //
-//	rt, _ := docker.New(ctx)
+//	rt, err := process.New(ctx) // or docker.New(ctx)
+//	...
 //	defer rt.Close(context.Background())
-//	node, err := rt.Start(ctx, runtime.NodeSpec{Name: "driver", Version: "v1", ...})
+//	node, err := rt.Start(ctx, runtime.NodeSpec{
+//		Name: "driver", Version: "v1", Software: driver,
+//		Args:  []string{"-listen", "${LISTEN:7000}", "-data", "${DATA}"},
+//		Ports: []string{"7000"}, Ready: "7000", DataDir: true,
+//	})
+//	...
+//	px, err := rt.Proxy(ctx, "driver", node.Endpoint("7000"))
+//
+// Example, in example_test.go, is this in full.
 package runtime

@@ -1,31 +1,39 @@
-// Package scenario is the DSL scenario authors write, bound to Ginkgo. A
-// scenario declares a topology, a sequence of steps (upgrades, faults,
-// waits) and its expectations; hatest turns that into a numbered plan,
-// prints it, runs it against a real runtime while clients record every
-// operation, and writes the outage report whether the scenario passes,
-// fails or is interrupted.
+// Package scenario is the Ginkgo binding of hatest, and the one package a
+// scenario file needs besides the steps and checks it uses. It declares
+// each scenario as one Ginkgo spec (It), and runs a suite of them
+// (RunSuite); everything else lives in packages of its own:
+//
+//	plan      the declaration S and the numbered plan tree (Build, Handle)
+//	step      the step protocol and its combinators (Wait, Sequence, Concurrently, Do)
+//	runner    runs a plan on a runtime and collects what was recorded
+//	analysis  what was recorded → the result (pure); saved runs for hatest analyze
+//	check     the verdicts: one Rule type, built-in rules, budgets (package gate)
+//	settings  the suite's settings, shared with the CLI
+//	reports   report.json, report.html, index.html, results.json, junit.xml
+//
+// The DSL's words (S, Wait, Every, Port, ...) are named here too (dsl.go).
 //
 //	var _ = scenario.It("overlord upgrade v1 to v2", Label("gate"), func(s *scenario.S) {
 //		svc := s.Overlord("driver", "v1")
 //		s.Clients(4, svc)
-//		s.Step(upgrade.ViaOverlord("driver", "v1", "v2"))
+//		up := s.Step(upgrade.ViaOverlord("driver", "v1", "v2"))
 //		s.Expect(
 //			check.MaxOutageBelow(2*time.Second),
+//			check.ForStep(up).MaxOutageBelow(time.Second),
 //			check.LastServedBy("v2"),
 //			check.NoLostWrites(),
 //		)
 //	})
 //
-// The flow of one scenario:
+// One scenario, as It runs it:
 //
-//	declare (body) ─▶ plan ─▶ start topology ─▶ steps ─▶ stop clients
-//	                                              │            │
-//	                         events ◀─────────────┘     op logs, read-back
-//	                            └──────────▶ analyse ◀─────────┘
-//	                                           │
-//	                        assertions ─▶ report.json, report.html
+//	body ─Declare─▶ S ─Build─▶ Plan ─▶ runner: Start, Steps, Collect ─▶ Recorded
+//	                                                                       │
+//	      report.json, report.html, recorded.json ◀─ verdicts ◀─ Analyze ◀─┘
 //
-// The suite file calls scenario.RunSuite(t, "name") instead of RunSpecs;
-// it picks the runtime, sweeps leftovers of dead runs and writes the run's
-// index, results.json and junit.xml at the end.
+// Every verdict (built-in, the scenario's own, the budgets file's) is made
+// once, here, before any report is written. The suite file calls
+// scenario.RunSuite(t, "name") instead of RunSpecs; it picks the runtime,
+// sweeps leftovers of dead runs and writes the run's index.html,
+// results.json and junit.xml at the end. See Example.
 package scenario

@@ -1,15 +1,18 @@
 // Package system owns the running system under test of one scenario: the
 // runtime it runs on, its nodes and proxies, the reference system's
-// overlord and clients, and the recorder that puts every step, fault and
-// system event on the scenario's timeline.
+// overlord and clients, your own programs, and the recorder that puts
+// every step, fault and system event on the scenario's timeline.
 //
-// Steps (package upgrade) and faults (package fault) act on a *System;
-// package scenario builds it from the declared topology and tears it down.
+// Steps (packages upgrade, fault and step) act on a *System; package
+// runner builds it from a plan and collects what it recorded.
 //
-//	sys := system.New(rt, log)
-//	svc, err := sys.StartOverlord(ctx, system.OverlordSpec{Name: "driver", Version: "v1"})
-//	clients, err := sys.StartClients(ctx, system.ClientSpec{Count: 4, Target: svc})
-//	end := sys.Begin(timeline.KindStep, "upgrade driver v1 -> v2", true)
-//	err = svc.Upgrade(ctx, "v2")
-//	end(err)
+//	sys := system.New(rt, os.Stderr)
+//	o, err := sys.StartOverlord(ctx, system.OverlordSpec{Name: "driver", Version: "v1"})
+//	clients, err := sys.StartClients(ctx, system.ClientSpec{Count: 4, Addrs: o.Addrs()})
+//	end := sys.Events.BeginEvent(timeline.Event{ID: "step-3", Kind: timeline.KindStep, Desc: "upgrade driver v1 -> v2", ExpectOutage: true})
+//	err = o.Upgrade(ctx, "v2")
+//	end()
+//	err = sys.StopClients(ctx, 15*time.Second)
+//
+// See Example, which compiles.
 package system

@@ -1,0 +1,13 @@
+// Package analysis turns what a scenario run recorded into its result:
+// outage windows attributed along each client's path, the probe's
+// schedule, statistics, latency buckets, failovers, the integrity check,
+// the version lane and the start-up overhead. Analyze is pure: data in,
+// data out. Save and Load keep a run's record beside its report, so that
+// it can be analysed again with newer code (hatest analyze).
+//
+//	Recorded{events, clients' op logs, lifecycle} ──Analyze──▶ result.Scenario ──check rules──▶ verdicts
+//	     │                                                         ▲
+//	     └──Save(dir) ─ recorded.json + logs/*.ops.jsonl ──Load(dir)─┘
+//
+// See Example.
+package analysis

@@ -1,0 +1,71 @@
+package runtime_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hatest/hatest/framework/runtime"
+	"github.com/hatest/hatest/framework/runtime/process"
+)
+
+// A node and a proxy in front of it. The same code runs on docker.New's
+// runtime: only the constructor differs.
+func Example() {
+	ctx := context.Background()
+	rt, err := process.New(ctx) // or docker.New(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer rt.Close(context.Background())
+	driver := runtime.Software{Name: "driver", Versions: map[string]runtime.Build{
+		"v1": {Package: "github.com/hatest/hatest/fixtures/driver", LDFlags: "-X main.version=v1"},
+	}}
+	node, err := rt.Start(ctx, runtime.NodeSpec{
+		Name: "driver", Version: "v1", Software: driver,
+		Args:  []string{"-listen", "${LISTEN:7000}", "-data", "${DATA}"},
+		Ports: []string{"7000"}, Ready: "7000", DataDir: true,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	px, err := rt.Proxy(ctx, "driver", node.Endpoint("7000"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("clients connect to", px.Endpoint().External)
+}
+
+// Both runtimes refuse a spec before they start anything, with the same
+// words.
+func ExampleNodeSpec_Validate() {
+	spec := runtime.NodeSpec{
+		Name:  "driver",
+		Args:  []string{"-listen", "${LISTEN:7000}", "-peer", "${LISTEN:7001}"},
+		Ports: []string{"7000"}, Ready: "7000",
+	}
+	fmt.Println(spec.Validate())
+	spec.Ports = append(spec.Ports, "7001")
+	fmt.Println(spec.Validate())
+	// Output:
+	// argument "${LISTEN:7001}": port 7001 is not in Ports [7000]: add it there
+	// <nil>
+}
+
+// What a program is started with, in a container and as a local process.
+func ExampleNodeSpec_ExpandArgs() {
+	spec := runtime.NodeSpec{
+		Name:  "driver",
+		Args:  []string{"-listen", "${LISTEN:7000}", "-data", "${DATA}"},
+		Ports: []string{"7000"}, DataDir: true,
+	}
+	container := func(port string) string { return ":" + port }
+	local := func(port string) string { return "127.0.0.1:41234" } // the free port chosen for it
+	fmt.Println(spec.ExpandArgs(container, "/data"))
+	fmt.Println(spec.ExpandArgs(local, "/tmp/hatest-run/nodes/driver/data"))
+	// Output:
+	// [-listen :7000 -data /data]
+	// [-listen 127.0.0.1:41234 -data /tmp/hatest-run/nodes/driver/data]
+}

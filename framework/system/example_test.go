@@ -1,0 +1,41 @@
+package system_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hatest/hatest/framework/runtime/process"
+	"github.com/hatest/hatest/framework/system"
+	"github.com/hatest/hatest/framework/timeline"
+)
+
+// The reference system by hand: an overlord, four clients, an upgrade on
+// the timeline. (Compiled, not run: it starts processes.)
+func Example() {
+	ctx := context.Background()
+	rt, err := process.New(ctx)
+	if rt != nil {
+		defer rt.Close(ctx)
+	}
+	if err != nil {
+		return
+	}
+	sys := system.New(rt, os.Stderr)
+	o, err := sys.StartOverlord(ctx, system.OverlordSpec{Name: "driver", Version: "v1"})
+	if err != nil {
+		return
+	}
+	if _, err := sys.StartClients(ctx, system.ClientSpec{Count: 4, Addrs: o.Addrs()}); err != nil {
+		return
+	}
+	end := sys.Events.BeginEvent(timeline.Event{ID: "step-3", Kind: timeline.KindStep, Desc: "upgrade driver v1 -> v2", ExpectOutage: true})
+	err = o.Upgrade(ctx, "v2")
+	end()
+	_ = sys.StopClients(ctx, 15*time.Second)
+	for _, c := range sys.Clients() {
+		ok, failed := c.Log.Counts()
+		fmt.Println(c.Name, ok, failed, err)
+	}
+}
