@@ -19,6 +19,9 @@
 //	err = p.SetEnabled(ctx, false) // partition: closes connections, refuses new ones
 //	err = p.SetEnabled(ctx, true)  // heal
 //
+// Example, in example_test.go, runs this against a toxiproxy server
+// embedded in the test.
+//
 // Every call takes a context and honours its deadline (the upstream client
 // package has none; this package speaks the same JSON API with its types).
 // A Toxic with Toxicity 0 is sent as 1.0: toxiproxy treats 0 as "never".

@@ -32,11 +32,21 @@ func embedded(t *testing.T) *toxi.Server {
 // echo starts a line echo server and returns its address.
 func echo(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, stop, err := echoServer()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
+	t.Cleanup(stop)
+	return addr
+}
+
+// echoServer starts a server that answers every line it is sent with the
+// same line, and returns its address and how to stop it.
+func echoServer() (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -58,7 +68,7 @@ func echo(t *testing.T) string {
 			}()
 		}
 	}()
-	return ln.Addr().String()
+	return ln.Addr().String(), func() { ln.Close() }, nil
 }
 
 // roundTrip dials addr, sends one line and reads it back.
