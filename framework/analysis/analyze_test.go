@@ -232,3 +232,34 @@ func TestVersions(t *testing.T) {
 		}
 	}
 }
+
+// The schedule is judged from time zero to the end of the run: ops late
+// while the clients were still starting, or being stopped, do not count;
+// an op late in between does.
+func TestScheduleOverTheMeasuredSpan(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	run := func(lateAt ...int) result.Schedule {
+		in := Recorded{Name: "span", Start: t0, End: t0.Add(time.Second)}
+		c := ClientRecord{Name: "c1", Interval: 5 * time.Millisecond}
+		for i := -100; i < 300; i++ { // due from -500 ms to +1.5 s
+			sched := t0.Add(time.Duration(i) * 5 * time.Millisecond).UnixNano()
+			start := sched
+			for _, at := range lateAt {
+				if i == at {
+					start += int64(50 * time.Millisecond)
+				}
+			}
+			c.Records = append(c.Records, probe.Record{Client: "c1", N: int64(i + 101), Class: "read", Sched: sched, Start: start, End: start + 1e6, OK: true})
+		}
+		in.Clients = []ClientRecord{c}
+		return Analyze(in).Clients[0].Schedule
+	}
+	// Late ops well before zero and after the end: two percent of the
+	// ops in all, over one percent, so they would move p99.
+	if sc := run(-90, -80, -70, -60, -50, 250, 260, 270, 280, 290); sc.LagP99MS != 0 || sc.LagMaxMS != 0 {
+		t.Fatalf("lag outside the run counted: p99 %.1fms max %.1fms", sc.LagP99MS, sc.LagMaxMS)
+	}
+	if sc := run(10, 20, 30, 40, 50); sc.LagP99MS < 49 || sc.LagMaxMS < 49 {
+		t.Fatalf("lag inside the run not counted: p99 %.1fms max %.1fms", sc.LagP99MS, sc.LagMaxMS)
+	}
+}

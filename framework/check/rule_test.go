@@ -177,8 +177,8 @@ func TestForClients(t *testing.T) {
 	if o, msg := r.Verdict(s); o != Fail || !strings.HasPrefix(msg, "max outage 400.0ms > budget 300ms: client c3") {
 		t.Errorf("c1 and c3: %v %q", o, msg)
 	}
-	if r.Name != "clients c1, c3: max outage ≤ 300ms" {
-		t.Errorf("name %q", r.Name)
+	if r.String() != "clients c1, c3: max outage ≤ 300ms" {
+		t.Errorf("name %q", r.String())
 	}
 	if o, msg := ForClients("c9").MaxOutageBelow(time.Hour).Verdict(s); o != Fail || msg != "no client c9 in this scenario (clients: c1, c3)" {
 		t.Errorf("unknown client: %v %q", o, msg)

@@ -3,4 +3,6 @@
 // reports renders it, the CLI gates on it.
 //
 //	run := result.Run{Schema: result.Schema, Scenarios: []result.Scenario{s}}
+//
+// (ExampleRun, in example_test.go.)
 package result

@@ -5,32 +5,44 @@ import (
 	"fmt"
 
 	"github.com/hatest/hatest/framework/runtime"
-	"github.com/hatest/hatest/framework/runtime/process"
+	"github.com/hatest/hatest/framework/runtime/auto"
 )
 
-// A node and a proxy in front of it. The same code runs on docker.New's
-// runtime: only the constructor differs.
-func Example() {
-	ctx := context.Background()
-	rt, err := process.New(ctx) // or docker.New(ctx)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer rt.Close(context.Background())
-	driver := runtime.Software{Name: "driver", Versions: map[string]runtime.Build{
-		"v1": {Package: "github.com/hatest/hatest/fixtures/driver", LDFlags: "-X main.version=v1"},
-	}}
+// driverBehindProxy is written against Runtime alone: it runs unchanged on
+// containers and on local processes. Clients connect to the proxy.
+func driverBehindProxy(ctx context.Context, rt runtime.Runtime, driver runtime.Software) (runtime.Proxy, error) {
 	node, err := rt.Start(ctx, runtime.NodeSpec{
 		Name: "driver", Version: "v1", Software: driver,
 		Args:  []string{"-listen", "${LISTEN:7000}", "-data", "${DATA}"},
 		Ports: []string{"7000"}, Ready: "7000", DataDir: true,
 	})
 	if err != nil {
+		return nil, err
+	}
+	return rt.Proxy(ctx, "driver", node.Endpoint("7000"))
+}
+
+// Docker when an engine answers, local processes otherwise.
+func Example() {
+	ctx := context.Background()
+	name, why, err := auto.Choose(ctx, "auto")
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	px, err := rt.Proxy(ctx, "driver", node.Endpoint("7000"))
+	fmt.Println(why)
+	rt, err := auto.New(ctx, name, "example")
+	if rt != nil {
+		defer rt.Close(context.Background())
+	}
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	driver := runtime.Software{Name: "driver", Versions: map[string]runtime.Build{
+		"v1": {Package: "github.com/hatest/hatest/fixtures/driver", LDFlags: "-X main.version=v1"},
+	}}
+	px, err := driverBehindProxy(ctx, rt, driver)
 	if err != nil {
 		fmt.Println(err)
 		return

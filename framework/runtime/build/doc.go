@@ -4,4 +4,6 @@
 // image FROM scratch.
 //
 //	path, err := build.Binary(ctx, "./fixtures/driver", "-X main.version=v2")
+//
+// (ExampleBinary, in example_test.go.)
 package build

@@ -23,6 +23,8 @@
 //	p, err := rt.Proxy(ctx, "driver", n.Endpoint("7000"))
 //	err = n.Restart(ctx, "v2")
 //
+// Example, in example_test.go, is this in full.
+//
 // # Images
 //
 // Nothing is ever pulled. A Build's Image must already be in the engine

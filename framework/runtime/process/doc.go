@@ -63,4 +63,6 @@
 //	px, err := rt.Proxy(ctx, "driver-0", node.Endpoint("7000"))
 //	err = px.AddToxic(ctx, runtime.Toxic{Type: "latency", Attributes: map[string]any{"latency": 200}})
 //	err = node.Restart(ctx, "v2") // same address, same data, new binary
+//
+// Example, in example_test.go, is this in full.
 package process
