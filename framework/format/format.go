@@ -86,8 +86,9 @@ func ExactMS(ms float64) string {
 	return strconv.FormatFloat(ms, 'f', -1, 64) + "ms"
 }
 
-// Millis is a length in milliseconds in a table or on a page, to prec
-// decimals, grouped: "12,345.6 ms" (prec 1), "12,345.678 ms" (prec 3).
+// Millis is a length in milliseconds in a table or on a page, to at most
+// prec decimals, grouped: "12,345.6 ms" (prec 1), "12,345.678 ms" (prec
+// 3), "5 ms".
 func Millis(ms float64, prec int) string { return unit(Grouped(Num(ms, prec)), " ms") }
 
 // Duration is a length of time, given in milliseconds, in the unit a

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hatest/hatest/framework/analysis"
 	"github.com/hatest/hatest/framework/check"
+	"github.com/hatest/hatest/framework/format"
 	"github.com/hatest/hatest/framework/plan"
 	"github.com/hatest/hatest/framework/result"
 	"github.com/hatest/hatest/framework/runner"
@@ -270,8 +271,8 @@ func verdict(s result.Scenario) string {
 			v += fmt.Sprintf(" on attempt %d (the attempt before failed too: %s)", s.Attempt, earlier)
 		}
 	}
-	line := fmt.Sprintf("%s: max outage %.1fms over %d windows, %d ops, %d failed",
-		v, s.Summary.MaxWindowMS, s.Summary.Windows, s.Summary.Ops, s.Summary.FailedOps)
+	line := fmt.Sprintf("%s: max outage %s over %d windows, %d ops, %d failed",
+		v, format.MS(s.Summary.MaxWindowMS), s.Summary.Windows, s.Summary.Ops, s.Summary.FailedOps)
 	if s.Startup.TotalMS >= 0 {
 		line += fmt.Sprintf(", start-up %.0fms", s.Startup.TotalMS)
 	}
