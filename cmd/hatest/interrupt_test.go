@@ -97,29 +97,7 @@ func interrupt(t *testing.T, bin, rt string, sig syscall.Signal, group bool) {
 
 	// What runs now: every process below hatest, and for Docker the run.
 	procs := descendants(cmd.Process.Pid)
-	suite := 0
-	for pid, p := range procs {
-		if strings.Contains(p.cmdline, "suite.test") {
-			suite = pid
-		}
-	}
-	if suite == 0 {
-		t.Fatalf("no suite binary among hatest's processes: %v", procs)
-	}
-	if rt == "process" && len(procs) < 3 {
-		t.Fatalf("processes below hatest: %v; want the suite, the server and the client at least", procs)
-	}
-	var runID string
-	if rt == "docker" {
-		out, err := exec.Command("docker", "ps", "--filter", "label=hatest.pid="+strconv.Itoa(suite), "--format", `{{.Label "hatest.run"}}`).Output()
-		if err != nil {
-			t.Fatalf("docker ps: %v", err)
-		}
-		runID, _, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
-		if runID == "" {
-			t.Fatalf("no container of the suite (pid %d) runs: nothing to clean up, the check would prove nothing", suite)
-		}
-	}
+	_, _, runID := runningSuite(t, procs, rt)
 
 	target := cmd.Process.Pid
 	if group {
@@ -301,4 +279,35 @@ func buildHatest(t *testing.T) string {
 		t.Fatalf("build hatest: %v\n%s", err, out)
 	}
 	return bin
+}
+
+// runningSuite finds, among the processes below hatest, the suite binary
+// (its pid and path) and, on Docker, the run ID of its containers. It fails
+// the test when there is no suite, when a process run has fewer than the
+// suite, a server and a client, or when a Docker run has no container (the
+// leak check that follows would prove nothing).
+func runningSuite(t *testing.T, procs map[int]proc, rt string) (pid int, bin, runID string) {
+	t.Helper()
+	for p, pr := range procs {
+		if strings.Contains(pr.cmdline, "suite.test") {
+			pid, bin = p, strings.Fields(pr.cmdline)[0]
+		}
+	}
+	if pid == 0 {
+		t.Fatalf("no suite binary among hatest's processes: %v", procs)
+	}
+	if rt == "process" && len(procs) < 3 {
+		t.Fatalf("processes below hatest: %v; want the suite, the server and the client at least", procs)
+	}
+	if rt == "docker" {
+		out, err := exec.Command("docker", "ps", "--filter", "label=hatest.pid="+strconv.Itoa(pid), "--format", `{{.Label "hatest.run"}}`).Output()
+		if err != nil {
+			t.Fatalf("docker ps: %v", err)
+		}
+		runID, _, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
+		if runID == "" {
+			t.Fatalf("no container of the suite (pid %d) runs: nothing to clean up, the check would prove nothing", pid)
+		}
+	}
+	return pid, bin, runID
 }

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -81,30 +80,7 @@ func outlive(t *testing.T, bin, rt string) {
 	time.Sleep(time.Second)
 
 	procs = descendants(hatestPID)
-	suitePID := 0
-	var suiteBin string
-	for pid, p := range procs {
-		if strings.Contains(p.cmdline, "suite.test") {
-			suitePID, suiteBin = pid, strings.Fields(p.cmdline)[0]
-		}
-	}
-	if suitePID == 0 {
-		t.Fatalf("no suite binary among hatest's processes: %v", procs)
-	}
-	if rt == "process" && len(procs) < 3 {
-		t.Fatalf("processes below hatest: %v; want the suite, the server and the client at least", procs)
-	}
-	var runID string
-	if rt == "docker" {
-		out, err := exec.Command("docker", "ps", "--filter", "label=hatest.pid="+strconv.Itoa(suitePID), "--format", `{{.Label "hatest.run"}}`).Output()
-		if err != nil {
-			t.Fatalf("docker ps: %v", err)
-		}
-		runID, _, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
-		if runID == "" {
-			t.Fatalf("no container of the suite (pid %d) runs: nothing to clean up, the check would prove nothing", suitePID)
-		}
-	}
+	suitePID, suiteBin, runID := runningSuite(t, procs, rt)
 
 	// Kill hatest, and hatest alone.
 	if err := syscall.Kill(hatestPID, syscall.SIGKILL); err != nil {
