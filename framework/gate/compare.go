@@ -214,10 +214,10 @@ func key(s result.Scenario) string {
 
 // change is the relative change from base to next, in percent.
 func change(base, next float64) float64 {
-	switch {
-	case base == next:
+	switch base {
+	case next:
 		return 0
-	case base == 0:
+	case 0:
 		return math.Copysign(math.Inf(1), next)
 	}
 	return (next - base) / math.Abs(base) * 100

@@ -371,7 +371,7 @@ func (n *node) tail() string {
 	}
 	defer rc.Close()
 	var b bytes.Buffer
-	stdcopy.StdCopy(&b, &b, rc)
+	_, _ = stdcopy.StdCopy(&b, &b, rc) // what arrived before an error is the best there is
 	s := strings.TrimRight(b.String(), "\n")
 	if s == "" {
 		return "\n(" + n.spec.Name + " wrote nothing)"
@@ -495,7 +495,8 @@ func (n *node) waitCh(ctx context.Context, id string) <-chan struct{} {
 		defer close(ch)
 		select {
 		case <-res.Result:
-		case <-res.Error:
+		case err := <-res.Error:
+			_ = err // either way the wait is over
 		}
 	}()
 	return ch
@@ -567,7 +568,7 @@ func (n *node) remove(ctx context.Context) error {
 	cli := n.rt.cli
 	if _, err := cli.ContainerKill(ctx, id, client.ContainerKillOptions{Signal: "SIGKILL"}); err == nil {
 		// A frozen container dies only once thawed.
-		cli.ContainerUnpause(ctx, id, client.ContainerUnpauseOptions{})
+		_, _ = cli.ContainerUnpause(ctx, id, client.ContainerUnpauseOptions{}) // fails when it was not frozen
 	}
 	dctx, cancel := context.WithTimeout(ctx, drainTimeout)
 	derr := n.drained(dctx)

@@ -84,7 +84,9 @@ func (l *listening) probe(ctx context.Context, target wait.StrategyTarget, port 
 		return err
 	}
 	defer c.Close()
-	c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	if err := c.SetReadDeadline(time.Now().Add(100 * time.Millisecond)); err != nil {
+		return err
+	}
 	var b [1]byte
 	_, err = c.Read(b[:])
 	var ne net.Error
