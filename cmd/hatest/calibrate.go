@@ -36,10 +36,11 @@ while it was stopped (by its own "applied" clock; it must exceed the ±):
 clients really waited. It is INVALID when
 the error fits within the target plus what a busy machine adds: hatest's
 probe itself behind its schedule near the outage's start or end (the op
-lines' "sched"), the system already failing before anything was injected,
-and the ± of the injected length. Such a row says nothing either way. Any
-other row outside the target, or an outage hatest found no window for, is a
-MISS. The last line says PASS, FAIL (a MISS) or INVALID; the exit code is 1
+lines' "sched"), the system already failing before anything was injected
+(for a row that is too long), and the ± of the injected length. Such a row
+says nothing either way. Any other row outside the target is a MISS, and so
+is an outage hatest found no window for, unless its probe was behind its
+schedule for the whole outage. The last line says PASS, FAIL (a MISS) or INVALID; the exit code is 1
 on FAIL and on INVALID. The op logs of every row not plainly within the
 target are written to --keep DIR (default: a new directory under $TMPDIR),
 named in the output. Takes about 25 s.

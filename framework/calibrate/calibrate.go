@@ -304,10 +304,11 @@ func Target(interval time.Duration) float64 { return ms(interval) + 2 }
 //     if the row is too long) is within the target plus the probe's own
 //     schedule lag around the outage (LagMS), the time the system was
 //     already failing before it (EarlyMS) and the uncertainty of the
-//     injected length (UncertaintyMS);
-//   - VerdictMiss otherwise.
-//
-// A row where hatest found no window has the whole outage as its error.
+//     injected length (UncertaintyMS); the time failing before counts only
+//     for a row that is too long;
+//   - VerdictMiss otherwise, and for a row where hatest found no window
+//     (its error is the whole outage), unless the probe was behind its
+//     schedule for at least that long.
 func Judge(r Row, targetMS float64) string {
 	e := r.Hatest.ErrorMS
 	if r.Hatest.Windows > 0 && math.Abs(e) <= targetMS {
@@ -320,7 +321,20 @@ func Judge(r Row, targetMS float64) string {
 		}
 		rest = e - r.BacklogMS
 	}
-	if excuse := max(r.LagMS, 0) + max(r.EarlyMS, 0) + max(r.UncertaintyMS, 0); excuse > 0 && math.Abs(rest) <= targetMS+excuse {
+	if r.Hatest.Windows == 0 {
+		// No window at all: only a probe that was stalled for the whole
+		// outage explains that; the ± or an early failure never do.
+		if r.LagMS > 0 && r.LagMS >= math.Abs(e) {
+			return VerdictInvalid
+		}
+		return VerdictMiss
+	}
+	excuse := max(r.LagMS, 0) + max(r.UncertaintyMS, 0)
+	if rest > 0 {
+		// Failing before the injection can only make a window longer.
+		excuse += max(r.EarlyMS, 0)
+	}
+	if excuse > 0 && math.Abs(rest) <= targetMS+excuse {
 		return VerdictInvalid
 	}
 	return VerdictMiss

@@ -3,6 +3,7 @@ package check
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -119,7 +120,7 @@ func (r Rule) NegatedFailureMessage(actual any) string {
 		return fmt.Sprintf("%s: %v", r, err)
 	}
 	_, msg := r.Verdict(s)
-	return fmt.Sprintf("expected %q to fail, but: %s", r.Name, msg)
+	return fmt.Sprintf("expected %q to fail, but: %s", r.String(), msg)
 }
 
 // Evaluate runs every matcher on s, so that every verdict is recorded in
@@ -148,8 +149,20 @@ func Evaluate(s *result.Scenario, ms ...types.GomegaMatcher) error {
 			msg = m.FailureMessage(s)
 		}
 		passed := ok && err == nil
-		if len(s.Assertions) == before {
-			s.Assertions = append(s.Assertions, result.Assertion{Name: nameOf(m), Passed: passed, Invalid: invalid, Message: msg})
+		// One assertion per expectation, with its own verdict: a bare Rule
+		// recorded it already; a wrapper (gomega.Not, Or, And) or another
+		// package's matcher gets one here, in place of whatever the rules
+		// inside it recorded (Not(rule) passes when the rule fails).
+		if _, bare := m.(Rule); !bare || len(s.Assertions) != before+1 {
+			name := nameOf(m)
+			var inner []string
+			for _, a := range s.Assertions[before:] {
+				inner = append(inner, a.Name)
+			}
+			if len(inner) > 0 {
+				name = wrapperName(m) + "(" + strings.Join(inner, ", ") + ")"
+			}
+			s.Assertions = append(s.Assertions[:before], result.Assertion{Name: name, Passed: passed, Invalid: invalid, Message: msg})
 		}
 		switch {
 		case invalid:
@@ -200,6 +213,15 @@ func Invalidity(assertions []result.Assertion) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// wrapperName is a wrapping matcher's kind in lower case: "not", "or".
+func wrapperName(m types.GomegaMatcher) string {
+	t := reflect.TypeOf(m)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return strings.ToLower(strings.TrimSuffix(t.Name(), "Matcher"))
 }
 
 func nameOf(m types.GomegaMatcher) string {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/onsi/gomega"
+	gtypes "github.com/onsi/gomega/types"
 
 	"github.com/hatest/hatest/framework/result"
 )
@@ -299,5 +300,42 @@ func TestMatchRecordsInvalid(t *testing.T) {
 	}
 	if a := s.Assertions[0]; !a.Invalid || a.Passed {
 		t.Fatalf("assertion %+v", a)
+	}
+}
+
+// A wrapped rule (gomega.Not, Or, And) is one expectation: it gets one
+// assertion, with the wrapper's verdict, never the verdicts of the rules
+// inside it, so the status agrees with what Evaluate returned.
+func TestWrappedRulesHaveTheWrappersVerdict(t *testing.T) {
+	base := func() *result.Scenario {
+		return &result.Scenario{Summary: result.Summary{Ops: 100}, Windows: []result.Window{{Client: "c1", Class: "read", StartMS: 10, EndMS: 20, DurationMS: 10, Open: true}}}
+	}
+	for _, tc := range []struct {
+		name   string
+		m      gtypes.GomegaMatcher
+		passed bool
+	}{
+		{"not of a failing rule passes", gomega.Not(OutageEnds()), true},
+		{"not of a passing rule fails", gomega.Not(NoSplitBrain()), false},
+		{"or of a failing and a passing rule passes", gomega.Or(OutageEnds(), NoSplitBrain()), true},
+		{"and of a failing and a passing rule fails", gomega.And(NoSplitBrain(), OutageEnds()), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := base()
+			err := Evaluate(s, tc.m)
+			if (err == nil) != tc.passed {
+				t.Fatalf("Evaluate: %v; want passed %v", err, tc.passed)
+			}
+			if len(s.Assertions) != 1 || s.Assertions[0].Passed != tc.passed {
+				t.Fatalf("assertions %+v; want one, passed %v", s.Assertions, tc.passed)
+			}
+			want := result.StatusFailed
+			if tc.passed {
+				want = result.StatusPassed
+			}
+			if got := Status(s.Assertions, false); got != want {
+				t.Fatalf("status %s, want %s (assertion %q)", got, want, s.Assertions[0].Name)
+			}
+		})
 	}
 }

@@ -56,7 +56,7 @@ func newWaker(ctx context.Context, interval time.Duration) *waker {
 	w := &waker{ctx: ctx, f: f, raw: raw}
 	w.read = w.readTimer
 	// Ending ctx ends a read that waits for the timer.
-	w.stop = context.AfterFunc(ctx, func() { _ = w.f.SetReadDeadline(time.Unix(1, 0)) })
+	w.stop = context.AfterFunc(ctx, func() { _ = f.SetReadDeadline(time.Unix(1, 0)) }) // f, not w.f: the fallback below clears w.f
 	return w
 }
 

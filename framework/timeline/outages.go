@@ -72,9 +72,9 @@ func (c Config) OnPath(client string, e Event) bool {
 	if len(e.Targets) == 0 {
 		return true
 	}
-	path, ok := c.Paths[client]
-	if !ok {
-		return true
+	path := c.Paths[client]
+	if len(path) == 0 {
+		return true // a client that does not say what it depends on depends on everything
 	}
 	for _, t := range e.Targets {
 		if t == client || slices.Contains(path, t) {
@@ -254,9 +254,11 @@ const Slack = 5 * time.Millisecond
 // flight when a driver was killed starts before the kill, which is why the
 // test is on seen, not w.Start.
 //
-// When no step or fault is a cause by that rule, the step or fault on the
-// path that ended last, less than tail before the window began, is its
-// cause, as its recovery tail (w.Tail). System events never make a tail.
+// When no step or fault is a cause by that rule, the fault or
+// outage-expecting step (a restart, an upgrade) on the path that ended
+// last, less than tail before the window began, is its cause, as its
+// recovery tail (w.Tail). System events, and steps that expect no outage,
+// never make a tail.
 //
 // Plan steps and faults come first, then system events; within each, the
 // one that began closest to the window's start first: Causes[0] is the
@@ -270,7 +272,9 @@ func attribute(w *Window, events []Event, tol, tail, seen int64, cfg Config) {
 			continue
 		}
 		if e.End+tol < w.Start {
-			if e.Kind != KindSystem && w.Start-e.End < tail && (last < 0 || e.End > events[last].End) {
+			// Only a fault, or a step that expects an outage (a restart,
+			// an upgrade), can leave a recovery tail behind it.
+			if decomposable(e) && w.Start-e.End < tail && (last < 0 || e.End > events[last].End) {
 				last = i
 			}
 			continue

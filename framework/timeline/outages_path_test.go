@@ -211,14 +211,24 @@ func TestRecoveryTail(t *testing.T) {
 			want:   []win{{Client: "a1", Class: "read", Start: 900, End: 950, Failed: 1, Reasons: "x"}},
 		},
 		{
-			name:   "an untargeted step has a tail for every client",
+			name:   "an untargeted restart has a tail for every client",
 			ops:    opsOf(window("a1", 1600, 1700), window("b1", 1650, 1750)),
-			events: []Event{{ID: "step-2", Kind: KindStep, Start: nsOf(1000), End: nsOf(1300)}},
+			events: []Event{{ID: "step-2", Kind: KindStep, Start: nsOf(1000), End: nsOf(1300), ExpectOutage: true}},
 			cfg:    paths,
 			want: []win{
-				{Client: "a1", Class: "read", Start: 1600, End: 1700, Failed: 1, Reasons: "x", Causes: "step-2", Tail: true},
-				{Client: "b1", Class: "read", Start: 1650, End: 1750, Failed: 1, Reasons: "x", Causes: "step-2", Tail: true},
+				{Client: "a1", Class: "read", Start: 1600, End: 1700, Failed: 1, Reasons: "x", Causes: "step-2", Expected: true, Tail: true},
+				{Client: "b1", Class: "read", Start: 1650, End: 1750, Failed: 1, Reasons: "x", Causes: "step-2", Expected: true, Tail: true},
 			},
+		},
+		{
+			// A step that expects no outage (preparing a secondary, a
+			// custom action) leaves no recovery tail: the window stays
+			// unexplained.
+			name:   "a step that expects no outage has no tail",
+			ops:    opsOf(window("a1", 1600, 1700)),
+			events: []Event{{ID: "step-2", Kind: KindStep, Start: nsOf(1000), End: nsOf(1300), Targets: []string{"web-1"}}},
+			cfg:    paths,
+			want:   []win{{Client: "a1", Class: "read", Start: 1600, End: 1700, Failed: 1, Reasons: "x"}},
 		},
 	}
 	for _, tt := range tests {

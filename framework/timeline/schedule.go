@@ -111,9 +111,10 @@ func estimateInterval(sorted []int64, due bool) time.Duration {
 // times, as Schedule does.
 //
 // The rule: a window of client C is probe lag when some op of C (of any
-// class: the lag is the client's, not the class's) that was due inside
-// [w.Start, w.End] started late by at least max(interval, half the
-// window's length). A client that was not running on time for that long
+// class: the lag is the client's, not the class's) whose wait from due to
+// start reaches into [w.Start, w.End] (due inside it, or due before it and
+// started in it) started late by at least max(interval, half the window's
+// length). A client that was not running on time for that long
 // cannot tell what the system did, so the window is its own, not the
 // system's: ProbeLag is set, Causes becomes []string{CauseProbeLag} and
 // Expected false. A short lag spike inside a long real outage (6 ms of
@@ -134,7 +135,11 @@ func MarkProbeLag(ws []Window, ops []Op, intervals map[string]time.Duration) {
 		byClient[op.Client] = append(byClient[op.Client], due{op.Sched, op.Start - op.Sched})
 	}
 	iv := map[string]int64{}
+	maxLag := map[string]int64{}
 	for c, ds := range byClient {
+		for _, x := range ds {
+			maxLag[c] = max(maxLag[c], x.lag)
+		}
 		slices.SortFunc(ds, func(a, b due) int { return cmp.Compare(a.sched, b.sched) })
 		d := intervals[c]
 		if d <= 0 {
@@ -153,12 +158,16 @@ func MarkProbeLag(ws []Window, ops []Op, intervals map[string]time.Duration) {
 			continue
 		}
 		need := max(iv[w.Client], (w.End-w.Start)/2, 1)
-		from, _ := slices.BinarySearchFunc(ds, w.Start, func(x due, t int64) int { return cmp.Compare(x.sched, t) })
+		// An op counts when the time it waited, from due to start, reaches
+		// into the window: due inside it, or due before it and started in
+		// it (the catch-up burst of a client that stalled). None is due
+		// earlier than the client's largest lag before the window.
+		from, _ := slices.BinarySearchFunc(ds, w.Start-maxLag[w.Client], func(x due, t int64) int { return cmp.Compare(x.sched, t) })
 		for _, x := range ds[from:] {
 			if x.sched > w.End {
 				break
 			}
-			if x.lag >= need {
+			if x.sched+x.lag >= w.Start && x.lag >= need {
 				w.ProbeLag = true
 				w.Causes = []string{CauseProbeLag}
 				w.Expected = false
