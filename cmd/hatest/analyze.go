@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/hatest/hatest/framework/analysis"
 	"github.com/hatest/hatest/framework/gate"
@@ -70,11 +72,12 @@ func runAnalyze(args []string, stdout, stderr io.Writer) error {
 		return usageErr("%s: %v", dir, err)
 	}
 	out, _ := filepath.Abs(o.reportDir)
-	if out == abs {
-		return usageErr("--report-dir %s is the directory being analysed; give another", o.reportDir)
+	if within(out, abs) || within(abs, out) {
+		return usageErr("--report-dir %s overlaps %s, the directory being analysed (it would be cleared); give another", o.reportDir, dir)
 	}
-	var names []string
+	var names, labels []string
 	for _, s := range old.Scenarios {
+		labels = append(labels, s.Labels...)
 		if _, err := os.Stat(filepath.Join(abs, s.Slug, analysis.RecordedFile)); err == nil {
 			names = append(names, s.Scenario)
 		} else if !o.quiet {
@@ -87,9 +90,10 @@ func runAnalyze(args []string, stdout, stderr io.Writer) error {
 	if o.budgets != "" {
 		b, err := gate.LoadBudgets(o.budgets)
 		if err != nil {
-			return usageErr("%v", err)
+			return usageErr("%s", oneError(err))
 		}
-		if err := b.Validate(names, nil); err != nil {
+		slices.Sort(labels)
+		if err := b.Validate(names, slices.Compact(labels)); err != nil {
 			return usageErr("%s", oneError(err))
 		}
 		if o.budgets, err = filepath.Abs(o.budgets); err != nil {
@@ -97,6 +101,9 @@ func runAnalyze(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if err := prepareReportDir(o.reportDir); err != nil {
+		return err
+	}
+	if err := clearReportDir(o.reportDir); err != nil {
 		return err
 	}
 	intr := listenForInterrupts(context.Background())
@@ -114,4 +121,10 @@ func runAnalyze(args []string, stdout, stderr io.Writer) error {
 		return failed("%s (analysed again from %s)", failureSummary([]result.Run{*run}), dir)
 	}
 	return nil
+}
+
+// within says whether path is dir or lies below it.
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

@@ -47,6 +47,19 @@ func TestAnalyzeAgain(t *testing.T) {
 		t.Fatalf("analysed with a 100 ms budget: status %s, failure %q", s.Status, s.Failure)
 	}
 
+	// A run that failed at a step failed beyond any measurement: analysed
+	// again, it fails again (it is not re-judged a pass from its op logs).
+	stepFailed := filepath.Join(t.TempDir(), "step")
+	t.Setenv("HATEST_SETUP_FLAKY_MARKER", filepath.Join(t.TempDir(), "never-created", "marker"))
+	code, _, stderr = hatest(t, "run", "--runtime", "process", "--report-dir", stepFailed, "--focus", "^setup: flaky$", setupSuite)
+	if code != exitFail {
+		t.Fatalf("hatest run of a failing step: exit %d; stderr:\n%s", code, stderr)
+	}
+	code, stdout, stderr = hatest(t, "analyze", "--report-dir", filepath.Join(t.TempDir(), "step-again"), stepFailed, setupSuite)
+	if code != exitFail || !strings.Contains(stdout, "FAIL  setup: flaky") {
+		t.Fatalf("analysed again, a step failure: exit %d, want %d; stdout:\n%s\nstderr:\n%s", code, exitFail, stdout, stderr)
+	}
+
 	// Bad input: one line, exit 2.
 	for _, args := range [][]string{
 		{"analyze", t.TempDir()},                  // no results.json

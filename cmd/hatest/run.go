@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -214,6 +215,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if !o.quiet {
 		fmt.Fprintf(stderr, "hatest: runtime %s (%s); seed %s\n", rt, why, o.seed)
 	}
+	if err := clearReportDir(o.reportDir); err != nil {
+		return err
+	}
 
 	var reps []result.Run
 	failedRuns := 0
@@ -403,7 +407,15 @@ func runSuite(ctx context.Context, more <-chan os.Signal, o runOpts, rt, pkg, di
 		settings.EnvFocus+"="+o.focus, settings.EnvBudgets+"="+o.budgets, settings.EnvAnalyze+"="+o.analyze)
 	prog := newProgress(stderr, stderr == io.Writer(os.Stderr) && isTerminal(os.Stderr) && !o.verbose)
 	defer prog.Close()
-	cmd.Stdout, cmd.Stderr = stdout, prog
+	// Ginkgo's own report (stdout) calls every spec that did not pass
+	// FAILED, an INVALID one too: it is shown with -v only, and when the
+	// suite ends without a report of its own. hatest prints each
+	// scenario's verdict and why.
+	var ginkgoOut tailBuffer
+	cmd.Stdout, cmd.Stderr = &ginkgoOut, prog
+	if o.verbose {
+		cmd.Stdout = stdout
+	}
 	if o.quiet {
 		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	}
@@ -430,6 +442,9 @@ func runSuite(ctx context.Context, more <-chan os.Signal, o runOpts, rt, pkg, di
 	}
 	run, rerr := reports.ReadRun(filepath.Join(absDir, "results.json"))
 	if rerr != nil {
+		if !o.quiet {
+			_, _ = stderr.Write(ginkgoOut.Bytes())
+		}
 		if waitErr != nil {
 			return nil, usageErr("suite %s stopped before it wrote a report (%v); see its output above", pkg, waitErr)
 		}
@@ -491,12 +506,25 @@ func prepareReportDir(dir string) error {
 		if _, err := os.Stat(filepath.Join(dir, "results.json")); err != nil {
 			return usageErr("report dir %s is not empty and holds no earlier hatest report; choose another with --report-dir", dir)
 		}
-		if err := os.RemoveAll(dir); err != nil {
-			return usageErr("clear report dir %s: %v; remove it, or choose another with --report-dir", dir, err)
-		}
 	}
 	if err := writable(dir); err != nil {
 		return usageErr("report dir %s cannot be written: %v; choose another with --report-dir", dir, err)
+	}
+	return nil
+}
+
+// clearReportDir removes the earlier report prepareReportDir found, just
+// before the run writes a new one: a run that stops at a usage error
+// before it starts leaves the earlier report as it was.
+func clearReportDir(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, "results.json")); err != nil {
+		return nil
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return usageErr("clear report dir %s: %v; remove it, or choose another with --report-dir", dir, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return usageErr("report dir %s: %v; choose another with --report-dir", dir, err)
 	}
 	return nil
 }
@@ -581,6 +609,9 @@ func printRun(r *result.Run, dir string, stdout io.Writer) {
 		}
 		fmt.Fprintf(stdout, "%s  %-50s max outage %8.1f ms  windows %3d  ops %7d  failed %6d%s\n",
 			mark, s.Scenario, s.Summary.MaxWindowMS, s.Summary.Windows, s.Summary.Ops, s.Summary.FailedOps, flaky)
+		if status == result.StatusFailed {
+			fmt.Fprintf(stdout, "      why: %s\n", firstLine(s.Failure))
+		}
 	}
 	fmt.Fprintf(stdout, "%d scenarios, %d passed, %d failed, %d invalid; report: %s\n",
 		len(r.Scenarios), count[result.StatusPassed], count[result.StatusFailed], count[result.StatusInvalid], filepath.Join(dir, "index.html"))
@@ -614,4 +645,27 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// tailBuffer keeps the last 64 KB written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - 64<<10; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+// Bytes is what it kept.
+func (t *tailBuffer) Bytes() []byte {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]byte(nil), t.buf...)
 }

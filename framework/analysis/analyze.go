@@ -49,6 +49,13 @@ type Recorded struct {
 	Begun, TopologyReady time.Time
 	// Location is where the scenario is declared (file:line).
 	Location string
+	// Failures are what failed that no measurement can change (a step,
+	// the setup, the collection of the op logs, an interrupt); SetupError
+	// says why the topology could not start, and Interrupted that the run
+	// was stopped. Analyze leaves them to the verdict.
+	Failures    []string
+	SetupError  string
+	Interrupted bool
 }
 
 // Lifecycle is one moment in a node's life that may change the version or

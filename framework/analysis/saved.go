@@ -43,6 +43,9 @@ type saved struct {
 	Events        []timeline.Event `json:"events"`
 	Lifecycle     []Lifecycle      `json:"lifecycle"`
 	Clients       []savedClient    `json:"clients"`
+	Failures      []string         `json:"failures,omitempty"`
+	SetupError    string           `json:"setup_error,omitempty"`
+	Interrupted   bool             `json:"interrupted,omitempty"`
 }
 
 type savedClient struct {
@@ -61,6 +64,7 @@ func Save(dir string, rec Recorded) error {
 		Labels: rec.Labels, Plan: rec.Plan, Seed: rec.Seed, Start: rec.Start, End: rec.End,
 		Begun: rec.Begun, TopologyReady: rec.TopologyReady, LatencyBudget: rec.LatencyBudget, Tolerance: rec.Tolerance,
 		Events: rec.Events, Lifecycle: rec.Lifecycle,
+		Failures: rec.Failures, SetupError: rec.SetupError, Interrupted: rec.Interrupted,
 	}
 	for _, c := range rec.Clients {
 		s.Clients = append(s.Clients, savedClient{c.Name, c.Version, c.Service, c.Path, c.Interval})
@@ -104,6 +108,7 @@ func Load(dir string) (Recorded, error) {
 		Labels: s.Labels, Plan: s.Plan, Seed: s.Seed, Start: s.Start, End: s.End,
 		Begun: s.Begun, TopologyReady: s.TopologyReady, LatencyBudget: s.LatencyBudget, Tolerance: s.Tolerance,
 		Events: s.Events, Lifecycle: s.Lifecycle,
+		Failures: s.Failures, SetupError: s.SetupError, Interrupted: s.Interrupted,
 	}
 	for _, c := range s.Clients {
 		cr := ClientRecord{Name: c.Name, Version: c.Version, Service: c.Service, Path: c.Path, Interval: c.Interval}

@@ -19,10 +19,12 @@ import (
 // puts every client in one group. It is pure.
 //
 //   - An acknowledged write is an op line of class "write" with ok set and
-//     a key; per client and key, the latest one is checked. It is lost when
-//     its client's read-back of the key found nothing ("missing"), or an
-//     older or different seq ("seq 12"). A newer seq is fine when the
-//     client wrote the key again later.
+//     a key; per client and key, the one the server applied last (the
+//     highest seq; of equal seqs the one that ended last) is checked. It is
+//     lost when its client's read-back of the key found nothing
+//     ("missing"), or an older seq ("seq 12"). A newer seq is fine when the
+//     client sent another write of the key (one that failed may have been
+//     applied).
 //   - It is unchecked (Unchecked), not lost, when the read-back never
 //     reported on its key: the client wrote read-back lines for other keys
 //     but not this one (its read-back was cut short), or none at all.
@@ -44,9 +46,9 @@ import (
 func Integrity(records []probe.Record, start int64, serviceOf func(client string) string) result.Integrity {
 	type ck struct{ client, key string }
 	var (
-		acked     = map[ck]probe.Record{}   // the latest acknowledged write of each key
-		failed    = map[ck][]probe.Record{} // the failed writes of each key
-		lastWrite = map[ck]int64{}          // the latest start of any write of each key
+		acked  = map[ck]probe.Record{}   // the acknowledged write of each key the server applied last (highest seq)
+		failed = map[ck][]probe.Record{} // the failed writes of each key
+		writes = map[ck]int{}            // how many writes of each key were sent
 		readback  = map[ck]probe.Record{}
 		hasRB     = map[string]bool{}
 		in        = result.Integrity{Lost: []result.LostWrite{}, SplitBrain: []string{}}
@@ -64,12 +66,14 @@ func Integrity(records []probe.Record, start int64, serviceOf func(client string
 				continue
 			}
 			k := ck{r.Client, r.Key}
-			lastWrite[k] = max(lastWrite[k], r.Start)
+			writes[k]++
 			if !r.OK {
 				failed[k] = append(failed[k], r)
 				continue
 			}
-			if a, seen := acked[k]; !seen || r.End > a.End {
+			// Server order, not client order: of two writes in flight at
+			// once, the one the server applied last holds the key.
+			if a, seen := acked[k]; !seen || r.Seq > a.Seq || (r.Seq == a.Seq && r.End > a.End) {
 				acked[k] = r
 			}
 		}
@@ -90,7 +94,9 @@ func Integrity(records []probe.Record, start int64, serviceOf func(client string
 			continue
 		case !rb.Found:
 			found = "missing"
-		case rb.Seq == a.Seq, rb.Seq > a.Seq && lastWrite[k] > a.Start:
+		case rb.Seq == a.Seq, rb.Seq > a.Seq && writes[k] > 1:
+			// The last acknowledged write, or a later one of another
+			// write of the key (one that failed, and was applied anyway).
 			in.ReadBack++
 			continue
 		default:

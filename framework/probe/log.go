@@ -52,17 +52,19 @@ func (l *Log) Write(p []byte) (int, error) {
 	n := len(p)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.raw != nil && l.rawErr == nil {
-		if _, err := l.raw.Write(p); err != nil {
-			l.rawErr = err
-			l.errs = append(l.errs, fmt.Errorf("op log copy: %w", err))
-		}
-	}
 	if l.closed {
 		if len(bytes.TrimSpace(p)) > 0 {
 			l.errs = append(l.errs, fmt.Errorf("op log: %d bytes written after close", len(p)))
 		}
 		return n, nil
+	}
+	// The raw copy is the op log kept beside the report, which hatest
+	// analyze reads again: it holds exactly what was parsed.
+	if l.raw != nil && l.rawErr == nil {
+		if _, err := l.raw.Write(p); err != nil {
+			l.rawErr = err
+			l.errs = append(l.errs, fmt.Errorf("op log copy: %w", err))
+		}
 	}
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')

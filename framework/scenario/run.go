@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,7 +48,10 @@ func run(ctx ginkgo.SpecContext, name, location string, labels []string, body fu
 	if err != nil {
 		ginkgo.Fail("hatest: " + err.Error())
 	}
-	p := plan.Build(plan.Declare(name, labels, c.Seed, body))
+	p, err := build(name, labels, c.Seed, body)
+	if err != nil {
+		failEarly(c, name, location, labels, begun, err.Error())
+	}
 	if c.PlanOnly != "" {
 		if err := appendPlan(c.PlanOnly, p.Lines()); err != nil {
 			ginkgo.Fail("hatest: " + err.Error())
@@ -126,6 +130,7 @@ func (sp *spec) finish(ctx context.Context, evaluate bool) {
 		rec = analysis.Recorded{Name: sp.p.Name, Labels: sp.p.Labels, Plan: sp.p.Lines(), Seed: sp.p.Seed, Start: sp.begun, End: time.Now(), Begun: sp.begun}
 	}
 	rec.Runtime, rec.Replay, rec.Location = sp.cfg.Runtime, settings.Replay(sp.cfg, sp.p.Name), sp.location
+	rec.Failures, rec.SetupError, rec.Interrupted = hard, sp.setupErr, interrupted
 	if err := analysis.Save(sp.dir, rec); err != nil {
 		logf("%s: %v", sp.p.Name, err)
 	}
@@ -141,6 +146,38 @@ func (sp *spec) finish(ctx context.Context, evaluate bool) {
 	if evaluate && !res.Passed {
 		ginkgo.Fail(res.Failure)
 	}
+}
+
+// build declares and numbers a scenario; a body that panics is an error,
+// not a crash of the suite.
+func build(name string, labels []string, seed int64, body func(*S)) (p *plan.Plan, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("declare %q: the scenario's body panicked: %v", name, r)
+		}
+	}()
+	return plan.Build(plan.Declare(name, labels, seed, body)), nil
+}
+
+// failEarly records a scenario that failed before anything ran or could
+// be analysed (its body panicked, its saved run cannot be read), so that
+// results.json, junit.xml and index.html list it like any other, and fails
+// the spec.
+func failEarly(c settings.Config, name, location string, labels []string, begun time.Time, msg string) {
+	res := result.Scenario{
+		Scenario: name, Slug: result.Slug(name), Labels: labels, Runtime: c.Runtime, Seed: c.Seed,
+		StartedAt: begun, Status: result.StatusFailed, Location: location,
+		Replay:  settings.Replay(c, name),
+		Startup: result.Startup{TotalMS: -1, TopologyMS: -1, ClientsMS: -1},
+	}
+	res.Failure = failure(res, []string{msg})
+	res = keep(res)
+	if c.PlanOnly == "" {
+		if err := reports.WriteScenario(filepath.Join(c.ReportDir, res.Slug), &res); err != nil {
+			logf("%s: write report: %v", name, err)
+		}
+	}
+	ginkgo.Fail(res.Failure)
 }
 
 // judge analyses rec and makes every verdict, once, before any report is
@@ -164,7 +201,9 @@ func (sp *spec) judge(rec analysis.Recorded, hard []string, evaluate bool) resul
 	}
 	res.Status = check.Status(res.Assertions, len(hard) > 0)
 	res.Passed = res.Status == result.StatusPassed
-	res.Invalid = check.Invalidity(res.Assertions)
+	if res.Status == result.StatusInvalid {
+		res.Invalid = check.Invalidity(res.Assertions)
+	}
 	if !res.Passed {
 		res.Failure = failure(res, hard)
 	}
@@ -177,9 +216,15 @@ func (sp *spec) judge(rec analysis.Recorded, hard []string, evaluate bool) resul
 func (sp *spec) reanalyse(dir string) {
 	rec, err := analysis.Load(dir)
 	if err != nil {
-		ginkgo.Fail("hatest analyze: " + err.Error())
+		failEarly(sp.cfg, sp.p.Name, sp.location, sp.p.Labels, sp.begun, "hatest analyze: "+err.Error())
 	}
-	res := sp.judge(rec, nil, true)
+	if !slices.Equal(rec.Plan[min(1, len(rec.Plan)):], sp.p.Lines()[1:]) {
+		logf("%s: its plan has changed since it ran; checks on steps (check.ForStep) follow today's numbering", sp.p.Name)
+	}
+	// What failed beyond any measurement (a step, the setup, an
+	// interrupt) failed then and fails now.
+	res := sp.judge(rec, rec.Failures, !rec.Interrupted && rec.SetupError == "")
+	res.SetupError, res.Interrupted = rec.SetupError, rec.Interrupted
 	if err := copyLogs(dir, sp.dir); err != nil {
 		logf("%s: %v", sp.p.Name, err)
 	}

@@ -100,7 +100,8 @@ type Config struct {
 	// of the services, nodes, proxies and links on its path (the same
 	// names events list in Targets). An event with Targets is a candidate
 	// cause of a client's window only if one of them is on the client's
-	// path. A client without an entry depends on everything.
+	// path. A client without an entry, or with an empty one, depends on
+	// everything.
 	Paths map[string][]string
 	// RecoveryTail is how long after a step or fault on a client's path
 	// ended a window of that client with no other step or fault to blame

@@ -337,10 +337,17 @@ func (n *node) follow(id string) {
 	if stderr == nil {
 		stderr = n.buf
 	}
+	// Notes about the delivery go to the node's log and, when the caller
+	// keeps its stderr (a client's), there too: an incomplete op log then
+	// says why beside it.
+	var notes io.Writer = n.buf
+	if n.spec.Stderr != nil {
+		notes = io.MultiWriter(n.buf, n.spec.Stderr)
+	}
 	go func() {
 		defer close(done)
 		defer cancel()
-		n.copyOutput(ctx, id, stdout, stderr, n.buf)
+		n.copyOutput(ctx, id, stdout, stderr, notes)
 	}()
 }
 
