@@ -46,12 +46,12 @@ import (
 func Integrity(records []probe.Record, start int64, serviceOf func(client string) string) result.Integrity {
 	type ck struct{ client, key string }
 	var (
-		acked  = map[ck]probe.Record{}   // the acknowledged write of each key the server applied last (highest seq)
-		failed = map[ck][]probe.Record{} // the failed writes of each key
-		writes = map[ck]int{}            // how many writes of each key were sent
-		readback  = map[ck]probe.Record{}
-		hasRB     = map[string]bool{}
-		in        = result.Integrity{Lost: []result.LostWrite{}, SplitBrain: []string{}}
+		acked    = map[ck]probe.Record{}   // the acknowledged write of each key the server applied last (highest seq)
+		failed   = map[ck][]probe.Record{} // the failed writes of each key
+		writes   = map[ck]int{}            // how many writes of each key were sent
+		readback = map[ck]probe.Record{}
+		hasRB    = map[string]bool{}
+		in       = result.Integrity{Lost: []result.LostWrite{}, SplitBrain: []string{}}
 	)
 	for _, r := range records {
 		switch {
