@@ -307,7 +307,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout)
 		gate.CompareTable(stdout, cmp)
 		if n := cmp.Regressions(); n > 0 {
-			verdicts = append(verdicts, failed("%d scenarios regressed against the baseline %s", n, o.baseline))
+			verdicts = append(verdicts, failed("%d scenarios regressed against the baseline %s, or ran with numbers that cannot be vouched for", n, o.baseline))
 		}
 	}
 	if len(verdicts) > 0 {

@@ -29,6 +29,11 @@ const (
 	VerdictImproved   Verdict = "improved"
 	VerdictNew        Verdict = "new"  // the scenario is only in the new runs
 	VerdictGone       Verdict = "gone" // the scenario is only in the base runs
+	// VerdictUntrusted: some new run of the scenario was INVALID or could
+	// not start, so its numbers cannot be vouched for; it counts with the
+	// regressions, since a gate must not pass on numbers it cannot vouch
+	// for. Base runs like that are left out of the base samples.
+	VerdictUntrusted Verdict = "untrusted"
 )
 
 // The CompareOptions defaults.
@@ -102,11 +107,12 @@ type Comparison struct {
 }
 
 // Regressions is the number of scenarios with at least one regressed
-// metric. A release gate fails when it is not zero.
+// metric, or new runs that cannot be vouched for (VerdictUntrusted). A
+// release gate fails when it is not zero.
 func (c Comparison) Regressions() int {
 	seen := map[string]bool{}
 	for _, r := range c.Rows {
-		if r.Verdict == VerdictRegression {
+		if r.Verdict == VerdictRegression || r.Verdict == VerdictUntrusted {
 			seen[r.Slug] = true
 		}
 	}
@@ -156,6 +162,8 @@ func Compare(base, next []result.Run, opt CompareOptions) Comparison {
 				row.NewN, row.NewMS = len(nv), median(nv)
 			}
 			switch {
+			case n != nil && n.untrusted > 0:
+				row.Verdict = VerdictUntrusted
 			case b == nil:
 				row.Verdict = VerdictNew
 			case n == nil:
@@ -174,6 +182,7 @@ func Compare(base, next []result.Run, opt CompareOptions) Comparison {
 type sampleSet struct {
 	name, slug string
 	max, total []float64
+	untrusted  int // runs left out: INVALID, or could not start
 }
 
 // samples gathers each scenario's metrics across runs, by key, and appends
@@ -195,6 +204,10 @@ func samples(runs []result.Run, order []string) (map[string]*sampleSet, []string
 					known[k] = true
 					order = append(order, k)
 				}
+			}
+			if s.Status == result.StatusInvalid || s.SetupError != "" {
+				set.untrusted++
+				continue
 			}
 			set.max = append(set.max, s.Summary.MaxWindowMS)
 			set.total = append(set.total, check.TotalOutageMS(s.Windows))

@@ -289,3 +289,26 @@ func TestCompareTableSingle(t *testing.T) {
 		}
 	}
 }
+
+// Numbers nobody can vouch for never pass a gate: a new run that was
+// INVALID (or could not start) makes the scenario untrusted, which counts
+// with the regressions, and such base runs are left out of the base.
+func TestCompareUntrusted(t *testing.T) {
+	base := runs([]string{"a"}, map[string][]metrics{"a": {{300, 300}, {310, 310}}})
+	good := runs([]string{"a"}, map[string][]metrics{"a": {{300, 300}}})
+	bad := runs([]string{"a"}, map[string][]metrics{"a": {{0, 0}}})
+	bad[0].Scenarios[0].Status = result.StatusInvalid
+	c := Compare(base, bad, CompareOptions{})
+	if c.Regressions() != 1 || c.Rows[0].Verdict != VerdictUntrusted {
+		t.Fatalf("an INVALID new run: %d regressions, verdict %s; want 1, %s", c.Regressions(), c.Rows[0].Verdict, VerdictUntrusted)
+	}
+	// An invalid base run (0 ms) does not drag the base median down.
+	base = append(base, bad...)
+	if c := Compare(base, good, CompareOptions{}); c.Regressions() != 0 || c.Rows[0].BaseN != 2 {
+		t.Fatalf("an INVALID base run: %d regressions, %d base samples; want 0, 2", c.Regressions(), c.Rows[0].BaseN)
+	}
+	// A base with nothing trusted compares like no base.
+	if c := Compare(bad, good, CompareOptions{}); c.Regressions() != 0 {
+		t.Fatalf("a base of INVALID runs only: %d regressions (%+v)", c.Regressions(), c.Rows)
+	}
+}
