@@ -57,7 +57,7 @@ leaks:
 	             docker network ls --filter label=hatest.run --format 'network {{.Name}} {{.Label "hatest.pid"}}'; \
 	             docker volume ls --filter label=hatest.run --format 'volume {{.Name}} {{.Label "hatest.pid"}}'; } | \
 	           while read -r kind name pid; do \
-	             if [ -n "$$pid" ] && kill -0 "$$pid" 2>/dev/null; then echo "leaks: $$kind $$name belongs to live process $$pid; not a leak" >&2; \
+	             if [ -n "$$pid" ] && kill -0 "$$pid" 2>/dev/null && ! sed 's/.*) //' /proc/$$pid/stat 2>/dev/null | grep -q '^Z'; then echo "leaks: $$kind $$name belongs to live process $$pid; not a leak" >&2; \
 	             else echo "$$kind $$name (made by process $${pid:-?}, which is gone)"; fi; done ); \
 	  if [ -n "$$left" ]; then echo "leak: hatest.run resources remain:"; echo "$$left"; exit 1; fi; \
 	  echo "leaks: no hatest.run container, network or volume of a finished run remains"; \

@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -245,13 +246,31 @@ func sweep(ctx context.Context, cli *testcontainers.DockerClient) (int, error) {
 	return removeLabelled(ctx, cli.Client, client.Filters{}.Add("label", runtime.LabelRun), dead)
 }
 
-// alive reports whether a process with pid exists on this host.
+// alive reports whether a process with pid runs on this host. A zombie
+// (dead, not yet reaped: a killed suite whose parent was killed too waits
+// for an init that may reap late) does not: its resources are left over.
 func alive(pid int) bool {
 	if pid == os.Getpid() {
 		return true
 	}
+	if zombie(pid) {
+		return false
+	}
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// zombie reports whether /proc says pid has exited and waits to be reaped
+// (state Z). Where there is no /proc it says no.
+func zombie(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	// The state is the field after the command, which is in parentheses
+	// and may itself hold ") ".
+	i := bytes.LastIndexByte(b, ')')
+	return i >= 0 && i+2 < len(b) && b[i+2] == 'Z'
 }
 
 // removeLabelled removes the containers (forcibly, with their anonymous
