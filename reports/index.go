@@ -70,7 +70,7 @@ func buildIndex(r *result.Run) *indexView {
 		longest = math.Max(longest, s.DurationMS)
 		startup, startupNote := startupText(s.Startup)
 		row := indexRow{
-			S: s, Status: status, StatusWord: statusWord(status), StatusClass: statusClass(status),
+			S: s, Status: status, StatusWord: StatusWord(status), StatusClass: statusClass(status),
 			Sub: s.Failure, SubClass: "sub",
 			Href:        "./" + url.PathEscape(s.Slug) + "/report.html",
 			MaxOutage:   format.Duration(s.Summary.MaxWindowMS),
@@ -84,7 +84,7 @@ func buildIndex(r *result.Run) *indexView {
 			Spark:       buildSpark(s),
 		}
 		if status == result.StatusInvalid {
-			row.Sub, row.SubClass = "INVALID: "+invalidWhy(s), "sub invalid"
+			row.Sub, row.SubClass = "INVALID: "+InvalidWhy(s), "sub invalid"
 		}
 		for _, w := range s.Windows {
 			switch windowKind(w) {
@@ -104,7 +104,7 @@ func buildIndex(r *result.Run) *indexView {
 	case v.Invalid > 0:
 		run = result.StatusInvalid
 	}
-	v.Verdict, v.VerdictClass = statusWord(run), statusClass(run)
+	v.Verdict, v.VerdictClass = StatusWord(run), statusClass(run)
 	v.Counts = fmt.Sprintf("%d passed, %d failed, %d invalid", v.Passed, v.Failed, v.Invalid)
 	return v
 }

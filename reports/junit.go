@@ -61,11 +61,11 @@ func JUnit(w io.Writer, r *result.Run) error {
 			}
 		}
 		tc.SystemOut = fmt.Sprintf("%s · max outage %s, total %s, %d windows; %d ops, %d failed; seed %d\nreplay: %s\n",
-			statusWord(status), format.Millis(sm.MaxWindowMS, 1), format.Millis(sm.TotalOutageMS, 1), len(s.Windows), sm.Ops, sm.FailedOps, s.Seed, s.Replay)
+			StatusWord(status), format.Millis(sm.MaxWindowMS, 1), format.Millis(sm.TotalOutageMS, 1), len(s.Windows), sm.Ops, sm.FailedOps, s.Seed, s.Replay)
 		switch status {
 		case result.StatusInvalid:
 			suite.Errors++
-			why := "INVALID: " + invalidWhy(s)
+			why := "INVALID: " + InvalidWhy(s)
 			tc.Error = &junitProblem{Message: why, Type: "invalid", Text: problemText(s)}
 		case result.StatusFailed:
 			suite.Failures++

@@ -183,12 +183,12 @@ type causeView struct{ ID, Desc string }
 func buildScenario(s *result.Scenario) *scenarioView {
 	status := Status(s)
 	v := &scenarioView{
-		S: s, Status: statusWord(status), StatusClass: statusClass(status), Verdict: status,
+		S: s, Status: StatusWord(status), StatusClass: statusClass(status), Verdict: status,
 		Invalid: status == result.StatusInvalid,
 		Started: fmtTime(s.StartedAt), Duration: format.Duration(s.DurationMS), Schema: result.Schema,
 	}
 	if v.Invalid {
-		v.InvalidWhy = invalidWhy(s)
+		v.InvalidWhy = InvalidWhy(s)
 	}
 	desc := map[string]string{}
 	for _, st := range s.Steps {
@@ -240,7 +240,7 @@ func buildScenario(s *result.Scenario) *scenarioView {
 	failed, invalid := 0, 0
 	for _, a := range s.Assertions {
 		st := assertionStatus(a)
-		av := assertionView{Name: a.Name, Message: a.Message, Status: st, Tag: statusWord(st), Class: "assert-pass"}
+		av := assertionView{Name: a.Name, Message: a.Message, Status: st, Tag: StatusWord(st), Class: "assert-pass"}
 		switch st {
 		case result.StatusFailed:
 			failed++

@@ -35,8 +35,8 @@ func statusRank(status string) int {
 	return 2
 }
 
-// statusWord is the status as a report shows it: PASS, FAIL or INVALID.
-func statusWord(status string) string {
+// StatusWord is the status as hatest shows it: PASS, FAIL or INVALID.
+func StatusWord(status string) string {
 	switch status {
 	case result.StatusPassed:
 		return "PASS"
@@ -57,10 +57,10 @@ func statusClass(status string) string {
 	return "fail"
 }
 
-// invalidWhy says why an invalid scenario's numbers cannot be vouched for:
+// InvalidWhy says why an invalid scenario's numbers cannot be vouched for:
 // its Invalid, else its invalid assertions, else the first line of its
 // failure.
-func invalidWhy(s *result.Scenario) string {
+func InvalidWhy(s *result.Scenario) string {
 	if s.Invalid != "" {
 		return s.Invalid
 	}

@@ -31,12 +31,7 @@ const longScenario = "setup: long"
 // when an engine answers, local processes always.
 func TestInterrupt(t *testing.T) {
 	bin := buildHatest(t)
-	rts := []string{"process"}
-	if err := exec.Command("docker", "info").Run(); err == nil {
-		rts = append(rts, "docker")
-	} else {
-		t.Logf("no docker engine answers (docker info: %v): interrupting on local processes only", err)
-	}
+	rts := runtimesHere(t)
 	for _, rt := range rts {
 		t.Run(rt+"/ctrl-c", func(t *testing.T) { interrupt(t, bin, rt, syscall.SIGINT, true) })
 	}
@@ -310,4 +305,15 @@ func runningSuite(t *testing.T, procs map[int]proc, rt string) (pid int, bin, ru
 		}
 	}
 	return pid, bin, runID
+}
+
+// runtimesHere is the runtimes a test can use on this machine: local
+// processes always, Docker when an engine answers (and it says when not).
+func runtimesHere(t *testing.T) []string {
+	t.Helper()
+	if err := exec.Command("docker", "info").Run(); err != nil {
+		t.Logf("no docker engine answers (docker info: %v): on local processes only", err)
+		return []string{"process"}
+	}
+	return []string{"process", "docker"}
 }

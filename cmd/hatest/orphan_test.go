@@ -22,13 +22,7 @@ import (
 // swept. The local processes always, Docker when an engine answers.
 func TestSuiteOutlivesHatest(t *testing.T) {
 	bin := buildHatest(t)
-	rts := []string{"process"}
-	if err := exec.Command("docker", "info").Run(); err == nil {
-		rts = append(rts, "docker")
-	} else {
-		t.Logf("no docker engine answers (docker info: %v): on local processes only", err)
-	}
-	for _, rt := range rts {
+	for _, rt := range runtimesHere(t) {
 		t.Run(rt, func(t *testing.T) { outlive(t, bin, rt) })
 	}
 }

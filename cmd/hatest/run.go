@@ -18,7 +18,6 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/hatest/hatest/framework/check"
 	"github.com/hatest/hatest/framework/gate"
 	"github.com/hatest/hatest/framework/result"
 	"github.com/hatest/hatest/framework/runtime/auto"
@@ -571,22 +570,6 @@ func allPassed(r *result.Run) bool {
 	return true
 }
 
-// invalidWhy says in one line why an invalid scenario's numbers cannot be
-// trusted.
-func invalidWhy(s *result.Scenario) string {
-	why := s.Invalid
-	if why == "" {
-		why = check.Invalidity(s.Assertions)
-	}
-	if why == "" {
-		why = firstLine(s.Failure)
-	}
-	if why == "" {
-		why = "no reason recorded"
-	}
-	return joinLines(why)
-}
-
 // printRun prints one line per scenario and where the report is.
 func printRun(r *result.Run, dir string, stdout io.Writer) {
 	count := map[string]int{}
@@ -594,13 +577,13 @@ func printRun(r *result.Run, dir string, stdout io.Writer) {
 		s := &r.Scenarios[i]
 		status := reports.Status(s)
 		count[status]++
-		mark := map[string]string{result.StatusPassed: "PASS", result.StatusFailed: "FAIL", result.StatusInvalid: "INVALID"}[status]
+		mark := reports.StatusWord(status)
 		if s.SetupError != "" {
 			fmt.Fprintf(stdout, "%s  %-50s could not start; see stderr and results.json\n", mark, s.Scenario)
 			continue
 		}
 		if status == result.StatusInvalid {
-			fmt.Fprintf(stdout, "%s  %-47s the numbers cannot be trusted: %s\n", mark, s.Scenario, invalidWhy(s))
+			fmt.Fprintf(stdout, "%s  %-47s the numbers cannot be trusted: %s\n", mark, s.Scenario, joinLines(reports.InvalidWhy(s)))
 			continue
 		}
 		flaky := ""

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	procstat "github.com/hatest/hatest/internal/proc"
 )
 
 // Each suite binary hatest compiles lives in a temporary directory of its
@@ -63,24 +65,16 @@ func addPID(dir string, pid int) error {
 // 22nd field of /proc/<pid>/stat), "-" where there is no /proc, and ""
 // when pid is gone or a zombie.
 func procStart(pid int) string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if errors.Is(err, fs.ErrNotExist) {
-		if _, err := os.Stat("/proc/self/stat"); err == nil {
-			return ""
-		}
-	}
-	if err != nil {
+	st, err := procstat.Read(pid)
+	switch {
+	case errors.Is(err, procstat.ErrGone):
+		return ""
+	case err != nil:
 		return "-"
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 20 {
-		return "-"
-	}
-	if f[0] == "Z" || f[0] == "X" {
+	case st.Dead():
 		return ""
 	}
-	return f[19]
+	return st.Start
 }
 
 // running reports whether the process pid that started at start still

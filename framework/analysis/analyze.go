@@ -98,6 +98,7 @@ func Analyze(in Recorded) result.Scenario {
 		DurationMS: float64(in.End.Sub(in.Start).Nanoseconds()) / 1e6,
 		Plan:       nonNil(in.Plan),
 		Replay:     in.Replay, Location: in.Location,
+		SetupError: in.SetupError, Interrupted: in.Interrupted,
 		Steps: []result.Step{}, Windows: []result.Window{}, Clients: []result.Client{},
 		Versions: []result.Version{}, Latency: []result.Bucket{}, Failovers: []result.Failover{},
 		Assertions: []result.Assertion{}, Artifacts: []result.Artifact{},

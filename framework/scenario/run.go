@@ -134,18 +134,25 @@ func (sp *spec) finish(ctx context.Context, evaluate bool) {
 	if err := analysis.Save(sp.dir, rec); err != nil {
 		logf("%s: %v", sp.p.Name, err)
 	}
-	res := sp.judge(rec, hard, evaluate)
-	res.Interrupted = interrupted
-	res.SetupError = sp.setupErr
+	res := sp.judge(rec, evaluate)
 	res.Artifacts = artifacts
-	res = keep(res)
-	if err := reports.WriteScenario(sp.dir, &res); err != nil {
-		logf("%s: write report: %v", sp.p.Name, err)
-	}
-	logf("%s: %s; report %s", sp.p.Name, verdict(res), filepath.Join(sp.dir, "report.html"))
+	res = publish(sp.dir, res, "")
 	if evaluate && !res.Passed {
 		ginkgo.Fail(res.Failure)
 	}
+}
+
+// publish keeps res as the scenario's result in the run (a later attempt
+// replaces an earlier one), writes its report.json and report.html into
+// dir, and says so in one line; how says how it was judged, if not by a
+// run ("analysed again: ").
+func publish(dir string, res result.Scenario, how string) result.Scenario {
+	res = keep(res)
+	if err := reports.WriteScenario(dir, &res); err != nil {
+		logf("%s: write report: %v", res.Scenario, err)
+	}
+	logf("%s: %s%s; report %s", res.Scenario, how, verdict(res), filepath.Join(dir, "report.html"))
+	return res
 }
 
 // build declares and numbers a scenario; a body that panics is an error,
@@ -171,20 +178,17 @@ func failEarly(c settings.Config, name, location string, labels []string, begun 
 		Startup: result.Startup{TotalMS: -1, TopologyMS: -1, ClientsMS: -1},
 	}
 	res.Failure = failure(res, []string{msg})
-	res = keep(res)
 	if c.PlanOnly == "" {
-		if err := reports.WriteScenario(filepath.Join(c.ReportDir, res.Slug), &res); err != nil {
-			logf("%s: write report: %v", name, err)
-		}
+		res = publish(filepath.Join(c.ReportDir, res.Slug), res, "")
 	}
 	ginkgo.Fail(res.Failure)
 }
 
 // judge analyses rec and makes every verdict, once, before any report is
 // written: the built-in ones, the scenario's own, and the budgets file's
-// (evaluate false, after a failure or an interrupt, makes none). hard are
-// failures no verdict can change.
-func (sp *spec) judge(rec analysis.Recorded, hard []string, evaluate bool) result.Scenario {
+// (evaluate false, after a failure or an interrupt, makes none).
+// rec.Failures are failures no verdict can change.
+func (sp *spec) judge(rec analysis.Recorded, evaluate bool) result.Scenario {
 	res := analysis.Analyze(rec)
 	if evaluate {
 		rules := []gtypes.GomegaMatcher{}
@@ -199,13 +203,13 @@ func (sp *spec) judge(rec analysis.Recorded, hard []string, evaluate bool) resul
 		}
 		_ = check.Evaluate(&res, rules...)
 	}
-	res.Status = check.Status(res.Assertions, len(hard) > 0)
+	res.Status = check.Status(res.Assertions, len(rec.Failures) > 0)
 	res.Passed = res.Status == result.StatusPassed
 	if res.Status == result.StatusInvalid {
 		res.Invalid = check.Invalidity(res.Assertions)
 	}
 	if !res.Passed {
-		res.Failure = failure(res, hard)
+		res.Failure = failure(res, rec.Failures)
 	}
 	return res
 }
@@ -223,8 +227,7 @@ func (sp *spec) reanalyse(dir string) {
 	}
 	// What failed beyond any measurement (a step, the setup, an
 	// interrupt) failed then and fails now.
-	res := sp.judge(rec, rec.Failures, !rec.Interrupted && rec.SetupError == "")
-	res.SetupError, res.Interrupted = rec.SetupError, rec.Interrupted
+	res := sp.judge(rec, !rec.Interrupted && rec.SetupError == "")
 	if err := copyLogs(dir, sp.dir); err != nil {
 		logf("%s: %v", sp.p.Name, err)
 	}
@@ -234,11 +237,7 @@ func (sp *spec) reanalyse(dir string) {
 	if err := analysis.Save(sp.dir, rec); err != nil {
 		logf("%s: %v", sp.p.Name, err)
 	}
-	res = keep(res)
-	if err := reports.WriteScenario(sp.dir, &res); err != nil {
-		logf("%s: write report: %v", sp.p.Name, err)
-	}
-	logf("%s: analysed again: %s; report %s", sp.p.Name, verdict(res), filepath.Join(sp.dir, "report.html"))
+	res = publish(sp.dir, res, "analysed again: ")
 	if !res.Passed {
 		ginkgo.Fail(res.Failure)
 	}

@@ -1,7 +1,6 @@
 package docker
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/runtime/toxi"
+	"github.com/hatest/hatest/internal/proc"
 )
 
 // LabelHost names the host whose process made a resource; Sweep only judges
@@ -260,17 +260,11 @@ func alive(pid int) bool {
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
-// zombie reports whether /proc says pid has exited and waits to be reaped
-// (state Z). Where there is no /proc it says no.
+// zombie reports whether /proc says pid has exited and waits to be reaped.
+// Where there is no /proc it says no.
 func zombie(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	// The state is the field after the command, which is in parentheses
-	// and may itself hold ") ".
-	i := bytes.LastIndexByte(b, ')')
-	return i >= 0 && i+2 < len(b) && b[i+2] == 'Z'
+	st, err := proc.Read(pid)
+	return err == nil && st.Dead()
 }
 
 // removeLabelled removes the containers (forcibly, with their anonymous
