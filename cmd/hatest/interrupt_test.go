@@ -155,17 +155,7 @@ func interrupt(t *testing.T, bin, rt string, sig syscall.Signal, group bool) {
 		t.Fatalf("junit.xml: the scenario's status is %q, want interrupted", status)
 	}
 
-	// Nothing remains.
-	for pid, p := range procs {
-		if p.alive() {
-			t.Errorf("process %d outlived the run: %s", pid, p.cmdline)
-		}
-	}
-	if runID != "" {
-		if left := labelled(t, "label=hatest.run="+runID); left != "" {
-			t.Errorf("resources of run %s remain:\n%s", runID, left)
-		}
-	}
+	nothingRemains(t, procs, runID)
 }
 
 // junitStatus returns the status junit.xml gives the test case name.
@@ -316,4 +306,20 @@ func runtimesHere(t *testing.T) []string {
 		return []string{"process"}
 	}
 	return []string{"process", "docker"}
+}
+
+// nothingRemains fails the test for every process of procs still alive
+// and, when runID is set, every container, network or volume of that run.
+func nothingRemains(t *testing.T, procs map[int]proc, runID string) {
+	t.Helper()
+	for pid, p := range procs {
+		if p.alive() {
+			t.Errorf("process %d outlived the run: %s", pid, p.cmdline)
+		}
+	}
+	if runID != "" {
+		if left := labelled(t, "label=hatest.run="+runID); left != "" {
+			t.Errorf("resources of run %s remain:\n%s", runID, left)
+		}
+	}
 }

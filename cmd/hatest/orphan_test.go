@@ -110,17 +110,7 @@ func outlive(t *testing.T, bin, rt string) {
 		}
 	}
 
-	// Nothing remains.
-	for pid, p := range procs {
-		if p.alive() {
-			t.Errorf("process %d outlived the run: %s", pid, p.cmdline)
-		}
-	}
-	if runID != "" {
-		if left := labelled(t, "label=hatest.run="+runID); left != "" {
-			t.Errorf("resources of run %s remain:\n%s", runID, left)
-		}
-	}
+	nothingRemains(t, procs, runID)
 	// hatest could not remove the suite binary's directory; the next
 	// hatest sweeps it, now that neither process runs.
 	binDir := filepath.Dir(suiteBin)
