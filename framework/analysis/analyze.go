@@ -81,6 +81,7 @@ type ClientRecord struct {
 	// means it depends on everything.
 	Service  string
 	Path     []string
+	Group    string         // the client group the scenario named, or ""
 	Interval time.Duration  // its schedule; zero when unknown
 	Records  []probe.Record // every line: ops, read-back, summary
 	BadLines []error        // lines that could not be parsed
@@ -149,7 +150,7 @@ func Analyze(in Recorded) result.Scenario {
 			}
 		}
 		cops := ops[first:]
-		rc := result.Client{Name: c.Name, Version: c.Version, Ops: int64(len(cops)), Reported: -1, BadLines: []string{}, Path: nonNil(c.Path)}
+		rc := result.Client{Name: c.Name, Version: c.Version, Ops: int64(len(cops)), Reported: -1, BadLines: []string{}, Path: nonNil(c.Path), Group: c.Group}
 		for _, err := range c.BadLines {
 			rc.BadLines = append(rc.BadLines, err.Error())
 		}

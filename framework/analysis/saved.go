@@ -53,6 +53,7 @@ type savedClient struct {
 	Version  string        `json:"version"`
 	Service  string        `json:"service,omitempty"`
 	Path     []string      `json:"path"`
+	Group    string        `json:"group,omitempty"`
 	Interval time.Duration `json:"interval_ns"`
 }
 
@@ -67,7 +68,7 @@ func Save(dir string, rec Recorded) error {
 		Failures: rec.Failures, SetupError: rec.SetupError, Interrupted: rec.Interrupted,
 	}
 	for _, c := range rec.Clients {
-		s.Clients = append(s.Clients, savedClient{c.Name, c.Version, c.Service, c.Path, c.Interval})
+		s.Clients = append(s.Clients, savedClient{c.Name, c.Version, c.Service, c.Path, c.Group, c.Interval})
 	}
 	b, err := json.MarshalIndent(s, "", " ")
 	if err != nil {
@@ -111,7 +112,7 @@ func Load(dir string) (Recorded, error) {
 		Failures: s.Failures, SetupError: s.SetupError, Interrupted: s.Interrupted,
 	}
 	for _, c := range s.Clients {
-		cr := ClientRecord{Name: c.Name, Version: c.Version, Service: c.Service, Path: c.Path, Interval: c.Interval}
+		cr := ClientRecord{Name: c.Name, Version: c.Version, Service: c.Service, Path: c.Path, Group: c.Group, Interval: c.Interval}
 		f, err := os.Open(filepath.Join(dir, "logs", c.Name+OpLogSuffix))
 		if err != nil {
 			return Recorded{}, fmt.Errorf("load %s: op log of client %s: %w", dir, c.Name, err)

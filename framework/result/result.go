@@ -141,7 +141,11 @@ type Client struct {
 	LastOKMS    float64  `json:"last_ok_ms"`
 	// Path is what the client depends on: the services, nodes, proxies and
 	// links a step or fault must touch to cause its windows.
-	Path     []string `json:"path"`
+	Path []string `json:"path"`
+	// Group is the client group the scenario named it in ("all",
+	// "e1-only"); figures and verdicts can be taken per group. Empty for
+	// a group the scenario did not name.
+	Group    string   `json:"group,omitempty"`
 	Schedule Schedule `json:"schedule"`
 }
 
