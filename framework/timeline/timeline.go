@@ -53,6 +53,14 @@ const (
 
 	PhaseDetect = "detect"
 	PhaseReady  = "ready"
+
+	// The phases of one member's replacement (upgrade, downgrade,
+	// restart), each an instant with the member in Targets: the stop
+	// began (the drain signal or SIGTERM), the old program exited, the
+	// new one started, and PhaseReady when it passed its readiness check.
+	PhaseStop    = "stop"
+	PhaseExited  = "exited"
+	PhaseStarted = "started"
 )
 
 // Window is one client-visible outage: a maximal run of failed operations
