@@ -88,8 +88,9 @@ type ClientRecord struct {
 }
 
 // Analyze turns what a run recorded into the scenario's result data. It is
-// pure: windows, statistics, latency buckets, failovers, integrity and the
-// start-up overhead all come from its input.
+// pure: windows, statistics, latency buckets, failovers, integrity, the
+// figures per client group, the members' restarts and the start-up
+// overhead all come from its input.
 func Analyze(in Recorded) result.Scenario {
 	t0 := in.Start.UnixNano()
 	ms := func(t int64) float64 { return float64(t-t0) / 1e6 }
@@ -102,6 +103,7 @@ func Analyze(in Recorded) result.Scenario {
 		SetupError: in.SetupError, Interrupted: in.Interrupted,
 		Steps: []result.Step{}, Windows: []result.Window{}, Clients: []result.Client{},
 		Versions: []result.Version{}, Latency: []result.Bucket{}, Failovers: []result.Failover{},
+		Groups: []result.GroupFigures{}, Restarts: []result.MemberRestart{},
 		Assertions: []result.Assertion{}, Artifacts: []result.Artifact{},
 	}
 	// Time zero is when the topology was ready and the clients began.
@@ -136,11 +138,13 @@ func Analyze(in Recorded) result.Scenario {
 		intervals = map[string]time.Duration{}
 		ops       = make([]timeline.Op, 0, total)
 		records   = make([]probe.Record, 0, kept)
+		span      = make([][2]int, len(in.Clients)) // each client's part of records
 		names     []string
 	)
-	for _, c := range in.Clients {
+	for ci, c := range in.Clients {
 		names = append(names, c.Name)
 		first := len(ops)
+		span[ci][0] = len(records)
 		for _, rec := range c.Records {
 			if rec.IsOp() {
 				ops = append(ops, rec.Op())
@@ -149,6 +153,7 @@ func Analyze(in Recorded) result.Scenario {
 				records = append(records, rec)
 			}
 		}
+		span[ci][1] = len(records)
 		cops := ops[first:]
 		rc := result.Client{Name: c.Name, Version: c.Version, Ops: int64(len(cops)), Reported: -1, BadLines: []string{}, Path: nonNil(c.Path), Group: c.Group}
 		for _, err := range c.BadLines {
@@ -222,6 +227,16 @@ func Analyze(in Recorded) result.Scenario {
 		service[c.Name] = c.Service
 	}
 	res.Integrity = check.Integrity(records, t0, func(client string) string { return service[client] })
+	groups := clientGroups(in.Clients)
+	res.Groups = append(res.Groups, groupFigures(groups, &res, windows, records, span)...)
+	tol := in.Tolerance
+	switch {
+	case tol == 0:
+		tol = timeline.DefaultTolerance
+	case tol < 0:
+		tol = 0
+	}
+	res.Restarts = append(res.Restarts, restarts(events, in.Lifecycle, windows, groups, in.Clients, tol, ms)...)
 	return res
 }
 
@@ -250,9 +265,7 @@ func versions(life []Lifecycle, ms func(int64) float64, end time.Time) []result.
 	out := []result.Version{}
 	open := map[string]int{} // node -> index in out
 	for _, e := range life {
-		switch e.Kind {
-		case "started", "restarted", "upgrade-done", "promoted", "demoted", "rolled-back", KindReady:
-		default:
+		if !versionKind(e.Kind) {
 			continue
 		}
 		roleChange := e.Kind == "promoted" || e.Kind == "demoted"

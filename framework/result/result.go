@@ -47,25 +47,32 @@ type Scenario struct {
 	// Ginkgo's --flake-attempts and an earlier attempt failed: a passing
 	// scenario with Attempt 2 is flaky. Zero (omitted) for a first attempt;
 	// EarlierFailure is then the failure of the attempt before.
-	Attempt        int         `json:"attempt,omitempty"`
-	EarlierFailure string      `json:"earlier_failure,omitempty"`
-	Runtime        string      `json:"runtime"`
-	Seed           int64       `json:"seed"`
-	StartedAt      time.Time   `json:"started_at"`
-	DurationMS     float64     `json:"duration_ms"`
-	Startup        Startup     `json:"startup"` // what the scenario cost before its first op
-	Plan           []string    `json:"plan"`    // the numbered plan tree, one line each
-	Steps          []Step      `json:"steps"`
-	Windows        []Window    `json:"windows"`
-	Summary        Summary     `json:"summary"`
-	Clients        []Client    `json:"clients"`
-	Versions       []Version   `json:"versions"` // which node ran which version, when
-	Latency        []Bucket    `json:"latency"`  // op latency over time, bucketed
-	Failovers      []Failover  `json:"failovers"`
-	Integrity      Integrity   `json:"integrity"`
-	Assertions     []Assertion `json:"assertions"`
-	Artifacts      []Artifact  `json:"artifacts"`
-	Replay         string      `json:"replay"` // the command that reruns exactly this scenario
+	Attempt        int        `json:"attempt,omitempty"`
+	EarlierFailure string     `json:"earlier_failure,omitempty"`
+	Runtime        string     `json:"runtime"`
+	Seed           int64      `json:"seed"`
+	StartedAt      time.Time  `json:"started_at"`
+	DurationMS     float64    `json:"duration_ms"`
+	Startup        Startup    `json:"startup"` // what the scenario cost before its first op
+	Plan           []string   `json:"plan"`    // the numbered plan tree, one line each
+	Steps          []Step     `json:"steps"`
+	Windows        []Window   `json:"windows"`
+	Summary        Summary    `json:"summary"`
+	Clients        []Client   `json:"clients"`
+	Versions       []Version  `json:"versions"` // which node ran which version, when
+	Latency        []Bucket   `json:"latency"`  // op latency over time, bucketed
+	Failovers      []Failover `json:"failovers"`
+	Integrity      Integrity  `json:"integrity"`
+	// Groups are the headline figures per client group, in the order of
+	// each group's first client; empty when no client is in a named group
+	// (the summary is then the one group's figures).
+	Groups []GroupFigures `json:"groups"`
+	// Restarts are the replacements of members (upgrade, downgrade,
+	// restart) found on the timeline, in the order they began.
+	Restarts   []MemberRestart `json:"restarts"`
+	Assertions []Assertion     `json:"assertions"`
+	Artifacts  []Artifact      `json:"artifacts"`
+	Replay     string          `json:"replay"` // the command that reruns exactly this scenario
 }
 
 // Startup is a scenario's start-up overhead: the wall-clock time from the
@@ -214,6 +221,70 @@ type LostWrite struct {
 	Seq    uint64  `json:"seq"`
 	AckMS  float64 `json:"ack_ms"`
 	Found  string  `json:"found"` // what was found instead ("missing", "seq 12")
+}
+
+// GroupFigures are the headline figures of one client group: the clients
+// the scenario named in it (Client.Group), or the clients it did not name
+// (Name ""). Percentiles are nearest-rank, as in Summary.
+type GroupFigures struct {
+	Name        string   `json:"name"`    // "" for the clients of no named group
+	Clients     []string `json:"clients"` // its clients, in run order
+	Ops         int64    `json:"ops"`
+	FailedOps   int64    `json:"failed_ops"`
+	Windows     int      `json:"windows"`
+	MaxWindowMS float64  `json:"max_window_ms"`
+	P99WindowMS float64  `json:"p99_window_ms"`
+	// TotalOutageMS is total outage as every verdict means it
+	// (check.TotalOutageMS), over the group's clients: the time its worst
+	// client, WorstClient, spent inside windows, overlaps counted once.
+	TotalOutageMS float64        `json:"total_outage_ms"`
+	WorstClient   string         `json:"worst_client"` // "" when no client of the group saw a window
+	Integrity     GroupIntegrity `json:"integrity"`
+}
+
+// GroupIntegrity is what the read-back found of one group's writes: the
+// counts of Integrity, taken over the group's clients only.
+type GroupIntegrity struct {
+	Checked       bool `json:"checked"`
+	AckedWrites   int  `json:"acked_writes"`
+	Lost          int  `json:"lost"` // acknowledged writes not found (Integrity.Lost names them)
+	Unchecked     int  `json:"unchecked"`
+	Indeterminate int  `json:"indeterminate"`
+	AppliedFailed int  `json:"applied_failed"`
+}
+
+// MemberRestart is one replacement of a member (an upgrade, a downgrade,
+// a restart) found on the timeline from its phase events: the stop began,
+// the old program exited, the new one started, and it became healthy
+// (ready). A phase whose end points were not reported is -1, never 0.
+type MemberRestart struct {
+	Member string  `json:"member"`
+	Step   string  `json:"step"` // the step that replaced it (steps[].id); "" when none was found
+	From   string  `json:"from"` // the version before; "" when unknown
+	To     string  `json:"to"`   // the version after; "" when unknown
+	AtMS   float64 `json:"at_ms"`
+	// The phases, in ms; -1 when either end was not reported.
+	StopToExitedMS     float64 `json:"stop_to_exited_ms"`
+	ExitedToStartedMS  float64 `json:"exited_to_started_ms"`
+	StartedToHealthyMS float64 `json:"started_to_healthy_ms"`
+	StopToHealthyMS    float64 `json:"stop_to_healthy_ms"`
+	// The windows the step caused (its ID among their causes), of every
+	// client; MaxWindowMS and P99WindowMS are -1 when Step is unknown.
+	Windows     int     `json:"windows"`
+	MaxWindowMS float64 `json:"max_window_ms"`
+	P99WindowMS float64 `json:"p99_window_ms"`
+	// Groups are the same figures per client group, in the order of
+	// Scenario.Groups; empty when that is.
+	Groups []RestartGroup `json:"groups"`
+}
+
+// RestartGroup is what one client group saw of a member's restart: the
+// windows the restarting step caused to the group's clients.
+type RestartGroup struct {
+	Group       string  `json:"group"`
+	Windows     int     `json:"windows"`
+	MaxWindowMS float64 `json:"max_window_ms"`
+	P99WindowMS float64 `json:"p99_window_ms"`
 }
 
 // The three outcomes of a scenario and of one assertion.

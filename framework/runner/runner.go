@@ -159,6 +159,11 @@ func (r *Runner) run(ctx context.Context, n *plan.Node) error {
 	})
 	fmt.Fprintf(r.out, "hatest: %s: %s %s\n", r.p.Name, n.Num, n.Desc)
 	err := n.Step.Run(ctx, r.sys)
+	if res, ok := n.Step.(step.Resolved); ok {
+		if on := res.RanOn(); on != nil {
+			r.sys.Events.Retarget(n.ID, on)
+		}
+	}
 	end()
 	if err != nil {
 		return fmt.Errorf("step %s %q failed: %w", n.Num, n.Desc, err)

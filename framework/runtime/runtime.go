@@ -18,6 +18,17 @@ type Runtime interface {
 	// even on error (when one was created) so that the caller can read its
 	// logs; Close removes it either way.
 	Start(ctx context.Context, spec NodeSpec) (Node, error)
+	// Reserve fixes, before the node spec.Name starts, the address each
+	// port of spec.Ports will have inside the run (Endpoint.Internal), so
+	// that the arguments of other nodes, members of one cluster, can name
+	// it (see ExpandMembers). Docker: "<name>:<port>", the node's alias on
+	// the run network. Process: a free 127.0.0.1 port (or the one
+	// spec.HostPorts pins), which Start and Restart of that node then
+	// listen on. Reserving a name again returns the same addresses. A
+	// host port that another node of the run has reserved, pinned or
+	// holds is an error wrapping ErrPortInUse naming both nodes. Close
+	// releases the reservations.
+	Reserve(spec NodeSpec) (map[string]string, error)
 	// Proxy creates a toxiproxy proxy that forwards to upstream (an
 	// Endpoint.Internal address). Clients connect to the proxy's endpoint.
 	Proxy(ctx context.Context, name string, upstream Endpoint) (Proxy, error)
@@ -72,7 +83,10 @@ type NodeSpec struct {
 	// Args are the program's arguments. "${LISTEN:7000}" in an argument is
 	// replaced by the address the program must listen on for port 7000, a
 	// port of Ports (":7000" in a container, "127.0.0.1:<free port>" for a
-	// process); see ExpandArgs.
+	// process), "${PORT:7000}" by the port of that address and "${HOST}"
+	// by its host ("0.0.0.0" in a container, "127.0.0.1" for a process);
+	// see ExpandArgs. The addresses of other nodes come in through
+	// Reserve and ExpandMembers.
 	Args []string
 	Env  map[string]string
 	// Ports are the ports the program listens on, by number ("7000").

@@ -3,26 +3,28 @@ package runtime
 import (
 	"fmt"
 	"maps"
+	"net"
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // validName is a name both runtimes can use as it is: for a container,
 // a network alias and a directory.
 var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 
-// placeholder is "${LISTEN:<port>}" (group 2 the port, empty for
-// "${LISTEN}"), or "${DATA}" (group 1).
-var placeholder = regexp.MustCompile(`\$\{(LISTEN(?::([^}]*))?|DATA)\}`)
+// placeholder is "${LISTEN:<port>}" or "${PORT:<port>}" (group 1 the
+// word, group 2 the port, empty for "${LISTEN}"), or "${HOST}" or
+// "${DATA}" (group 3).
+var placeholder = regexp.MustCompile(`\$\{(?:(LISTEN|PORT)(?::([^}]*))?|(HOST|DATA))\}`)
 
 // Validate reports the first thing wrong with s, in one line that says
 // what to do about it: a name a runtime cannot use, a port that is not a
 // number or is listed twice, Ready, ReadyHTTP or HostPorts naming a port
-// that is not in Ports, a "${LISTEN:port}" in Args for a port that is not
-// in Ports, or "${DATA}" without DataDir. Both runtimes call it first in
-// Start, so that they refuse the same specs with the same words.
+// that is not in Ports, a "${LISTEN:port}" or "${PORT:port}" in Args for
+// a port that is not in Ports, "${HOST}" in a spec without Ports, or
+// "${DATA}" without DataDir. Both runtimes call it first in Start and
+// Reserve, so that they refuse the same specs with the same words.
 func (s NodeSpec) Validate() error {
 	if !validName.MatchString(s.Name) {
 		return fmt.Errorf("invalid node name: use letters, digits, '_', '.' and '-', beginning with a letter or digit")
@@ -54,12 +56,16 @@ func (s NodeSpec) Validate() error {
 	for _, a := range s.Args {
 		for _, m := range placeholder.FindAllStringSubmatch(a, -1) {
 			switch {
-			case m[1] == "DATA":
+			case m[3] == "DATA":
 				if !s.DataDir {
 					return fmt.Errorf("argument %q: ${DATA} needs a data directory: set DataDir", a)
 				}
+			case m[3] == "HOST":
+				if len(s.Ports) == 0 {
+					return fmt.Errorf("argument %q: ${HOST} is where the program listens, and Ports is empty: list its ports there", a)
+				}
 			case m[2] == "":
-				return fmt.Errorf("argument %q: ${LISTEN} names no port: write ${LISTEN:7000} for port 7000", a)
+				return fmt.Errorf("argument %q: ${%s} names no port: write ${%[2]s:7000} for port 7000", a, m[1])
 			case !seen[m[2]]:
 				return fmt.Errorf("argument %q: port %s is not in Ports %v: add it there", a, m[2], s.Ports)
 			}
@@ -68,24 +74,58 @@ func (s NodeSpec) Validate() error {
 	return nil
 }
 
-// ExpandArgs is s.Args with each "${LISTEN:port}" replaced by listen(port),
-// the address the program must listen on for that port as its runtime
-// runs it (":7000" in a container, "127.0.0.1:41234" for a process), and
-// each "${DATA}" by data, the data directory as the program sees it. Call
-// it on a spec Validate accepts.
+// ExpandArgs is s.Args with the runtime's placeholders replaced:
+//
+//	${LISTEN:p}  listen(p), the address the program must listen on for
+//	             port p as its runtime runs it: ":7000" in a container,
+//	             "127.0.0.1:41234" for a process
+//	${PORT:p}    the port of that address: "7000", "41234"
+//	${HOST}      its host, the same for every port: "0.0.0.0" in a
+//	             container (listen gives none: every interface),
+//	             "127.0.0.1" for a process
+//	${DATA}      data, the data directory as the program sees it
+//
+// listen must return "host:port", host possibly empty. Call ExpandArgs on
+// a spec Validate accepts. ${HOST} and ${PORT:p} are for programs that
+// take the host and the port apart ("-a ${HOST} -p ${PORT:4222}");
+// "${HOST}:${PORT:p}" is the address ${LISTEN:p} gives, written out.
 func (s NodeSpec) ExpandArgs(listen func(port string) string, data string) []string {
 	out := make([]string, len(s.Args))
 	for i, a := range s.Args {
 		out[i] = placeholder.ReplaceAllStringFunc(a, func(m string) string {
-			if m == "${DATA}" {
+			g := placeholder.FindStringSubmatch(m)
+			switch {
+			case g[3] == "DATA":
 				return data
+			case g[3] == "HOST":
+				if len(s.Ports) == 0 {
+					return m // Validate refuses it
+				}
+				host, _ := splitListen(listen(s.Ports[0]))
+				return host
+			case g[2] == "":
+				return m // Validate refuses it
+			case g[1] == "LISTEN":
+				return listen(g[2])
+			case g[1] == "PORT":
+				_, port := splitListen(listen(g[2]))
+				return port
 			}
-			port, ok := strings.CutPrefix(m[2:len(m)-1], "LISTEN:")
-			if !ok {
-				return m
-			}
-			return listen(port)
+			return m
 		})
 	}
 	return out
+}
+
+// splitListen splits a listen address into host and port; an empty or
+// missing host, which means every interface, is "0.0.0.0".
+func splitListen(addr string) (host, port string) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "0.0.0.0", addr
+	}
+	if host == "" {
+		host = "0.0.0.0"
+	}
+	return host, port
 }

@@ -51,7 +51,21 @@ func TestValidate(t *testing.T) {
 			`argument "${LISTEN:}": ${LISTEN} names no port: write ${LISTEN:7000} for port 7000`},
 		{"data without DataDir", func(s *NodeSpec) { s.DataDir = false },
 			`argument "${DATA}/db": ${DATA} needs a data directory: set DataDir`},
-		{"other placeholders are the program's", func(s *NodeSpec) { s.Args = append(s.Args, "${HOME}", "$LISTEN") }, ""},
+		{"host and port", func(s *NodeSpec) { s.Args = append(s.Args, "-a", "${HOST}", "-p=${PORT:7000}", "${HOST}:${PORT:7100}") }, ""},
+		{"port of a port not in Ports", func(s *NodeSpec) { s.Args = append(s.Args, "-p=${PORT:7001}") },
+			`argument "-p=${PORT:7001}": port 7001 is not in Ports [7000 7100]: add it there`},
+		{"port of no port", func(s *NodeSpec) { s.Args = append(s.Args, "${PORT}") },
+			`argument "${PORT}": ${PORT} names no port: write ${PORT:7000} for port 7000`},
+		{"port of an empty port", func(s *NodeSpec) { s.Args = append(s.Args, "-p=${PORT:}") },
+			`argument "-p=${PORT:}": ${PORT} names no port: write ${PORT:7000} for port 7000`},
+		{"host without ports", func(s *NodeSpec) { *s = NodeSpec{Name: "n", Args: []string{"-a=${HOST}"}} },
+			`argument "-a=${HOST}": ${HOST} is where the program listens, and Ports is empty: list its ports there`},
+		{"member placeholders are ExpandMembers'", func(s *NodeSpec) {
+			s.Args = append(s.Args, "${NAME}", "${ADDR:e9:9}", "${PEERS:1}", "${OTHERS:2:nats}")
+		}, ""},
+		{"other placeholders are the program's", func(s *NodeSpec) {
+			s.Args = append(s.Args, "${HOME}", "$LISTEN", "$PORT", "${HOST:x}", "${DATA:x}", "${port:1}")
+		}, ""},
 	}
 	for _, tt := range tests {
 		s := good()
@@ -74,6 +88,7 @@ func TestValidate(t *testing.T) {
 func TestExpandArgs(t *testing.T) {
 	container := func(port string) string { return ":" + port }
 	process := func(port string) string { return "127.0.0.1:4" + port }
+	ipv6 := func(port string) string { return "[::1]:" + port }
 	tests := []struct {
 		name   string
 		args   []string
@@ -91,9 +106,19 @@ func TestExpandArgs(t *testing.T) {
 			[]string{"-peers=:7000,:7001", "/data/a:/data/b"}},
 		{"other placeholders kept", []string{"${HOME}", "${LISTEN}", "$DATA"}, container, "/data",
 			[]string{"${HOME}", "${LISTEN}", "$DATA"}},
+		{"host and port, container", []string{"-a", "${HOST}", "-p", "${PORT:7000}", "--cluster=nats://${HOST}:${PORT:7001}"}, container, "/data",
+			[]string{"-a", "0.0.0.0", "-p", "7000", "--cluster=nats://0.0.0.0:7001"}},
+		{"host and port, process", []string{"-a", "${HOST}", "-p", "${PORT:7000}", "--cluster=nats://${HOST}:${PORT:7001}"}, process, "/d",
+			[]string{"-a", "127.0.0.1", "-p", "47000", "--cluster=nats://127.0.0.1:47001"}},
+		{"host and port, IPv6", []string{"${HOST}", "${PORT:7000}"}, ipv6, "/d", []string{"::1", "7000"}},
+		{"listen is host and port", []string{"${LISTEN:7001}=${HOST}:${PORT:7001}"}, process, "/d",
+			[]string{"127.0.0.1:47001=127.0.0.1:47001"}},
+		{"member placeholders kept", []string{"${NAME}", "${ADDR:e1:7000}", "${PEERS:7000}", "${OTHERS:7000:nats}"}, process, "/d",
+			[]string{"${NAME}", "${ADDR:e1:7000}", "${PEERS:7000}", "${OTHERS:7000:nats}"}},
+		{"empty port kept", []string{"${PORT}", "${PORT:}"}, process, "/d", []string{"${PORT}", "${PORT:}"}},
 	}
 	for _, tt := range tests {
-		s := NodeSpec{Args: tt.args}
+		s := NodeSpec{Args: tt.args, Ports: []string{"7000", "7001"}}
 		if got := s.ExpandArgs(tt.listen, tt.data); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}

@@ -51,6 +51,14 @@ type Meta struct {
 	Sequential bool
 }
 
+// Resolved is a step that learns only as it runs what it acts on (a
+// rolling upgrade's member picked by an order hook): after Run, RanOn
+// replaces the Targets of its Meta on the timeline.
+type Resolved interface {
+	Step
+	RanOn() []string
+}
+
 // KindOf is st's timeline kind: its Meta's, or timeline.KindStep.
 func KindOf(st Step) string {
 	if k := st.Meta().Kind; k != "" {
@@ -75,26 +83,42 @@ func (w wait) Meta() Meta                                      { return Meta{Idl
 func (w wait) Run(ctx context.Context, _ *system.System) error { return system.Sleep(ctx, w.d) }
 
 // Do is a step made from a function, for what the catalogue lacks. It may
-// act on anything; give it what it acts on with DoOn.
-func Do(desc string, fn func(ctx context.Context, sys *system.System) error) Step {
-	return do{desc: desc, fn: fn}
+// act on anything and expects no outage; say otherwise with its methods:
+//
+//	step.Do("isolate the leader", isolate).On("e1").ExpectsOutage()
+func Do(desc string, fn func(ctx context.Context, sys *system.System) error) DoStep {
+	return DoStep{desc: desc, fn: fn}
 }
 
 // DoOn is Do for a function that acts on targets only (the names of
-// services, nodes, proxies or links), and may say it expects an outage.
-func DoOn(desc string, targets []string, expectOutage bool, fn func(ctx context.Context, sys *system.System) error) Step {
-	return do{desc: desc, fn: fn, meta: Meta{Targets: targets, ExpectsOutage: expectOutage}}
+// services, members, nodes, proxies or links), and may say it expects an
+// outage.
+func DoOn(desc string, targets []string, expectOutage bool, fn func(ctx context.Context, sys *system.System) error) DoStep {
+	return DoStep{desc: desc, fn: fn, meta: Meta{Targets: targets, ExpectsOutage: expectOutage}}
 }
 
-type do struct {
+// DoStep is a step made from a function by Do.
+type DoStep struct {
 	desc string
 	fn   func(context.Context, *system.System) error
 	meta Meta
 }
 
-func (d do) Description() string                               { return d.desc }
-func (d do) Meta() Meta                                        { return d.meta }
-func (d do) Run(ctx context.Context, sys *system.System) error { return d.fn(ctx, sys) }
+// On says what the step acts on: the names of services, members, nodes,
+// proxies or links. Only the windows of clients with one of them on their
+// path can be put down to it.
+func (d DoStep) On(targets ...string) DoStep {
+	d.meta.Targets = append([]string(nil), targets...)
+	return d
+}
+
+// ExpectsOutage says that the windows the step causes are planned (it
+// restarts something on purpose), so they are not unexpected outages.
+func (d DoStep) ExpectsOutage() DoStep { d.meta.ExpectsOutage = true; return d }
+
+func (d DoStep) Description() string                               { return d.desc }
+func (d DoStep) Meta() Meta                                        { return d.meta }
+func (d DoStep) Run(ctx context.Context, sys *system.System) error { return d.fn(ctx, sys) }
 
 // Concurrently runs steps at the same time (a fault during an upgrade).
 // Each child is its own event on the timeline; the group ends when all

@@ -2,6 +2,7 @@ package step
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -51,5 +52,20 @@ func TestGroups(t *testing.T) {
 	}
 	if KindOf(Wait(0)) != "step" {
 		t.Fatalf("a wait's kind is %q", KindOf(Wait(0)))
+	}
+}
+
+func TestDoSaysWhatItActsOnAndExpects(t *testing.T) {
+	plain := Do("poke", func(context.Context, *system.System) error { return nil })
+	if m := plain.Meta(); m.ExpectsOutage || m.Targets != nil {
+		t.Fatalf("plain Do: %+v, want no targets and no expected outage", m)
+	}
+	st := plain.On("e1", "e2").ExpectsOutage()
+	m := st.Meta()
+	if !m.ExpectsOutage || !slices.Equal(m.Targets, []string{"e1", "e2"}) {
+		t.Fatalf("Do.On.ExpectsOutage: %+v, want targets e1, e2 and an expected outage", m)
+	}
+	if plain.Meta().ExpectsOutage {
+		t.Fatal("ExpectsOutage changed the step it was called on")
 	}
 }

@@ -49,6 +49,19 @@ func (r *Recorder) BeginEvent(e timeline.Event) (end func()) {
 	}
 }
 
+// Retarget sets the Targets of the event id: for a step that learns only
+// as it runs what it acts on (the member a rolling upgrade's order hook
+// picks).
+func (r *Recorder) Retarget(id string, targets []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := range r.events {
+		if r.events[i].ID == id {
+			r.events[i].Targets = append([]string(nil), targets...)
+		}
+	}
+}
+
 // Add records an event that happened elsewhere (the overlord's own log).
 func (r *Recorder) Add(e timeline.Event) {
 	r.mu.Lock()

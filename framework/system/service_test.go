@@ -75,7 +75,7 @@ func TestServiceUpgradeKeepsData(t *testing.T) {
 		t.Fatalf("SET through the proxy: %q", got)
 	}
 
-	if err := svc.Upgrade(ctx, "v2"); err != nil {
+	if _, err := svc.Upgrade(ctx, "v2", system.Replacement{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := ask(t, addr, "GET k1"); got != "OK v2 1 one" {
@@ -90,7 +90,7 @@ func TestServiceUpgradeKeepsData(t *testing.T) {
 	}
 
 	// A version without a build fails before anything is stopped.
-	if err := svc.Upgrade(ctx, "v9"); err == nil || !strings.Contains(err.Error(), `no build for version "v9"`) {
+	if _, err := svc.Upgrade(ctx, "v9", system.Replacement{}); err == nil || !strings.Contains(err.Error(), `no build for version "v9"`) {
 		t.Fatalf("upgrade to v9: %v", err)
 	}
 	if got := ask(t, addr, "GET k1"); got != "OK v2 1 one" || svc.Node.Version() != "v2" {
@@ -147,7 +147,7 @@ func TestServiceHostPort(t *testing.T) {
 	if got := ask(t, want, "SET k1 one"); got != "OK v1 1" {
 		t.Fatalf("SET on the pinned port: %q", got)
 	}
-	if err := svc.Upgrade(ctx, "v2"); err != nil {
+	if _, err := svc.Upgrade(ctx, "v2", system.Replacement{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := ask(t, want, "GET k1"); got != "OK v2 1 one" {

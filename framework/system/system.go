@@ -20,6 +20,7 @@ type System struct {
 	drivers   []*Driver
 	clients   []*Client
 	services  []*Service
+	clusters  map[string][]string // member names by cluster name
 	nodes     []runtime.Node
 }
 

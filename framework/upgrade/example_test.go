@@ -18,7 +18,7 @@ func Example() {
 	}
 	// Output:
 	// rolling upgrade v1 -> v2 of web-1, web-2, 500ms apart
-	//   upgrade web-1 v1 -> v2 via overlord (kill and restart) [web-1]
+	//   upgrade web-1 v1 -> v2 [web-1]
 	//   wait 500ms []
-	//   upgrade web-2 v1 -> v2 via overlord (kill and restart) [web-2]
+	//   upgrade web-2 v1 -> v2 [web-2]
 }

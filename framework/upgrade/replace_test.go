@@ -3,6 +3,7 @@ package upgrade_test
 import (
 	"context"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,8 +57,18 @@ func TestReplace(t *testing.T) {
 	if v := sys.Service("kv").Node.Version(); v != "v2" {
 		t.Fatalf("kv runs %s after the upgrade", v)
 	}
+	// Each phase of the replacement is on the timeline, in order, the
+	// new node's readiness last.
 	evs := sys.Events.Events()
-	if len(evs) != 1 || evs[0].Kind != timeline.KindSystem || evs[0].Phase != timeline.PhaseReady || evs[0].Desc != "service kv ready at v2" {
-		t.Fatalf("the step should put the new node's readiness on the timeline: %+v", evs)
+	var phases []string
+	for i, e := range evs {
+		if e.Kind != timeline.KindSystem || !slices.Equal(e.Targets, []string{"kv"}) || (i > 0 && e.Start < evs[i-1].Start) {
+			t.Fatalf("phase event %d: %+v", i, e)
+		}
+		phases = append(phases, e.Phase)
+	}
+	want := []string{timeline.PhaseStop, timeline.PhaseExited, timeline.PhaseStarted, timeline.PhaseReady}
+	if !slices.Equal(phases, want) || evs[3].Desc != "service kv ready at v2" {
+		t.Fatalf("the step should put each phase on the timeline, %v: %+v", want, evs)
 	}
 }

@@ -62,6 +62,32 @@ func (r *Runtime) Start(ctx context.Context, spec runtime.NodeSpec) (runtime.Nod
 	return n, err
 }
 
+// Reserve returns "<name>:<port>" for each port of spec.Ports: the node's
+// alias on the run network, which is its Endpoint(port).Internal once it
+// runs (see runtime.Runtime). It has no side effects: the alias is the
+// name, and inside the network the ports are the program's own, so
+// nothing needs holding. HostPorts pins are External and are checked by
+// Start.
+func (r *Runtime) Reserve(spec runtime.NodeSpec) (map[string]string, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, fmt.Errorf("reserve %q: %w", spec.Name, err)
+	}
+	r.mu.Lock()
+	closed := r.closed
+	r.mu.Unlock()
+	if closed {
+		return nil, fmt.Errorf("reserve %s: runtime closed", spec.Name)
+	}
+	out := make(map[string]string, len(spec.Ports))
+	for _, p := range spec.Ports {
+		out[p] = internalAddr(spec.Name, p)
+	}
+	return out, nil
+}
+
+// internalAddr is a node's address for port on the run network.
+func internalAddr(name, port string) string { return name + ":" + port }
+
 // startNode registers a node and runs its container.
 func (r *Runtime) startNode(ctx context.Context, spec runtime.NodeSpec, tag string, internal bool) (*node, error) {
 	n := &node{
@@ -147,7 +173,7 @@ func (n *node) ID() string {
 func (n *node) Endpoint(port string) runtime.Endpoint {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return runtime.Endpoint{Internal: n.spec.Name + ":" + port, External: n.external[port]}
+	return runtime.Endpoint{Internal: internalAddr(n.spec.Name, port), External: n.external[port]}
 }
 
 // Logs returns a snapshot of what the node wrote so far to the streams that

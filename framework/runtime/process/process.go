@@ -73,7 +73,8 @@ type Runtime struct {
 	closed bool
 	nodes  map[string]*Node
 	order  []*Node
-	ports  map[int]bool // host ports handed out in this run
+	ports  map[int]portOwner         // host ports handed out in this run
+	held   map[string]map[string]int // node name -> port -> host port, from Reserve or Start
 
 	binMu sync.Mutex
 	bins  map[string]string // software/version directory -> main binary
@@ -114,7 +115,8 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 		cfg:   cfg,
 		dir:   dir,
 		nodes: map[string]*Node{},
-		ports: map[int]bool{},
+		ports: map[int]portOwner{},
+		held:  map[string]map[string]int{},
 		bins:  map[string]string{},
 	}, nil
 }
@@ -185,13 +187,15 @@ func (r *Runtime) start(ctx context.Context, spec runtime.NodeSpec) (*Node, erro
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	if n.ports, err = r.allocPorts(spec.Ports, spec.HostPorts); err != nil {
+	ports, fresh, err := r.allocPorts(name, spec.Ports, spec.HostPorts, true)
+	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
+	n.ports = ports
 	n.dir = filepath.Join(r.dir, "nodes", name)
 	n.data = filepath.Join(n.dir, "data")
 	if err := os.MkdirAll(n.data, 0o755); err != nil {
-		r.releasePorts(n.ports)
+		r.releasePorts(name, fresh)
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
 	n.args = spec.ExpandArgs(func(port string) string {
@@ -201,7 +205,7 @@ func (r *Runtime) start(ctx context.Context, spec runtime.NodeSpec) (*Node, erro
 	began := time.Now()
 	p, err := n.launch(exe, spec.Version)
 	if err != nil {
-		r.releasePorts(n.ports)
+		r.releasePorts(name, fresh)
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
 	started = true
@@ -212,55 +216,136 @@ func (r *Runtime) start(ctx context.Context, spec runtime.NodeSpec) (*Node, erro
 	return n, nil
 }
 
-// allocPorts gives each port a free 127.0.0.1 port, or its pinned one
-// (NodeSpec.HostPorts). It holds every listener open until all are chosen
-// so that no two coincide, and never hands out a port twice in one run.
-func (r *Runtime) allocPorts(ports []string, pins map[string]int) (map[string]int, error) {
-	out := map[string]int{}
+// Reserve gives each port of spec.Ports a 127.0.0.1 port now, before the
+// node spec.Name starts: a free one, or the one spec.HostPorts pins. The
+// later Start of a node of that name, and its every Restart, listen
+// exactly there. It returns "127.0.0.1:<port>" by port, which is what the
+// node's Endpoint(port).Internal will be. See runtime.Runtime.
+//
+// Nothing holds a reserved port open until the node starts: it is kept
+// from the other nodes of the run, not from the rest of the machine.
+// Start checks that it is still free and fails with runtime.ErrPortInUse
+// if not.
+func (r *Runtime) Reserve(spec runtime.NodeSpec) (map[string]string, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, fmt.Errorf("reserve %q: %w", spec.Name, err)
+	}
+	ports, fresh, err := r.allocPorts(spec.Name, spec.Ports, spec.HostPorts, false)
+	if err != nil {
+		return nil, fmt.Errorf("reserve %s: %w", spec.Name, err)
+	}
+	out := make(map[string]string, len(ports))
+	for p, host := range ports {
+		out[p] = net.JoinHostPort("127.0.0.1", strconv.Itoa(host))
+	}
+	if len(fresh) > 0 {
+		r.logf("reserved %s ports %v", spec.Name, ports)
+	}
+	return out, nil
+}
+
+// portOwner is the node and port a host port of the run belongs to.
+type portOwner struct{ node, port string }
+
+// allocPorts gives each port of node name a 127.0.0.1 port: the one it has
+// already (from Reserve, or an earlier Start), else the pinned one
+// (NodeSpec.HostPorts), else a free one, and records it for the node. It
+// holds every listener open until all are chosen so that no two coincide,
+// and never hands out a port twice in one run. forStart checks that the
+// ports the node had already are still free, as they must be for it to
+// listen there. fresh lists the host ports this call handed out.
+func (r *Runtime) allocPorts(name string, ports []string, pins map[string]int, forStart bool) (out map[string]int, fresh []int, err error) {
+	out = map[string]int{}
 	var lns []net.Listener
 	defer func() {
 		for _, ln := range lns {
 			ln.Close()
 		}
 	}()
+	// bind checks that host is free on this machine and keeps it so
+	// until every port is chosen.
+	bind := func(p string, host int) error {
+		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(host)))
+		if err != nil {
+			return portInUse(p, host, err)
+		}
+		lns = append(lns, ln)
+		return nil
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.closed {
+		return nil, nil, ErrClosed
+	}
+	held := r.held[name]
 	for _, p := range ports {
-		if host, ok := pins[p]; ok {
-			ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(host)))
-			if ln != nil {
-				lns = append(lns, ln)
+		pin, pinned := pins[p]
+		if host, ok := held[p]; ok {
+			if pinned && pin != host {
+				return nil, nil, fmt.Errorf("port %s has 127.0.0.1:%d already, not the pinned 127.0.0.1:%d: pin it when it is first reserved", p, host, pin)
 			}
-			if err != nil || r.ports[host] {
-				return nil, portInUse(p, host, err)
+			if forStart {
+				if err := bind(p, host); err != nil {
+					return nil, nil, err
+				}
 			}
 			out[p] = host
+			continue
+		}
+		if !forStart && r.nodes[name] != nil {
+			return nil, nil, fmt.Errorf("port %s: %s is started already, without it", p, name)
+		}
+		if pinned {
+			if o, ok := r.ports[pin]; ok {
+				return nil, nil, fmt.Errorf("port %s (127.0.0.1:%d) is %s's port %s in this run: %w; pin another host port", p, pin, o.node, o.port, runtime.ErrPortInUse)
+			}
+			if err := bind(p, pin); err != nil {
+				return nil, nil, err
+			}
+			out[p] = pin
 			continue
 		}
 		for tries := 0; ; tries++ {
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
-				return nil, fmt.Errorf("port %s: %w", p, err)
+				return nil, nil, fmt.Errorf("port %s: %w", p, err)
 			}
 			lns = append(lns, ln)
 			host := ln.Addr().(*net.TCPAddr).Port
-			if !r.ports[host] || tries > 100 {
+			if _, taken := r.ports[host]; !taken || tries > 100 {
 				out[p] = host
 				break
 			}
 		}
 	}
-	for _, host := range out {
-		r.ports[host] = true
+	if r.held[name] == nil {
+		r.held[name] = map[string]int{}
 	}
-	return out, nil
+	for _, p := range ports {
+		if _, ok := r.held[name][p]; ok {
+			continue
+		}
+		host := out[p]
+		r.held[name][p] = host
+		r.ports[host] = portOwner{node: name, port: p}
+		fresh = append(fresh, host)
+	}
+	return out, fresh, nil
 }
 
-func (r *Runtime) releasePorts(ports map[string]int) {
+// releasePorts gives back the host ports that allocPorts handed out to
+// node name; the ones it had before stay its own.
+func (r *Runtime) releasePorts(name string, hosts []int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, host := range ports {
-		delete(r.ports, host)
+	for _, host := range hosts {
+		if o, ok := r.ports[host]; ok && o.node == name {
+			delete(r.ports, host)
+			delete(r.held[name], o.port)
+		}
+	}
+	if len(r.held[name]) == 0 {
+		delete(r.held, name)
 	}
 }
 
@@ -339,6 +424,7 @@ func (r *Runtime) close() error {
 	r.mu.Lock()
 	r.closed = true
 	nodes := append([]*Node(nil), r.order...)
+	r.ports, r.held = map[int]portOwner{}, map[string]map[string]int{} // reservations end with the run
 	r.mu.Unlock()
 	var errs []error
 	var procs []*proc
