@@ -54,6 +54,10 @@ type scenarioView struct {
 	Failovers                                 []failoverView
 	FailoverUnknown                           bool // some phase was not measured
 	Integrity                                 integrityView
+	Groups                                    []groupView // the "Client groups" table; nil for one group
+	GroupsAll                                 *groupView  // its last row: every client
+	Grouped                                   bool        // some client is in a named group
+	Restarts                                  restartTable
 	Clients                                   []clientView
 	ClientMismatches                          int
 	Schedules                                 []scheduleView
@@ -151,6 +155,7 @@ type clientView struct {
 	BadLines, BadFirst string
 	BadN               int
 	Path               []string // what the client depends on; none: everything
+	Group              string   // its client group as shown; "" when no client is in a named group
 }
 
 // scheduleView is how well one client kept its schedule; Known is false
@@ -235,6 +240,16 @@ func buildScenario(s *result.Scenario) *scenarioView {
 			v.Figures[1].Note += fmt.Sprintf(", %s %s", format.Count(n.n), n.what)
 		}
 	}
+	// With client groups the outage figures mix clients that saw
+	// different things: they are labelled as every client's, and the
+	// "Client groups" table gives each group's.
+	if v.Groups, v.GroupsAll = buildGroups(s); v.Groups != nil {
+		for i := range v.Figures[:3] {
+			v.Figures[i].Label += " · all clients"
+		}
+		v.Figures[0].Note = fmt.Sprintf("longest window of any client; %d client groups below", len(s.Groups))
+	}
+	v.Restarts = buildRestarts(s, desc)
 
 	// Assertions: failed, then invalid, then passed.
 	failed, invalid := 0, 0
@@ -328,11 +343,17 @@ func buildScenario(s *result.Scenario) *scenarioView {
 	}
 
 	for _, c := range s.Clients {
+		v.Grouped = v.Grouped || c.Group != ""
+	}
+	for _, c := range s.Clients {
 		cv := clientView{
 			Name: c.Name, Version: c.Version, LastVersion: c.LastVersion,
 			Ops: format.Count(c.Ops), Failed: format.Count(c.Failed), Reported: format.Count(c.Reported),
 			LastOK: format.Millis(c.LastOKMS, 1), BadN: len(c.BadLines), BadLines: format.Count(len(c.BadLines)),
 			Path: c.Path,
+		}
+		if v.Grouped {
+			cv.Group = groupLabel(c.Group)
 		}
 		if len(c.BadLines) > 0 {
 			cv.BadFirst = truncate(c.BadLines[0], 300)

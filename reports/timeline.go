@@ -82,7 +82,9 @@ type tickView struct{ X, Label string }
 // page's script moves it by X on zoom.
 type zeroView struct{ X, Y1, Y2, LabelX, LabelY string }
 
-type headView struct{ Y, Text, Note string }
+// headView is a heading row of the timeline; Class is extra CSS classes
+// (a client group's heading is "group-head").
+type headView struct{ Y, Text, Note, Class string }
 
 type barView struct {
 	Class, X, W, Y, H, Start, End, Tip string
@@ -128,6 +130,7 @@ var laneChars = charsIn(gutter - 8 - labelMargin)
 
 type clientLane struct {
 	Name, Y, LabelY, Tip string
+	Group                string // the client's group, "" for none or an unnamed one
 	LabelX, Short        string // where the name ends, and the name as shown
 	Band                 bool
 	BandY, BandH         string
@@ -285,11 +288,22 @@ func buildTimeline(s *result.Scenario, desc map[string]string) *timelineView {
 		y += laneGap
 	}
 
-	// Clients: one lane per client, one row per op class.
+	// Clients: one lane per client, one row per op class; with client
+	// groups, grouped under a heading per group.
 	clients := clientLanes(ts, s, desc)
 	if len(clients.lanes) > 0 {
 		head("Clients · outage windows", clients.note)
-		for _, cl := range clients.lanes {
+		for i, cl := range clients.lanes {
+			if clients.grouped && (i == 0 || cl.Group != clients.lanes[i-1].Group) {
+				n := 0
+				for _, o := range clients.lanes {
+					if o.Group == cl.Group {
+						n++
+					}
+				}
+				head(fmt.Sprintf("group %s · %d %s", groupLabel(cl.Group), n, plural(n, "client", "clients")), "")
+				tv.Heads[len(tv.Heads)-1].Class = "group-head"
+			}
 			cl.Y, cl.BandY = px(y), px(y-laneGap/2)
 			h := float64(len(cl.Rows)) * winRowH
 			y += h + laneGap
@@ -541,6 +555,7 @@ type clientLayout struct {
 	marks, windows int
 	note           string
 	lag            bool // some window is probe lag
+	grouped        bool // some client is in a named group: lanes come by group
 }
 
 // laneWindows is one client's windows split into rows by class.
@@ -573,6 +588,23 @@ func clientLanes(ts timeScale, s *result.Scenario, desc map[string]string) clien
 			lw.classes = append(lw.classes, w.Class)
 		}
 		lw.rows[w.Class] = append(lw.rows[w.Class], w)
+	}
+	// With client groups, lanes come by group, the groups in the order of
+	// their first client; clients only seen in windows are in none.
+	groupOf, rank := map[string]string{}, map[string]int{}
+	grouped := false
+	for _, c := range s.Clients {
+		groupOf[c.Name] = c.Group
+		grouped = grouped || c.Group != ""
+		if _, ok := rank[c.Group]; !ok {
+			rank[c.Group] = len(rank)
+		}
+	}
+	if grouped {
+		if _, ok := rank[""]; !ok {
+			rank[""] = len(rank)
+		}
+		sort.SliceStable(order, func(i, j int) bool { return rank[groupOf[order[i]]] < rank[groupOf[order[j]]] })
 	}
 	// Merge for display: start at one unit of x, coarsen a lane until it
 	// fits MaxMarksPerLane, then coarsen all lanes until they fit MaxMarks.
@@ -610,11 +642,11 @@ func clientLanes(ts timeScale, s *result.Scenario, desc map[string]string) clien
 		}
 	}
 
-	out := clientLayout{marks: total, windows: len(s.Windows)}
+	out := clientLayout{marks: total, windows: len(s.Windows), grouped: grouped}
 	coarsest := 0.0
 	for i, name := range order {
 		lw := byName[name]
-		cl := &clientLane{Name: name, LabelY: px(winRowH/2 + 4), Band: i%2 == 0}
+		cl := &clientLane{Name: name, Group: groupOf[name], LabelY: px(winRowH/2 + 4), Band: i%2 == 0}
 		nw, unexpected, lag := 0, 0, 0
 		classW := minClassW
 		for r, class := range lw.classes {
@@ -671,6 +703,9 @@ func clientLanes(ts timeScale, s *result.Scenario, desc map[string]string) clien
 		cl.BandH = px(float64(len(cl.Rows))*winRowH + laneGap)
 		drawn := countMarks(merged[i])
 		cl.Tip = fmt.Sprintf("%s: %s windows (%s unexpected", name, format.Count(nw), format.Count(unexpected))
+		if grouped {
+			cl.Tip = fmt.Sprintf("%s, group %s: %s windows (%s unexpected", name, groupLabel(cl.Group), format.Count(nw), format.Count(unexpected))
+		}
 		if lag > 0 {
 			cl.Tip += fmt.Sprintf(", %s probe lag", format.Count(lag))
 		}

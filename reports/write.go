@@ -201,6 +201,18 @@ func normalize(s result.Scenario) result.Scenario {
 	s.Artifacts = nonNil(s.Artifacts)
 	s.Integrity.Lost = nonNil(s.Integrity.Lost)
 	s.Integrity.SplitBrain = nonNil(s.Integrity.SplitBrain)
+	gs := make([]result.GroupFigures, len(s.Groups))
+	for i, g := range s.Groups {
+		g.Clients = nonNil(g.Clients)
+		gs[i] = g
+	}
+	s.Groups = gs
+	rs := make([]result.MemberRestart, len(s.Restarts))
+	for i, r := range s.Restarts {
+		r.Groups = nonNil(r.Groups)
+		rs[i] = r
+	}
+	s.Restarts = rs
 	ws := make([]result.Window, len(s.Windows))
 	for i, w := range s.Windows {
 		w.Reasons = nonNil(w.Reasons)

@@ -150,6 +150,34 @@ func ForClients(names ...string) Scope {
 	}}
 }
 
+// ForGroup restricts the outage checks to the windows of the clients of
+// the group the scenario named name (scenario.Named): a budget for the
+// clients that use every member, another for those that see one. A check
+// naming a group the scenario does not have fails.
+func ForGroup(name string) Scope {
+	return Scope{label: func() string { return "group " + name + ": " }, scope: func() string { return " of group " + name }, pick: func(s *result.Scenario) ([]result.Window, error) {
+		var groups, members []string
+		for _, c := range s.Clients {
+			if c.Group != "" && !slices.Contains(groups, c.Group) {
+				groups = append(groups, c.Group)
+			}
+			if c.Group == name {
+				members = append(members, c.Name)
+			}
+		}
+		if len(members) == 0 {
+			return nil, fmt.Errorf("no client group %s in this scenario (groups: %s)", name, orNone(strings.Join(groups, ", ")))
+		}
+		var out []result.Window
+		for _, w := range s.Windows {
+			if slices.Contains(members, w.Client) {
+				out = append(out, w)
+			}
+		}
+		return out, nil
+	}}
+}
+
 // MaxOutageBelow is MaxOutageBelow over the scope's windows.
 func (c Scope) MaxOutageBelow(d time.Duration) Rule {
 	r := maxOutage("max outage ≤ "+budget(d), d, c.scope, c.pick)

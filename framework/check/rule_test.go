@@ -190,6 +190,27 @@ func TestForClients(t *testing.T) {
 	}
 }
 
+// A group's budget sees its own clients' windows only: the balanced
+// clients' 300 ms, not the single-member client's 400 ms.
+func TestForGroup(t *testing.T) {
+	s := base()
+	s.Clients[0].Group = "all" // c1: 300 ms and 100 ms windows
+	s.Clients[1].Group = "e1-only"
+	if o, msg := ForGroup("all").MaxOutageBelow(300 * time.Millisecond).Verdict(s); o != Pass || !strings.HasPrefix(msg, "max outage 300.0ms ≤ budget 300ms: client c1") {
+		t.Errorf("group all: %v %q", o, msg)
+	}
+	r := ForGroup("e1-only").MaxOutageBelow(300 * time.Millisecond)
+	if o, msg := r.Verdict(s); o != Fail || !strings.HasPrefix(msg, "max outage 400.0ms > budget 300ms: client c3") {
+		t.Errorf("group e1-only: %v %q", o, msg)
+	}
+	if r.String() != "group e1-only: max outage ≤ 300ms" {
+		t.Errorf("name %q", r.String())
+	}
+	if o, msg := ForGroup("e9").MaxOutageBelow(time.Hour).Verdict(s); o != Fail || msg != "no client group e9 in this scenario (groups: all, e1-only)" {
+		t.Errorf("unknown group: %v %q", o, msg)
+	}
+}
+
 func TestNoLostWritesOutcomes(t *testing.T) {
 	for _, c := range []struct {
 		name string

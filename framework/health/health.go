@@ -68,6 +68,7 @@ func Wait(ctx context.Context, c Check, at Addresser, timeout, every time.Durati
 	}
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	deadline, _ := wctx.Deadline()
 	var last error
 	for {
 		err := c.Probe(wctx, at)
@@ -75,8 +76,10 @@ func Wait(ctx context.Context, c Check, at Addresser, timeout, every time.Durati
 			return nil
 		}
 		// An attempt that failed only because the time ran out says
-		// nothing about the node: keep the one before.
-		if wctx.Err() == nil || last == nil {
+		// nothing about the node: keep the one before. (A dial can fail
+		// with its deadline before the context says it is done.)
+		cut := wctx.Err() != nil || !time.Now().Before(deadline)
+		if !cut || last == nil {
 			last = err
 		}
 		t := time.NewTimer(every)

@@ -23,6 +23,7 @@ type S struct {
 	labels   []string
 	svcs     []*Service
 	programs []system.ServiceSpec // your own servers (Program), in order
+	clusters []*Cluster           // your own clusters, in order
 	clients  []ClientGroup
 	steps    []*Handle
 	expects  []types.GomegaMatcher
@@ -52,7 +53,12 @@ func Declare(name string, labels []string, seed int64, body func(*S)) *S {
 type Service struct {
 	Name    string
 	Version string
-	Spec    system.OverlordSpec // zero for a program
+	Spec    system.OverlordSpec // zero for a program or a cluster member
+	// Cluster is the cluster this member (or all of it) belongs to.
+	Cluster string
+	// Members, when set, make the target several services: a client of
+	// it may use every one (Cluster.All).
+	Members []*Service
 }
 
 // ClientGroup is one s.Clients declaration.
@@ -117,6 +123,9 @@ func (s *S) Clients(n int, target *Service, opts ...ClientOption) {
 	for _, o := range opts {
 		o(&d.Spec)
 	}
+	if d.Spec.Prefix == "" && d.Spec.Group != "" {
+		d.Spec.Prefix = d.Spec.Group + "-"
+	}
 	if d.Spec.Prefix == "" && len(s.clients) > 0 {
 		d.Spec.Prefix = fmt.Sprintf("g%d-c", len(s.clients)+1)
 	}
@@ -125,6 +134,11 @@ func (s *S) Clients(n int, target *Service, opts ...ClientOption) {
 
 // ClientOption adjusts a group of clients.
 type ClientOption func(*system.ClientSpec)
+
+// Named names the client group: its clients are name-1 .. name-n, and
+// reports, headline figures and check.ForGroup(name) take them together
+// ("all", "e1-only").
+func Named(name string) ClientOption { return func(c *system.ClientSpec) { c.Group = name } }
 
 // Every sets the clients' schedule (default 5 ms, at least 1 ms).
 func Every(d time.Duration) ClientOption { return func(c *system.ClientSpec) { c.Interval = d } }

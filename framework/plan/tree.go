@@ -21,6 +21,7 @@ type Plan struct {
 	Labels   []string
 	Services []*Service           // overlord services, in order
 	Programs []system.ServiceSpec // your own servers, in order
+	Clusters []*Cluster           // your own clusters, in order
 	Clients  []ClientGroup
 	// Nodes are the plan's steps in order, from 2 ("1. start the
 	// topology" is not a step): the warm-up, the declared steps, the
@@ -61,7 +62,7 @@ func (n *Node) leaves(fn func(*Node)) {
 func Build(s *S) *Plan {
 	p := &Plan{
 		Name: s.name, Seed: s.seed, Labels: s.labels,
-		Services: s.svcs, Programs: s.programs, Clients: s.clients,
+		Services: s.svcs, Programs: s.programs, Clusters: s.clusters, Clients: s.clients,
 		Expects: s.expects, LatencyBudget: s.budget, Tolerance: s.tolerance,
 		Warmup: s.warmup, Settle: s.settle,
 	}
@@ -121,6 +122,15 @@ func (p *Plan) Lines() []string {
 		}
 		lines = append(lines, line)
 	}
+	for _, c := range p.Clusters {
+		sub++
+		sp := c.spec
+		lines = append(lines, fmt.Sprintf("   1.%d cluster %q of %d members (%s) running %s %s, started at once, each behind its own proxy to port %s",
+			sub, c.Name, len(sp.Members), strings.Join(sp.Members, ", "), or(sp.Software.Name, "its software"), sp.Version, sp.Port))
+		if sp.Ready != nil {
+			lines[len(lines)-1] += "; ready when " + sp.Ready.String()
+		}
+	}
 	for _, c := range p.Clients {
 		sub++
 		sp := c.Spec
@@ -131,8 +141,15 @@ func (p *Plan) Lines() []string {
 		if sp.Naive {
 			mode = "naive"
 		}
-		lines = append(lines, fmt.Sprintf("   1.%d %d %s clients (%s) -> %s, one op every %s",
-			sub, sp.Count, mode, v, c.Target.Name, every))
+		named, target := "", c.Target.Name
+		if sp.Group != "" {
+			named = fmt.Sprintf(" %q", sp.Group)
+		}
+		if len(c.Target.Members) > 0 {
+			target += " (any of " + strings.Join(Names(c.Target.Members), ", ") + ")"
+		}
+		lines = append(lines, fmt.Sprintf("   1.%d %d %s clients%s (%s) -> %s, one op every %s",
+			sub, sp.Count, mode, named, v, target, every))
 	}
 	var children func(indent string, n *Node)
 	children = func(indent string, n *Node) {

@@ -1,5 +1,5 @@
 // Package runner runs a plan on a runtime, without Ginkgo: it starts the
-// topology (overlords, programs, then the clients, each with its path),
+// topology (overlords, programs, clusters, then the clients, each with its path),
 // runs the plan's nodes in order (a group's children one after another or
 // all at once, each leaf one event on the timeline under its plan ID),
 // and collects what was recorded for the analysis: every client's op log,

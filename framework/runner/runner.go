@@ -64,7 +64,7 @@ func New(p *plan.Plan, rt runtime.Runtime, begun time.Time, detail, out io.Write
 // System is the running system: for a scenario's own steps and for tests.
 func (r *Runner) System() *system.System { return r.sys }
 
-// Start starts the topology: the overlords, the programs, then the
+// Start starts the topology: the overlords, the programs, the clusters, then the
 // clients. Time zero is when it returns.
 func (r *Runner) Start(ctx context.Context) error {
 	for _, svc := range r.p.Services {
@@ -74,6 +74,11 @@ func (r *Runner) Start(ctx context.Context) error {
 	}
 	for _, spec := range r.p.Programs {
 		if _, err := r.sys.StartService(ctx, spec); err != nil {
+			return fmt.Errorf("start the topology: %w", err)
+		}
+	}
+	for _, c := range r.p.Clusters {
+		if _, err := r.sys.StartCluster(ctx, c.Spec()); err != nil {
 			return fmt.Errorf("start the topology: %w", err)
 		}
 	}
@@ -90,6 +95,11 @@ func (r *Runner) Start(ctx context.Context) error {
 			if c != nil {
 				r.paths[c.Name] = r.pathOf(g.Target)
 				r.service[c.Name] = g.Target.Name
+				if g.Target.Cluster != "" {
+					// Every client of a cluster reads and writes the
+					// same data, whichever members it may use.
+					r.service[c.Name] = g.Target.Cluster
+				}
 			}
 		}
 		if err != nil {
@@ -100,8 +110,20 @@ func (r *Runner) Start(ctx context.Context) error {
 	return nil
 }
 
-// clientAddrs is where clients of target send: through its proxies.
+// clientAddrs is where clients of target send: through its proxies, or
+// those of each of its members.
 func (r *Runner) clientAddrs(target *plan.Service) ([]string, error) {
+	if len(target.Members) > 0 {
+		var out []string
+		for _, m := range target.Members {
+			addrs, err := r.clientAddrs(m)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, addrs...)
+		}
+		return out, nil
+	}
 	if v := r.sys.Service(target.Name); v != nil {
 		return v.Addrs(), nil
 	}
@@ -112,10 +134,17 @@ func (r *Runner) clientAddrs(target *plan.Service) ([]string, error) {
 }
 
 // pathOf is what a client of target depends on: the service (its node
-// and proxy share its name) and, for a standby pair, the secondary's
-// proxy and the replication link. Steps and faults name the same parts in
-// their Targets.
+// and proxy share its name), every member for a target of several, and,
+// for a standby pair, the secondary's proxy and the replication link.
+// Steps and faults name the same parts in their Targets.
 func (r *Runner) pathOf(target *plan.Service) []string {
+	if len(target.Members) > 0 {
+		var path []string
+		for _, m := range target.Members {
+			path = append(path, r.pathOf(m)...)
+		}
+		return path
+	}
 	path := []string{target.Name}
 	if o := r.sys.Overlord(target.Name); o != nil && o.Spec.Standby {
 		path = append(path, target.Name+"-secondary", system.ReplicationLink(target.Name))
@@ -236,7 +265,7 @@ func (r *Runner) Collect(ctx context.Context) (analysis.Recorded, error) {
 	}
 	for _, c := range r.sys.Clients() {
 		rec.Clients = append(rec.Clients, analysis.ClientRecord{
-			Name: c.Name, Version: c.Version, Service: r.service[c.Name], Path: r.paths[c.Name], Interval: c.Interval,
+			Name: c.Name, Version: c.Version, Service: r.service[c.Name], Path: r.paths[c.Name], Group: c.Group, Interval: c.Interval,
 			Records: c.Log.Records(), BadLines: c.Log.Errors(),
 		})
 	}
@@ -256,12 +285,25 @@ func (r *Runner) lifecycle() []analysis.Lifecycle {
 			out = append(out, analysis.Lifecycle{Node: o.Spec.Name + "/" + e.Node, Kind: e.Kind, Version: e.Version, Role: role, Time: e.Time})
 		}
 	}
-	for _, p := range r.p.Programs {
-		if v := r.sys.Service(p.Name); v != nil {
+	for _, name := range r.own() {
+		if v := r.sys.Service(name); v != nil {
 			for _, sp := range v.History() {
-				out = append(out, analysis.Lifecycle{Node: p.Name, Kind: analysis.KindReady, Version: sp.Version, Time: sp.Since})
+				out = append(out, analysis.Lifecycle{Node: name, Kind: analysis.KindReady, Version: sp.Version, Time: sp.Since})
 			}
 		}
+	}
+	return out
+}
+
+// own is the names of the programs and cluster members: the services
+// hatest replaces itself.
+func (r *Runner) own() []string {
+	var out []string
+	for _, p := range r.p.Programs {
+		out = append(out, p.Name)
+	}
+	for _, c := range r.p.Clusters {
+		out = append(out, c.Names()...)
 	}
 	return out
 }
@@ -299,8 +341,8 @@ func (r *Runner) KeepArtifacts(dir string) []result.Artifact {
 	for _, o := range r.overlords() {
 		nodes[o.Node.Name()] = true
 	}
-	for _, p := range r.p.Programs {
-		nodes[p.Name] = true
+	for _, name := range r.own() {
+		nodes[name] = true
 	}
 	for _, n := range r.sys.Nodes() {
 		if nodes[n.Name()] {

@@ -17,6 +17,9 @@ type S = plan.S
 // Service is a declared service or program: see plan.Service.
 type Service = plan.Service
 
+// Cluster is a declared cluster of your own: see plan.Cluster.
+type Cluster = plan.Cluster
+
 // Step is one line of the plan: see step.Step.
 type Step = step.Step
 
@@ -55,8 +58,11 @@ var (
 	ReadyTimeout  = plan.ReadyTimeout
 	StopGrace     = plan.StopGrace
 	DataDir       = plan.DataDir
+	NamedPort     = plan.NamedPort
+	Ready         = plan.Ready
 
 	// Clients.
+	Named          = plan.Named
 	Every          = plan.Every
 	ClientVersion  = plan.ClientVersion
 	ClientSoftware = plan.ClientSoftware

@@ -18,6 +18,7 @@ import (
 type ClientSpec struct {
 	Count    int
 	Prefix   string        // client names are Prefix1..PrefixN; default "c"
+	Group    string        // the group's name, if the scenario named it
 	Version  string        // client build; default "v1"
 	Addrs    []string      // driver addresses as the clients' network sees them
 	Interval time.Duration // open-loop schedule; default 5 ms
@@ -34,6 +35,7 @@ type ClientSpec struct {
 type Client struct {
 	Name    string
 	Version string
+	Group   string // the group the scenario named, or ""
 	// Interval is the client's schedule: one op every Interval.
 	Interval time.Duration
 	Node     runtime.Node
@@ -73,7 +75,7 @@ func (s *System) StartClients(ctx context.Context, spec ClientSpec) ([]*Client, 
 	)
 	for i := range spec.Count {
 		c := &Client{
-			Name: fmt.Sprintf("%s%d", spec.Prefix, i+1), Version: spec.Version, Interval: spec.Interval,
+			Name: fmt.Sprintf("%s%d", spec.Prefix, i+1), Version: spec.Version, Group: spec.Group, Interval: spec.Interval,
 			Raw: &bytes.Buffer{}, Stderr: &lockedbuf.Buffer{},
 		}
 		c.Log = probe.NewLog(c.Raw)

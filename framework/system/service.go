@@ -46,6 +46,9 @@ type ServiceSpec struct {
 	// and admin ports): "${LISTEN:6222}" and "${PORT:6222}" may name them,
 	// and so may a Ready check.
 	Ports []string
+	// PortNames names ports ("peer": "6222"), for a cluster's templates
+	// and its Ready check.
+	PortNames map[string]string
 	// Ready is the readiness check, run from the host: at start and after
 	// each replacement the node counts as ready, and goes back into its
 	// clients' path, only once it passes. Nil means health.HTTP(Port,

@@ -91,7 +91,7 @@ func Module(ctx context.Context, module, version, pkg string) (string, error) {
 		return fail(explain(ctx, tmp, module, version, pkg, out, err))
 	}
 	if isArchive(bin) {
-		return fail(fmt.Errorf("%s is not a main package: name a package with func main, or leave it empty for the module's root", pkg))
+		return fail(errors.New("not a main package: name a package with func main, or leave it empty for the module's root"))
 	}
 	if err := os.Chmod(bin, 0o755); err != nil {
 		return fail(err)
@@ -194,7 +194,10 @@ func lockFile(ctx context.Context, p string) (func(), error) {
 	for {
 		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if err == nil {
+			// Removing the file before unlocking is safe: whoever waits on
+			// it finds the binary, or builds it again.
 			return func() {
+				os.Remove(p)
 				syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 				f.Close()
 			}, nil
@@ -239,7 +242,7 @@ func explain(ctx context.Context, dir, module, version, pkg, out string, err err
 	case strings.Contains(low, "module lookup disabled by goproxy=off"):
 		return errors.New("GOPROXY=off and the module cache does not hold it: allow the module proxy (GOPROXY) or download the module first")
 	case strings.Contains(low, "does not contain package"):
-		return fmt.Errorf("%s@%s has no package %s: name a package inside the module, or leave it empty for the module's root", module, version, pkg)
+		return errors.New("that version of the module has no such package: name a package inside the module, or leave it empty for the module's root")
 	case strings.Contains(low, "requires go >="):
 		return fmt.Errorf("%s: set GOTOOLCHAIN to a newer Go, or name an older version", strings.TrimPrefix(line, "go: "))
 	case strings.Contains(low, "dial tcp") || strings.Contains(low, "no such host") || strings.Contains(low, "i/o timeout") ||

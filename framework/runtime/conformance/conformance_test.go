@@ -13,10 +13,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/hatest/hatest/fixtures/proto"
+	"github.com/hatest/hatest/fixtures/session"
 	"github.com/hatest/hatest/framework/internal/lockedbuf"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/runtime/docker"
@@ -208,7 +211,7 @@ func TestConformance(t *testing.T) {
 // and one proxy; the checks that end a node's life come last or use a
 // node of their own.
 func conform(t *testing.T, tg target) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var rlog lockedbuf.Buffer
 	rt, err := tg.open(ctx, &rlog)
@@ -506,14 +509,23 @@ func conform(t *testing.T, tg target) {
 	// nothing is started.
 	t.Run("invalid", func(t *testing.T) {
 		cases := map[string]func(*runtime.NodeSpec){
-			"a port not in Ports":  func(s *runtime.NodeSpec) { s.Args = append(s.Args, "-peer", "${LISTEN:7001}") },
-			"data without DataDir": func(s *runtime.NodeSpec) { s.Args = append(s.Args, "-data", "${DATA}") },
-			"a bad name":           func(s *runtime.NodeSpec) { s.Name = "no/slash" },
-			"a bad port":           func(s *runtime.NodeSpec) { s.Ports, s.Ready = []string{"7000/tcp"}, "7000/tcp" },
+			"a port not in Ports":             func(s *runtime.NodeSpec) { s.Args = append(s.Args, "-peer", "${LISTEN:7001}") },
+			"a port number not in Ports":      func(s *runtime.NodeSpec) { s.Args = append(s.Args, "-p", "${PORT:7001}") },
+			"a host without Ports":            func(s *runtime.NodeSpec) { s.Args, s.Ports, s.Ready = []string{"-a", "${HOST}"}, nil, "" },
+			"data without DataDir":            func(s *runtime.NodeSpec) { s.Args = append(s.Args, "-data", "${DATA}") },
+			"a bad name":                      func(s *runtime.NodeSpec) { s.Name = "no/slash" },
+			"a bad port":                      func(s *runtime.NodeSpec) { s.Ports, s.Ready = []string{"7000/tcp"}, "7000/tcp" },
+			"a pinned host port out of range": func(s *runtime.NodeSpec) { s.HostPorts = map[string]int{"7000": 70000} },
 		}
 		for what, change := range cases {
 			spec := rttest.EchoSpec("invalid", "v1")
 			change(&spec)
+			// Reserve refuses what Start refuses, in the same words.
+			if got, err := rt.Reserve(spec); err == nil || got != nil {
+				t.Errorf("%s: Reserve = %v, %v; want an error", what, got, err)
+			} else if want := fmt.Sprintf("reserve %q: %v", spec.Name, spec.Validate()); err.Error() != want {
+				t.Errorf("%s: Reserve:\n got %v\nwant %s", what, err, want)
+			}
 			start := time.Now()
 			n, err := rt.Start(ctx, spec)
 			if err == nil || n != nil {
@@ -591,7 +603,15 @@ func conform(t *testing.T, tg target) {
 		t.Logf("taken port: %v", err)
 	})
 
-	// 14. Close leaves nothing of the run, and may be called again.
+	// 14. A cluster: two drivers, each replicating from the other, whose
+	// addresses are reserved before either starts and written into the
+	// other's arguments; started together, each reaches the other there,
+	// and again after one restarts.
+	t.Run("cluster", func(t *testing.T) {
+		cluster(ctx, t, rt)
+	})
+
+	// 15. Close leaves nothing of the run, and may be called again.
 	t.Run("close", func(t *testing.T) {
 		// A node with data, paused: the hardest kind to remove.
 		spec := rttest.EchoSpec("last", "v1", "-data", "${DATA}")
@@ -632,4 +652,148 @@ func conform(t *testing.T, tg target) {
 			t.Fatalf("second close: %v", err)
 		}
 	})
+}
+
+// driver is the reference system's server, which dials the address it
+// is given with -replicate-from and reports in status whether it holds a
+// stream from there (proto.Reply.Upstream and Synced).
+func driver() runtime.Software {
+	return runtime.Software{Name: "driver", Versions: map[string]runtime.Build{
+		"v1": {Package: "github.com/hatest/hatest/fixtures/driver", LDFlags: "-X main.version=v1"},
+	}}
+}
+
+// status asks the driver at addr for its status on a connection of its
+// own.
+func status(ctx context.Context, addr string) (proto.Reply, error) {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	c, err := session.Dial(ctx, addr, proto.Hello{Protocol: proto.AnyProtocol, Client: "conformance"})
+	if err != nil {
+		return proto.Reply{}, err
+	}
+	defer c.Close()
+	return c.Do(ctx, proto.Request{Op: proto.OpStatus})
+}
+
+// cluster is the cluster check: members reserved, named in each other's
+// arguments with runtime.ExpandMembers, started at once.
+func cluster(ctx context.Context, t *testing.T, rt runtime.Runtime) {
+	names := []string{"peer-a", "peer-b"}
+	ports := []string{"7000"}
+	// Each listens where its runtime says (host and port apart, as many
+	// programs take them) and replicates from the other member.
+	args := []string{"-listen", "${HOST}:${PORT:7000}", "-data", "${DATA}", "-name", "${NAME}",
+		"-role", "secondary", "-replicate-from", "${OTHERS:7000}"}
+	if err := runtime.ValidateMembers(args, names, ports); err != nil {
+		t.Fatal(err)
+	}
+	m := runtime.Members{Names: names, Addrs: map[string]map[string]string{}}
+	specs := map[string]runtime.NodeSpec{}
+	for _, name := range names {
+		spec := runtime.NodeSpec{Name: name, Version: "v1", Software: driver(),
+			Ports: ports, Ready: "7000", DataDir: true, ReadyTimeout: time.Minute}
+		addrs, err := rt.Reserve(spec)
+		if err != nil {
+			t.Fatalf("reserve %s: %v", name, err)
+		}
+		if len(addrs) != 1 || addrs["7000"] == "" {
+			t.Fatalf("reserve %s: %v, want an address for port 7000", name, addrs)
+		}
+		if again, err := rt.Reserve(spec); err != nil || again["7000"] != addrs["7000"] {
+			t.Fatalf("reserve %s again: %v, %v; want %v", name, again, err, addrs)
+		}
+		m.Addrs[name] = addrs
+		specs[name] = spec
+	}
+	if a, b := m.Addrs["peer-a"]["7000"], m.Addrs["peer-b"]["7000"]; a == b {
+		t.Fatalf("both members reserved %s", a)
+	}
+	t.Logf("reserved: %v", m.Addrs)
+	other := map[string]string{"peer-a": "peer-b", "peer-b": "peer-a"}
+	for _, name := range names {
+		spec := specs[name]
+		var err error
+		if spec.Args, err = runtime.ExpandMembers(args, name, m); err != nil {
+			t.Fatal(err)
+		}
+		if want := m.Addrs[other[name]]["7000"]; spec.Args[len(spec.Args)-1] != want {
+			t.Fatalf("%s replicates from %q, want %s", name, spec.Args[len(spec.Args)-1], want)
+		}
+		specs[name] = spec
+	}
+
+	// Both at once: neither can wait for the other to be up.
+	nodes := map[string]runtime.Node{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var errs []error
+	for _, name := range names {
+		wg.Go(func() {
+			n, err := rt.Start(ctx, specs[name])
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
+			nodes[name] = n
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	for _, name := range names {
+		if got, want := nodes[name].Endpoint("7000").Internal, m.Addrs[name]["7000"]; got != want {
+			t.Fatalf("%s: Endpoint(7000).Internal = %s, want the reserved %s", name, got, want)
+		}
+	}
+
+	// synced waits until name holds a replication stream from the other
+	// member's reserved address; server is the other's instance id then.
+	synced := func(name string) {
+		t.Helper()
+		want := m.Addrs[other[name]]["7000"]
+		var last string
+		if !rttest.Eventually(30*time.Second, func() bool {
+			r, err := status(ctx, nodes[name].Endpoint("7000").External)
+			switch {
+			case err != nil:
+				last = err.Error()
+			case !r.OK:
+				last = r.Err
+			default:
+				last = fmt.Sprintf("upstream %q, synced %v", r.Upstream, r.Synced)
+				return r.Upstream == want && r.Synced
+			}
+			return false
+		}) {
+			t.Fatalf("%s never replicated from %s (last status: %s); its log:\n%s", name, want, last, logs(nodes[name]))
+		}
+	}
+	for _, name := range names {
+		synced(name)
+	}
+
+	// One member restarts: its address is the same, and the other
+	// reaches the new program there.
+	a, b := nodes["peer-a"], nodes["peer-b"]
+	if err := a.Restart(ctx, "v1"); err != nil {
+		t.Fatalf("restart peer-a: %v", err)
+	}
+	if got, want := a.Endpoint("7000").Internal, m.Addrs["peer-a"]["7000"]; got != want {
+		t.Fatalf("after Restart peer-a's Endpoint(7000).Internal = %s, want the reserved %s", got, want)
+	}
+	r, err := status(ctx, a.Endpoint("7000").External)
+	if err != nil || !r.OK {
+		t.Fatalf("status of the restarted peer-a: %+v, %v", r, err)
+	}
+	// peer-b logs "replicating from <addr> (v1 <server>): snapshot ..."
+	// for each stream it gets; the restarted program has a new server id.
+	line := fmt.Sprintf("replicating from %s (v1 %s)", m.Addrs["peer-a"]["7000"], r.Server)
+	if !rttest.Eventually(30*time.Second, func() bool { return strings.Contains(logs(b), line) }) {
+		t.Fatalf("peer-b never replicated from the restarted peer-a (%q); its log:\n%s", line, logs(b))
+	}
+	synced("peer-a")
 }
