@@ -42,7 +42,13 @@ type indexRow struct {
 	Ops, ErrRate, Duration          string
 	Startup, StartupNote            string
 	Spark                           sparkView
+	// Groups are the outage figures per client group, when there are two
+	// or more: the row's max and total outage are every client's.
+	Groups []indexGroup
 }
+
+// indexGroup is one client group's outage in an index row.
+type indexGroup struct{ Name, Max, Total string }
 
 type sparkView struct {
 	Bands, Marks []sparkRect
@@ -85,6 +91,11 @@ func buildIndex(r *result.Run) *indexView {
 		}
 		if status == result.StatusInvalid {
 			row.Sub, row.SubClass = "INVALID: "+InvalidWhy(s), "sub invalid"
+		}
+		if len(s.Groups) > 1 {
+			for _, g := range s.Groups {
+				row.Groups = append(row.Groups, indexGroup{Name: truncate(groupLabel(g.Name), 24), Max: format.Duration(g.MaxWindowMS), Total: format.Duration(g.TotalOutageMS)})
+			}
 		}
 		for _, w := range s.Windows {
 			switch windowKind(w) {

@@ -60,8 +60,30 @@ func JUnit(w io.Writer, r *result.Run) error {
 				tc.Properties = append(tc.Properties, junitProperty{Name: p.k, Value: p.v})
 			}
 		}
-		tc.SystemOut = fmt.Sprintf("%s · max outage %s, total %s, %d windows; %d ops, %d failed; seed %d\nreplay: %s\n",
-			StatusWord(status), format.Millis(sm.MaxWindowMS, 1), format.Millis(sm.TotalOutageMS, 1), len(s.Windows), sm.Ops, sm.FailedOps, s.Seed, s.Replay)
+		// the same figures per client group, when the scenario named groups
+		for _, g := range s.Groups {
+			pre := "group." + groupLabel(g.Name) + "."
+			for _, p := range []struct{ k, v string }{
+				{"max_window_ms", format.Num(g.MaxWindowMS, 3)}, {"p99_window_ms", format.Num(g.P99WindowMS, 3)},
+				{"total_outage_ms", format.Num(g.TotalOutageMS, 3)}, {"windows", fmt.Sprint(g.Windows)},
+				{"lost_writes", fmt.Sprint(g.Integrity.Lost)},
+			} {
+				tc.Properties = append(tc.Properties, junitProperty{Name: pre + p.k, Value: p.v})
+			}
+		}
+		all := ""
+		if len(s.Groups) > 1 {
+			all = " (all clients)"
+		}
+		tc.SystemOut = fmt.Sprintf("%s · max outage%s %s, total %s, %d windows; %d ops, %d failed; seed %d\n",
+			StatusWord(status), all, format.Millis(sm.MaxWindowMS, 1), format.Millis(sm.TotalOutageMS, 1), len(s.Windows), sm.Ops, sm.FailedOps, s.Seed)
+		if len(s.Groups) > 1 {
+			for _, g := range s.Groups {
+				tc.SystemOut += fmt.Sprintf("group %s: max outage %s, total %s, %d windows, %d lost writes\n",
+					groupLabel(g.Name), format.Millis(g.MaxWindowMS, 1), format.Millis(g.TotalOutageMS, 1), g.Windows, g.Integrity.Lost)
+			}
+		}
+		tc.SystemOut += "replay: " + s.Replay + "\n"
 		switch status {
 		case result.StatusInvalid:
 			suite.Errors++

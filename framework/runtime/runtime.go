@@ -122,7 +122,8 @@ type Software struct {
 	Versions map[string]Build // by version
 }
 
-// Build is one version of a program. Set one of Image, Package or Dir.
+// Build is one version of a program. Set one of Image, Package, Module or
+// Dir.
 type Build struct {
 	// Image is a local image tag (Docker only). It is never pulled.
 	Image string
@@ -133,7 +134,16 @@ type Build struct {
 	// directory as the main binary.
 	Package string
 	LDFlags string
-	Extra   map[string]Build // file name -> build; Package builds only
+	Extra   map[string]Build // file name -> build; Package and Module builds only
+	// Module, when set, makes this a build of a released Go program: the
+	// main package Package (an import path inside Module; empty means
+	// Module itself) of Module at ModuleVersion ("v2.14.10"), fetched
+	// through the Go module proxy and built by build.Module in a module of
+	// its own, statically. LDFlags does not apply. Docker puts it in an
+	// image FROM scratch as for Package builds; the process runtime runs
+	// it. Two releases of one product can so sit in one suite.
+	Module        string
+	ModuleVersion string
 	// Dir is a directory with a Dockerfile (Docker only).
 	Dir string
 	// Binary is a path to an executable (process runtime only).

@@ -247,6 +247,9 @@ func explain(ctx context.Context, dir, module, version, pkg, out string, err err
 		return fmt.Errorf("%s: set GOTOOLCHAIN to a newer Go, or name an older version", strings.TrimPrefix(line, "go: "))
 	case strings.Contains(low, "dial tcp") || strings.Contains(low, "no such host") || strings.Contains(low, "i/o timeout") ||
 		strings.Contains(low, "connection refused") || strings.Contains(low, "tls handshake"):
+		if i := strings.Index(line, "dial tcp"); i >= 0 {
+			line = line[i:]
+		}
 		return fmt.Errorf("the module proxy cannot be reached (%s): check GOPROXY and the network", line)
 	case strings.Contains(low, "not available") || strings.Contains(low, "unknown revision") || strings.Contains(low, "invalid version") ||
 		strings.Contains(low, "404 not found") || strings.Contains(low, "410 gone") || strings.Contains(low, "403 forbidden") ||

@@ -45,8 +45,9 @@ type imageEntry struct {
 }
 
 // Image returns the local tag of version of sw, building it if needed:
-// Image builds must exist locally (never pulled); Package builds become an
-// image FROM scratch tagged hatest/<name>:<version>-<sha12 of content>; Dir
+// Image builds must exist locally (never pulled); Package and Module builds
+// become an image FROM scratch tagged hatest/<name>:<version>-<sha12>, the
+// hash of its content (and of module@version for a Module build); Dir
 // builds use the directory's Dockerfile, tagged by a hash of the directory.
 func (r *Runtime) Image(ctx context.Context, sw runtime.Software, version string) (string, error) {
 	b, ok := sw.Versions[version]
@@ -116,14 +117,14 @@ func (r *Runtime) resolve(ctx context.Context, name, version string, b runtime.B
 			return "", fmt.Errorf("inspect image %s: %w", b.Image, err)
 		}
 		return b.Image, nil
-	case b.Package != "":
+	case b.Package != "" || b.Module != "":
 		return r.packageImage(ctx, name, version, b)
 	case b.Dir != "":
 		return r.dirImage(ctx, name, version, b.Dir)
 	case b.Binary != "":
 		return "", fmt.Errorf("%s %s: a Binary build runs only in the process runtime; give it a Package, Dir or Image", name, version)
 	default:
-		return "", fmt.Errorf("%s %s: empty build (set Image, Package or Dir)", name, version)
+		return "", fmt.Errorf("%s %s: empty build (set Image, Package, Module or Dir)", name, version)
 	}
 }
 
@@ -137,7 +138,7 @@ type file struct {
 
 func (r *Runtime) packageImage(ctx context.Context, name, version string, b runtime.Build) (string, error) {
 	start := time.Now()
-	main, err := build.Binary(ctx, b.Package, b.LDFlags)
+	main, err := goBinary(ctx, b)
 	if err != nil {
 		return "", err
 	}
@@ -150,10 +151,10 @@ func (r *Runtime) packageImage(ctx context.Context, name, version string, b runt
 	sort.Strings(extras)
 	for _, k := range extras {
 		x := b.Extra[k]
-		if x.Package == "" || strings.ContainsAny(k, "/\\") || k == bin || k == "Dockerfile" || k == "." || k == ".." {
-			return "", fmt.Errorf("%s %s: extra %q must be a Package build with a plain file name", name, version, k)
+		if x.Package == "" && x.Module == "" || strings.ContainsAny(k, "/\\") || k == bin || k == "Dockerfile" || k == "." || k == ".." {
+			return "", fmt.Errorf("%s %s: extra %q must be a Package or Module build with a plain file name", name, version, k)
 		}
-		p, err := build.Binary(ctx, x.Package, x.LDFlags)
+		p, err := goBinary(ctx, x)
 		if err != nil {
 			return "", err
 		}
@@ -167,6 +168,9 @@ func (r *Runtime) packageImage(ctx context.Context, name, version string, b runt
 	files = append([]file{{name: "Dockerfile", data: []byte(dockerfile), mode: 0o644}}, files...)
 
 	h := sha256.New()
+	if b.Module != "" {
+		fmt.Fprintf(h, "module %s@%s %s\n", b.Module, b.ModuleVersion, b.Package)
+	}
 	for _, f := range files {
 		sum := sha256.Sum256(f.data)
 		hs := hex.EncodeToString(sum[:])
@@ -179,6 +183,16 @@ func (r *Runtime) packageImage(ctx context.Context, name, version string, b runt
 	}
 	tag := imageTag(name, version, hex.EncodeToString(h.Sum(nil))[:12])
 	return r.buildIfMissing(ctx, tag, name, start, func() (io.Reader, error) { return tarFiles(files) })
+}
+
+// goBinary builds a Package or Module build into a static binary: a Module
+// build (a released program from the module proxy) with build.Module, a
+// Package build with build.Binary.
+func goBinary(ctx context.Context, b runtime.Build) (string, error) {
+	if b.Module != "" {
+		return build.Module(ctx, b.Module, b.ModuleVersion, b.Package)
+	}
+	return build.Binary(ctx, b.Package, b.LDFlags)
 }
 
 func (r *Runtime) dirImage(ctx context.Context, name, version, dir string) (string, error) {

@@ -510,7 +510,8 @@ func (r *Runtime) binary(ctx context.Context, sw runtime.Software, version strin
 }
 
 // resolve turns one Build into an executable path. Binary wins over
-// Package, so one Build can serve both runtimes.
+// Module and Package, so one Build can serve both runtimes; a Module build
+// is the released program from the module proxy (build.Module).
 func resolve(ctx context.Context, b runtime.Build) (string, error) {
 	switch {
 	case b.Binary != "":
@@ -526,6 +527,12 @@ func resolve(ctx context.Context, b runtime.Build) (string, error) {
 			return "", fmt.Errorf("%w: %s is not an executable file", runtime.ErrNoBinary, p)
 		}
 		return p, nil
+	case b.Module != "":
+		p, err := build.Module(ctx, b.Module, b.ModuleVersion, b.Package)
+		if err != nil {
+			return "", err
+		}
+		return filepath.Abs(p)
 	case b.Package != "":
 		p, err := build.Binary(ctx, b.Package, b.LDFlags)
 		if err != nil {
@@ -537,7 +544,7 @@ func resolve(ctx context.Context, b runtime.Build) (string, error) {
 	case b.Dir != "":
 		return "", fmt.Errorf("dockerfile in %s: %w; the process runtime needs Build.Package or Build.Binary", b.Dir, ErrDockerOnly)
 	}
-	return "", errors.New("empty build: set Package or Binary")
+	return "", errors.New("empty build: set Package, Module or Binary")
 }
 
 // place puts the file src at dst: a hard link when the file systems allow
