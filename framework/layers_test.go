@@ -59,6 +59,7 @@ var rules = []struct {
 	{"framework/check", "pure", cat(ginkgoDSL, engines, running, declaring)},
 	{"framework/gate", "pure", cat(ginkgoDSL, engines, running, declaring)},
 	{"framework/analysis", "pure", cat(ginkgoDSL, engines, running, declaring)},
+	{"framework/health", "readiness checks, standard library only", cat(ginkgoDSL, engines, runtimes, running, declaring)},
 	{"framework/format", "pure", cat(ginkgoDSL, engines, running, declaring, []string{mod + "framework/result"})},
 	{"reports", "renders result data only", cat(ginkgoDSL, engines, running, declaring, []string{mod + "framework/timeline", mod + "framework/check", mod + "framework/analysis"})},
 	// The step protocol and the plan know the system's types, never how it

@@ -150,8 +150,9 @@ func win(client, class string, start, end float64, failed int, expected bool, re
 	return w
 }
 
-// sampleRun is three scenarios, one failing, in run order with the
-// failure second; the last is from before hatest measured start-up.
+// sampleRun is five scenarios: an invalid one, a passing one, the failing
+// sample, a cluster with client groups, and one from before hatest
+// measured start-up.
 func sampleRun() *result.Run {
 	pass := func(name, slug string, windows []result.Window) result.Scenario {
 		s := result.Scenario{
@@ -179,6 +180,7 @@ func sampleRun() *result.Run {
 			*invalidScenario(),
 			standby,
 			*sampleScenario(),
+			*clusterScenario(),
 			rolling,
 		},
 	}
@@ -274,6 +276,130 @@ func largeScenario() *result.Scenario {
 	}
 	for i := 0; i < 20; i++ {
 		s.Assertions = append(s.Assertions, result.Assertion{Name: fmt.Sprintf("assertion %d", i), Passed: true, Message: "ok"})
+	}
+	return s
+}
+
+// clusterScenario is a rolling upgrade of a three-member cluster (e1, e2,
+// e3) under two client groups: "all", two clients balanced over every
+// member, and "e1-only", one client that sees only e1. The single-member
+// client is down for 5 s while e1 catches up; the balanced clients see
+// about 50 ms per member. e3's restart lacks its exited and ready events,
+// so those phases are unknown.
+func clusterScenario() *result.Scenario {
+	all := []string{"e1", "e2", "e3"}
+	ph := func(n int, member, phase, desc string, at float64) result.Step {
+		return result.Step{ID: fmt.Sprintf("system-%d", n), Kind: "system", Desc: member + " " + desc, StartMS: at, EndMS: at}
+	}
+	cw := func(client, class string, start, end float64, step string, failed int) result.Window {
+		return result.Window{Client: client, Class: class, StartMS: start, EndMS: end, DurationMS: end - start, Failed: failed,
+			Reasons: []string{"nats: no responders available for request"}, Causes: []string{step, "step-3"}, Expected: true}
+	}
+	rg := func(group string, n int, max float64) result.RestartGroup {
+		return result.RestartGroup{Group: group, Windows: n, MaxWindowMS: max, P99WindowMS: max}
+	}
+	s := &result.Scenario{
+		Scenario: "nats cluster rolling upgrade 2.10.0 → 2.11.0", Slug: "nats-rolling-upgrade",
+		Labels: []string{"upgrade", "cluster", "nats"}, Passed: true, Status: result.StatusPassed,
+		Location: "scenarios/nats_test.go:31", Runtime: "docker", Seed: 42, StartedAt: t0, DurationMS: 22000,
+		Startup: result.Startup{TotalMS: 3120.4, TopologyMS: 2890.1, ClientsMS: 230.3},
+		Plan: []string{
+			"1. start e1, e2, e3 at 2.10.0 and 3 clients",
+			"2. warm up for 2s",
+			"3. rolling upgrade 2.10.0 -> 2.11.0 of e1, e2, e3, 2s apart (expects outage)",
+			"   3.1 upgrade e1 2.10.0 -> 2.11.0",
+			"   3.2 upgrade e2 2.10.0 -> 2.11.0",
+			"   3.3 upgrade e3 2.10.0 -> 2.11.0",
+		},
+		Steps: []result.Step{
+			{ID: "step-1", Kind: "step", Desc: "start e1, e2, e3 at 2.10.0 and 3 clients", StartMS: 0, EndMS: 300},
+			{ID: "step-2", Kind: "step", Desc: "warm up", StartMS: 300, EndMS: 2300},
+			{ID: "step-3", Kind: "step", Desc: "rolling upgrade 2.10.0 -> 2.11.0 of e1, e2, e3, 2s apart", StartMS: 2500, EndMS: 20500, ExpectOutage: true},
+			{ID: "step-3.1", Kind: "step", Desc: "upgrade e1 2.10.0 -> 2.11.0", StartMS: 2500, EndMS: 8200, ExpectOutage: true},
+			ph(1, "e1", "stop", "stop (SIGTERM)", 2510),
+			ph(2, "e1", "exited", "exited", 2900),
+			ph(3, "e1", "started", "started at 2.11.0", 3100),
+			ph(4, "e1", "ready", "healthy", 7550),
+			{ID: "step-3.2", Kind: "step", Desc: "upgrade e2 2.10.0 -> 2.11.0", StartMS: 10200, EndMS: 13400, ExpectOutage: true},
+			ph(5, "e2", "stop", "stop (SIGTERM)", 10210),
+			ph(6, "e2", "exited", "exited", 10600),
+			ph(7, "e2", "started", "started at 2.11.0", 10800),
+			ph(8, "e2", "ready", "healthy", 13300),
+			{ID: "step-3.3", Kind: "step", Desc: "upgrade e3 2.10.0 -> 2.11.0", StartMS: 15400, EndMS: 20500, ExpectOutage: true},
+			ph(9, "e3", "stop", "stop (SIGTERM)", 15410),
+			ph(10, "e3", "started", "started at 2.11.0", 15900),
+		},
+		Windows: []result.Window{
+			cw("c-all-1", "read", 2515, 2565, "step-3.1", 10),
+			cw("c-all-2", "read", 2518, 2556, "step-3.1", 8),
+			cw("c-e1", "read", 2520, 7580, "step-3.1", 506),
+			cw("c-e1", "write", 2530, 7590, "step-3.1", 506),
+			cw("c-all-1", "read", 10215, 10262, "step-3.2", 9),
+			cw("c-all-2", "write", 10220, 10251, "step-3.2", 6),
+			cw("c-all-2", "read", 15412, 15445, "step-3.3", 6),
+			cw("c-all-1", "read", 15415, 15466, "step-3.3", 11),
+		},
+		Summary: result.Summary{
+			Ops: 13200, FailedOps: 1062, ErrorRate: 1062.0 / 13200, MaxWindowMS: 5060, TotalWindowMS: 10370, TotalOutageMS: 5070,
+			Windows: 8, P50WindowMS: 47, P99WindowMS: 5060, P50LatencyMS: 0.61, P99LatencyMS: 3.2, MaxLatencyMS: 980,
+			Clients: 3, AnyDownMS: 5225, AllDownMS: 38,
+		},
+		Clients: []result.Client{
+			{Name: "c-all-1", Version: "v1", Ops: 4400, Failed: 30, Reported: 4400, LastVersion: "2.11.0", LastOKMS: 21998.1,
+				Path: all, Group: "all", Schedule: result.Schedule{Known: true, IntervalMS: 5, NominalRate: 200, AchievedRate: 200,
+					LagP50MS: 0.05, LagP99MS: 0.6, LagMaxMS: 2.2}},
+			{Name: "c-e1", Version: "v1", Ops: 4400, Failed: 1012, Reported: 4400, LastVersion: "2.11.0", LastOKMS: 21999.3,
+				Path: []string{"e1"}, Group: "e1-only", Schedule: result.Schedule{Known: true, IntervalMS: 5, NominalRate: 200, AchievedRate: 199.8,
+					LagP50MS: 0.06, LagP99MS: 0.8, LagMaxMS: 3.9}},
+			{Name: "c-all-2", Version: "v1", Ops: 4400, Failed: 20, Reported: 4400, LastVersion: "2.11.0", LastOKMS: 21997.6,
+				Path: all, Group: "all", Schedule: result.Schedule{Known: true, IntervalMS: 5, NominalRate: 200, AchievedRate: 200,
+					LagP50MS: 0.05, LagP99MS: 0.7, LagMaxMS: 2.4}},
+		},
+		Versions: []result.Version{
+			{Node: "e1", Version: "2.10.0", StartMS: -400, EndMS: 2900},
+			{Node: "e1", Version: "2.11.0", StartMS: 7550, EndMS: 22000},
+			{Node: "e2", Version: "2.10.0", StartMS: -380, EndMS: 10600},
+			{Node: "e2", Version: "2.11.0", StartMS: 13300, EndMS: 22000},
+			{Node: "e3", Version: "2.10.0", StartMS: -390, EndMS: 15410},
+		},
+		Failovers: []result.Failover{
+			{Cause: "step-3.1", DetectMS: 0, RestartMS: 5050, RecoverMS: 40, TotalMS: 5090},
+			{Cause: "step-3.2", DetectMS: 0, RestartMS: 62, RecoverMS: 0, TotalMS: 62},
+			{Cause: "step-3.3", DetectMS: 0, RestartMS: -1, RecoverMS: -1, TotalMS: 66},
+		},
+		Integrity: result.Integrity{AckedWrites: 3000, ReadBack: 2998, Indeterminate: 14, AppliedFailed: 3, Unchecked: 2, Checked: true},
+		Groups: []result.GroupFigures{
+			{Name: "all", Clients: []string{"c-all-1", "c-all-2"}, Ops: 8800, FailedOps: 50, Windows: 6, MaxWindowMS: 51, P99WindowMS: 51,
+				TotalOutageMS: 148, WorstClient: "c-all-1",
+				Integrity: result.GroupIntegrity{Checked: true, AckedWrites: 2000, Indeterminate: 4, AppliedFailed: 3}},
+			{Name: "e1-only", Clients: []string{"c-e1"}, Ops: 4400, FailedOps: 1012, Windows: 2, MaxWindowMS: 5060, P99WindowMS: 5060,
+				TotalOutageMS: 5070, WorstClient: "c-e1",
+				Integrity: result.GroupIntegrity{Checked: true, AckedWrites: 1000, Unchecked: 2, Indeterminate: 10}},
+		},
+		Restarts: []result.MemberRestart{
+			{Member: "e1", Step: "step-3.1", From: "2.10.0", To: "2.11.0", AtMS: 2510,
+				StopToExitedMS: 390, ExitedToStartedMS: 200, StartedToHealthyMS: 4450, StopToHealthyMS: 5040,
+				Windows: 4, MaxWindowMS: 5060, P99WindowMS: 5060, Groups: []result.RestartGroup{rg("all", 2, 50), rg("e1-only", 2, 5060)}},
+			{Member: "e2", Step: "step-3.2", From: "2.10.0", To: "2.11.0", AtMS: 10210,
+				StopToExitedMS: 390, ExitedToStartedMS: 200, StartedToHealthyMS: 2500, StopToHealthyMS: 3090,
+				Windows: 2, MaxWindowMS: 47, P99WindowMS: 47, Groups: []result.RestartGroup{rg("all", 2, 47), rg("e1-only", 0, 0)}},
+			// e3 reported neither its exit nor its readiness
+			{Member: "e3", Step: "step-3.3", From: "2.10.0", To: "2.11.0", AtMS: 15410,
+				StopToExitedMS: -1, ExitedToStartedMS: -1, StartedToHealthyMS: -1, StopToHealthyMS: -1,
+				Windows: 2, MaxWindowMS: 51, P99WindowMS: 51, Groups: []result.RestartGroup{rg("all", 2, 51), rg("e1-only", 0, 0)}},
+		},
+		Assertions: []result.Assertion{
+			{Name: "clients c-all-1, c-all-2: max outage ≤ 100ms", Passed: true, Message: "max outage 51.0 ms ≤ budget 100ms: c-all-1 read at 15,415.0 ms, caused by step-3.3"},
+			{Name: "clients c-e1: max outage ≤ 6s", Passed: true, Message: "max outage 5,060.0 ms ≤ budget 6s: c-e1 read at 2,520.0 ms, caused by step-3.1"},
+		},
+		Replay: "hatest run --runtime docker --seed 42 --focus 'nats-rolling-upgrade'",
+	}
+	for i := 0; i < 110; i++ {
+		b := result.Bucket{StartMS: float64(i) * 200, EndMS: float64(i+1) * 200, Ops: 120, P50MS: 0.6, P99MS: 2.1}
+		if mid := b.StartMS + 100; mid >= 2520 && mid < 7590 {
+			b.Ops, b.Failed, b.P50MS, b.P99MS = 80, 40, 0.7, 3.2
+		}
+		s.Latency = append(s.Latency, b)
 	}
 	return s
 }

@@ -78,6 +78,8 @@ func TestGolden(t *testing.T) {
 		{"junit.xml.golden", func(w io.Writer) error { return JUnit(w, sampleRun()) }},
 		{"report.json.golden", func(w io.Writer) error { return ScenarioJSON(w, sampleScenario()) }},
 		{"invalid.html.golden", func(w io.Writer) error { return ScenarioHTML(w, invalidScenario()) }},
+		{"cluster.html.golden", func(w io.Writer) error { return ScenarioHTML(w, clusterScenario()) }},
+		{"cluster.json.golden", func(w io.Writer) error { return ScenarioJSON(w, clusterScenario()) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := render(t, tc.render)

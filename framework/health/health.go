@@ -13,7 +13,7 @@ import (
 
 // Addresser gives the host:port at which the framework reaches a port of
 // the node ("8222" -> "127.0.0.1:49123"), or "" when the node has no such
-// port.
+// port. A port is a number or a name the Addresser resolves ("admin").
 type Addresser func(port string) string
 
 // Map is the Addresser of a fixed table: port -> host:port.
@@ -125,18 +125,11 @@ func Validate(c Check, ports []string) error {
 	return nil
 }
 
-// validPort says whether p is a port number 1-65535, as nodes declare them.
+// validPort says whether p can name a port: a number ("8222") or a name
+// the caller resolves ("admin"), with no space or braces.
 func validPort(p string) error {
-	n := 0
-	for _, r := range p {
-		if r < '0' || r > '9' || n > 65535 {
-			n = -1
-			break
-		}
-		n = n*10 + int(r-'0')
-	}
-	if p == "" || n < 1 || n > 65535 {
-		return fmt.Errorf("port %q is not a port number (1-65535)", p)
+	if p == "" || strings.ContainsAny(p, " \t\n${}") {
+		return fmt.Errorf("port %q is not a port; give a number such as \"8222\" or a port name", p)
 	}
 	return nil
 }

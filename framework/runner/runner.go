@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -141,11 +142,25 @@ func (r *Runner) pathOf(target *plan.Service) []string {
 	if len(target.Members) > 0 {
 		var path []string
 		for _, m := range target.Members {
-			path = append(path, r.pathOf(m)...)
+			for _, p := range r.pathOf(m) {
+				if !slices.Contains(path, p) {
+					path = append(path, p)
+				}
+			}
 		}
 		return path
 	}
 	path := []string{target.Name}
+	if target.Cluster != "" {
+		// A member serves its clients only with a quorum of the others:
+		// a client of one member depends on the whole cluster, its own
+		// member first.
+		for _, m := range r.sys.Members(target.Cluster) {
+			if m != target.Name {
+				path = append(path, m)
+			}
+		}
+	}
 	if o := r.sys.Overlord(target.Name); o != nil && o.Spec.Standby {
 		path = append(path, target.Name+"-secondary", system.ReplicationLink(target.Name))
 	}

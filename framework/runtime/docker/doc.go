@@ -47,8 +47,12 @@
 // of waiting on a vanished container's address (see detachProxies).
 //
 // Each node is the container hatest-<run>-<name> on the run's network with
-// the alias <name>; "${LISTEN:7000}" in Args becomes ":7000" and "${DATA}"
-// becomes /data, a named volume that survives Restart. Ports are published
+// the alias <name>; "${LISTEN:7000}" in Args becomes ":7000" ("${HOST}"
+// 0.0.0.0, "${PORT:7000}" 7000) and "${DATA}" becomes /data, a named
+// volume that survives Restart. Reserve returns "<name>:<port>", the
+// alias, with no side effects: inside the network every node has its own
+// ports, so nothing needs holding, and a member of a cluster can name
+// another before it starts (the name resolves once it runs). Ports are published
 // on 127.0.0.1 only, on a free host port or on the one NodeSpec.HostPorts
 // pins (taken: runtime.ErrPortInUse, naming it); no container is privileged
 // or on the host network. Restart stops the old container with SIGTERM and

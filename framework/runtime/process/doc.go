@@ -28,9 +28,14 @@
 //     Docker's (ErrDockerOnly).
 //   - Ports. Each port in NodeSpec.Ports gets a free 127.0.0.1 port, or the
 //     one NodeSpec.HostPorts pins (taken: runtime.ErrPortInUse), for the
-//     node's whole life: "${LISTEN:7000}" in Args becomes 127.0.0.1:<port>,
-//     Endpoint returns it as both Internal and External, and Restart keeps
-//     it, so clients reconnect to the same address.
+//     node's whole life: "${LISTEN:7000}" in Args becomes 127.0.0.1:<port>
+//     ("${HOST}" 127.0.0.1, "${PORT:7000}" <port>), Endpoint returns it as
+//     both Internal and External, and Restart keeps it, so clients
+//     reconnect to the same address. Reserve chooses them before the node
+//     starts, so that other members of a cluster can be given them; Start
+//     checks that they are still free. No host port goes to two nodes of
+//     a run: a pin or a reservation of one that another node has fails
+//     with runtime.ErrPortInUse naming both. Close ends the reservations.
 //   - Processes. A node is a process group: Signal, Pause (SIGSTOP), Resume
 //     (SIGCONT), Stop (SIGTERM, grace, SIGKILL) act on the whole group;
 //     Restart stops it the same way, with the grace WithRestartGrace sets
