@@ -50,6 +50,7 @@ var (
 	Names         = plan.Names
 	OverlordFlags = plan.OverlordFlags
 	GoSoftware    = plan.GoSoftware
+	GoModule      = plan.GoModule
 	Port          = plan.Port
 	HostPort      = plan.HostPort
 	Args          = plan.Args

@@ -83,7 +83,8 @@ func FileHash(path string) (string, error) {
 }
 
 // CacheDir is where built binaries are kept: $HATEST_CACHE, or hatest/bin
-// under the user's cache directory.
+// under the user's cache directory. Module works in its subdirectory
+// modules, which holds nothing once no build runs.
 func CacheDir() (string, error) {
 	dir := os.Getenv("HATEST_CACHE")
 	if dir == "" {

@@ -1,9 +1,36 @@
-// Package build turns a Go package into a static binary (CGO_ENABLED=0),
-// cached by content hash, so that both runtimes run the very same bytes:
-// the process runtime executes it, the Docker runtime copies it into an
-// image FROM scratch.
+// Package build turns Go programs into static binaries (CGO_ENABLED=0),
+// cached, so that both runtimes run the very same bytes: the process
+// runtime executes them, the Docker runtime copies them into an image FROM
+// scratch.
+//
+// Binary builds a package of this module (or one it requires), cached by
+// content hash:
 //
 //	path, err := build.Binary(ctx, "./fixtures/driver", "-X main.version=v2")
 //
-// (ExampleBinary, in example_test.go.)
+// Module builds a released program from the Go module proxy, cached by
+// module, version and package, so that two releases of one product can
+// sit in one suite:
+//
+//	older, err := build.Module(ctx, "github.com/nats-io/nats-server/v2", "v2.14.10", "")
+//	newer, err := build.Module(ctx, "github.com/nats-io/nats-server/v2", "v2.15.3", "")
+//
+//	CacheDir()/modules/nats-server-v2.14.10-2974ff0d-*/   throwaway, removed after
+//	  go.mod    module hatest.build/throwaway
+//	  go get github.com/nats-io/nats-server/v2@v2.14.10
+//	  go build -trimpath -ldflags "-s -w" -o bin github.com/nats-io/nats-server/v2
+//	        │ rename
+//	        ▼
+//	CacheDir()/nats-server-v2.14.10-2974ff0d              kept; the next call returns it
+//
+// Each release is built in a module of its own, so their dependencies never
+// meet. The environment's GOPROXY, GOFLAGS and other go settings apply.
+// Builds of one binary take turns, in one process and across processes
+// (a lock file), so it is built once. Bad input (an empty module, a version
+// that is not a full vMAJOR.MINOR.PATCH) is refused before go runs; what go
+// refuses comes back as one line saying what to do, such as
+//
+//	build github.com/nats-io/nats-server/v2@v2.99.0: the module proxy does not serve that version: name a released version, such as v2.15.3 (go list -m -versions github.com/nats-io/nats-server/v2 lists them)
+//
+// (ExampleBinary and ExampleModule, in example_test.go.)
 package build

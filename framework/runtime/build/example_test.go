@@ -17,3 +17,19 @@ func ExampleBinary() {
 	}
 	fmt.Println("the driver at v2 is", path)
 }
+
+// Two releases of NATS server from the Go module proxy, each built in a
+// module of its own: the first call builds (about a minute on a machine
+// with empty Go caches), later ones, in any process, return the cached
+// binary at once.
+func ExampleModule() {
+	ctx := context.Background()
+	for _, version := range []string{"v2.14.10", "v2.15.3"} {
+		path, err := build.Module(ctx, "github.com/nats-io/nats-server/v2", version, "")
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println("nats-server", version, "is", path)
+	}
+}

@@ -83,12 +83,12 @@ func Module(ctx context.Context, module, version, pkg string) (string, error) {
 		get = append(get, pkg+"@"+version)
 	}
 	if out, err := runGo(ctx, tmp, get...); err != nil {
-		return fail(explain(ctx, tmp, module, version, pkg, out, err))
+		return fail(explain(ctx, tmp, module, version, out, err, true))
 	}
 	bin := filepath.Join(tmp, "bin")
 	out, err := runGo(ctx, tmp, "build", "-mod=readonly", "-trimpath", "-ldflags", "-s -w", "-o", bin, pkg)
 	if err != nil {
-		return fail(explain(ctx, tmp, module, version, pkg, out, err))
+		return fail(explain(ctx, tmp, module, version, out, err, false))
 	}
 	if isArchive(bin) {
 		return fail(errors.New("not a main package: name a package with func main, or leave it empty for the module's root"))
@@ -229,7 +229,8 @@ func runGo(ctx context.Context, dir string, args ...string) (string, error) {
 }
 
 // explain turns a failed go command into one line that says what to do.
-func explain(ctx context.Context, dir, module, version, pkg, out string, err error) error {
+// fetching says it was go get, whose "not found" is about the version.
+func explain(ctx context.Context, dir, module, version, out string, err error, fetching bool) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -251,9 +252,9 @@ func explain(ctx context.Context, dir, module, version, pkg, out string, err err
 			line = line[i:]
 		}
 		return fmt.Errorf("the module proxy cannot be reached (%s): check GOPROXY and the network", line)
-	case strings.Contains(low, "not available") || strings.Contains(low, "unknown revision") || strings.Contains(low, "invalid version") ||
-		strings.Contains(low, "404 not found") || strings.Contains(low, "410 gone") || strings.Contains(low, "403 forbidden") ||
-		strings.Contains(low, "not found"):
+	case fetching && (strings.Contains(low, "not available") || strings.Contains(low, "unknown revision") ||
+		strings.Contains(low, "invalid version") || strings.Contains(low, "not found") ||
+		strings.Contains(low, "403 forbidden") || strings.Contains(low, "410 gone")):
 		if newest := newestVersion(ctx, dir, module); newest != "" {
 			return fmt.Errorf("the module proxy does not serve that version: name a released version, such as %s (go list -m -versions %s lists them)", newest, module)
 		}
