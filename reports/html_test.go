@@ -140,6 +140,15 @@ func evilScenario(slug string) *result.Scenario {
 		s.Assertions[i].Name += evil
 		s.Assertions[i].Message += " " + evil
 	}
+	// client groups and members' restarts
+	s.Clients[0].Group, s.Clients[1].Group = "group "+evil, "other "+evil
+	s.Groups = []result.GroupFigures{
+		{Name: "group " + evil, Clients: []string{s.Clients[0].Name}, WorstClient: s.Clients[0].Name},
+		{Name: "other " + evil, Clients: []string{s.Clients[1].Name}},
+		{Name: "", Clients: []string{s.Clients[2].Name}},
+	}
+	s.Restarts = []result.MemberRestart{{Member: "member " + evil, Step: s.Steps[3].ID, From: "from " + evil, To: "to " + evil,
+		Groups: []result.RestartGroup{{Group: "group " + evil}, {Group: "other " + evil}, {Group: ""}}}}
 	s.Artifacts = append(s.Artifacts,
 		result.Artifact{Name: "artifact " + evil, Path: "logs/" + evil},
 		result.Artifact{Name: "js", Path: "javascript:alert(1)"})
@@ -182,7 +191,8 @@ func TestEscaping(t *testing.T) {
 	page := pages["report.html"]
 	for _, want := range []string{"name &lt;script", "label &lt;script", "reason &lt;script", "cause &lt;script",
 		"plan &lt;script", "failure &lt;script", "split &lt;script", "artifact &lt;script", "hatest run &lt;script",
-		"bad line &lt;script", "path &lt;script", "location &lt;script"} {
+		"bad line &lt;script", "path &lt;script", "location &lt;script", "group &lt;script", "member &lt;script",
+		"from &lt;script", "to &lt;script"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report.html lacks %q", want)
 		}
@@ -307,7 +317,7 @@ func TestOrder(t *testing.T) {
 	for _, m := range order {
 		got = append(got, m[1])
 	}
-	if want := "overlord-upgrade-latency many-fast-clients standby-switchover rolling-restart"; strings.Join(got, " ") != want {
+	if want := "overlord-upgrade-latency many-fast-clients standby-switchover nats-rolling-upgrade rolling-restart"; strings.Join(got, " ") != want {
 		t.Errorf("index order %v, want %s", got, want)
 	}
 	for _, slug := range got {

@@ -87,7 +87,11 @@ func TestReportJSONFields(t *testing.T) {
 	s.Attempt, s.EarlierFailure = 2, "max outage 2100.0ms > budget 2000ms"
 	for i := range s.Clients {
 		s.Clients[i].BadLines = []string{"op log line 3: invalid JSON"}
+		s.Clients[i].Group = "all"
 	}
+	// the figures per client group and the members' restarts
+	cluster := clusterScenario()
+	s.Groups, s.Restarts = cluster.Groups, cluster.Restarts
 	// the fields omitted when false or empty, set everywhere
 	s.Invalid, s.Interrupted = "probe kept its schedule: c1 fell behind", true
 	for i := range s.Windows {
@@ -113,7 +117,12 @@ func TestReportJSONFields(t *testing.T) {
 		"windows[].causes", "windows[].expected", "summary.ops", "summary.failed_ops", "summary.max_window_ms",
 		"summary.total_window_ms", "summary.clients", "assertions[].name", "assertions[].passed",
 		"assertions[].message", "replay", "schema", "status", "clients[].path", "clients[].schedule.lag_p99_ms",
-		"integrity.unchecked", "integrity.applied_failed"} {
+		"integrity.unchecked", "integrity.applied_failed", "clients[].group",
+		"groups[].name", "groups[].max_window_ms", "groups[].p99_window_ms", "groups[].total_outage_ms", "groups[].integrity.lost",
+		"groups[].integrity.unchecked", "groups[].integrity.applied_failed",
+		"restarts[].member", "restarts[].step", "restarts[].stop_to_exited_ms", "restarts[].exited_to_started_ms",
+		"restarts[].started_to_healthy_ms", "restarts[].stop_to_healthy_ms", "restarts[].groups[].max_window_ms",
+		"restarts[].groups[].p99_window_ms"} {
 		if !has(doc, f) {
 			t.Errorf("report.json lacks %s", f)
 		}

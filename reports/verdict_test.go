@@ -43,7 +43,7 @@ func TestInvalidEverywhere(t *testing.T) {
 		`<tr class="scenario-row invalid" data-slug="many-fast-clients"><td><span class="tag invalid" title="the numbers cannot be vouched for: neither passed nor failed">INVALID</span>`,
 		`<div class="sub invalid">INVALID: probe kept its schedule: c2 achieved`,
 		`<div class="total invalid"><b>1</b>invalid</div>`,
-		"2 passed, 1 failed, 1 invalid",
+		"3 passed, 1 failed, 1 invalid",
 	} {
 		if !strings.Contains(idx, want) {
 			t.Errorf("index.html lacks %s", want)
@@ -54,7 +54,7 @@ func TestInvalidEverywhere(t *testing.T) {
 	for _, m := range regexp.MustCompile(`data-slug="([^"]*)"`).FindAllStringSubmatch(idx, -1) {
 		order = append(order, m[1])
 	}
-	if got, want := strings.Join(order, " "), "overlord-upgrade-latency many-fast-clients standby-switchover rolling-restart"; got != want {
+	if got, want := strings.Join(order, " "), "overlord-upgrade-latency many-fast-clients standby-switchover nats-rolling-upgrade rolling-restart"; got != want {
 		t.Errorf("index order %s, want %s", got, want)
 	}
 	// a run with an invalid scenario and no failed one is INVALID, not PASS
@@ -66,8 +66,8 @@ func TestInvalidEverywhere(t *testing.T) {
 	}
 
 	doc := parseJUnit(t, render(t, func(w io.Writer) error { return JUnit(w, run) }))
-	if doc.Tests != 4 || doc.Failures != 1 || doc.Errors != 1 || doc.Suite.Failures != 1 || doc.Suite.Errors != 1 {
-		t.Errorf("junit.xml: tests %d, failures %d/%d, errors %d/%d; want 4 tests, 1 failure, 1 error (the invalid one)",
+	if doc.Tests != 5 || doc.Failures != 1 || doc.Errors != 1 || doc.Suite.Failures != 1 || doc.Suite.Errors != 1 {
+		t.Errorf("junit.xml: tests %d, failures %d/%d, errors %d/%d; want 5 tests, 1 failure, 1 error (the invalid one)",
 			doc.Tests, doc.Failures, doc.Suite.Failures, doc.Errors, doc.Suite.Errors)
 	}
 	c := doc.Suite.find(t, "16 clients at 1 ms")
@@ -93,7 +93,7 @@ func TestJUnitNames(t *testing.T) {
 			t.Errorf("test case name %q carries labels", c.Name)
 		}
 	}
-	want := "16 clients at 1 ms|standby switchover v1 → v2|overlord upgrade v1 → v2 under 50 ms latency, then kill|rolling restart of 3 nodes"
+	want := "16 clients at 1 ms|standby switchover v1 → v2|overlord upgrade v1 → v2 under 50 ms latency, then kill|nats cluster rolling upgrade 2.10.0 → 2.11.0|rolling restart of 3 nodes"
 	if got := strings.Join(names, "|"); got != want {
 		t.Errorf("test cases %s, want %s (run order)", got, want)
 	}

@@ -11,5 +11,5 @@
 //	     │                                                         ▲
 //	     └──Save(dir) ─ recorded.json + logs/*.ops.jsonl ──Load(dir)─┘
 //
-// See Example.
+// See Example, and Example_groups for the figures per client group.
 package analysis

@@ -1663,7 +1663,80 @@ func sampleRun() *result.Run {
 	summarize(&lagging)
 
 	return &result.Run{Schema: result.Schema, Runtime: "process", Seed: 42, StartedAt: t0, Commit: "3f2c1ab9e0d4",
-		Scenarios: []result.Scenario{quiet, lagging, up}}
+		Scenarios: []result.Scenario{quiet, lagging, up, cluster()}}
+}
+
+// cluster is a rolling upgrade of three members under two client groups:
+// "all" (balanced over every member) and "e1-only" (one member), whose
+// lanes come under a heading per group, with a "Client groups" and a
+// "Member restarts" table; e3's exit and readiness were not reported.
+func cluster() result.Scenario {
+	all := []string{"e1", "e2", "e3"}
+	ph := func(n int, member, what string, at float64) result.Step {
+		return result.Step{ID: fmt.Sprintf("system-%d", n), Kind: "system", Desc: member + " " + what, StartMS: at, EndMS: at}
+	}
+	causes := func(step string) []string { return []string{step, "step-3"} }
+	rg := func(group string, n int, max float64) result.RestartGroup {
+		return result.RestartGroup{Group: group, Windows: n, MaxWindowMS: max, P99WindowMS: max}
+	}
+	s := result.Scenario{
+		Scenario: "nats cluster rolling upgrade 2.10.0 → 2.11.0", Slug: "nats-rolling-upgrade", Labels: []string{"upgrade", "cluster"},
+		Passed: true, Status: result.StatusPassed, Runtime: "docker", Seed: 42, StartedAt: t0, DurationMS: 22000,
+		Plan: []string{"1 start e1, e2, e3 at 2.10.0 and 3 clients", "2 rolling upgrade 2.10.0 -> 2.11.0 of e1, e2, e3 (expects outage)"},
+		Steps: []result.Step{
+			{ID: "step-1", Kind: "step", Desc: "start e1, e2, e3 at 2.10.0 and 3 clients", StartMS: 0, EndMS: 300},
+			{ID: "step-3", Kind: "step", Desc: "rolling upgrade 2.10.0 -> 2.11.0 of e1, e2, e3", StartMS: 2500, EndMS: 20500, ExpectOutage: true},
+			{ID: "step-3.1", Kind: "step", Desc: "upgrade e1 2.10.0 -> 2.11.0", StartMS: 2500, EndMS: 8200, ExpectOutage: true},
+			ph(1, "e1", "stop (SIGTERM)", 2510), ph(2, "e1", "exited", 2900), ph(3, "e1", "started at 2.11.0", 3100), ph(4, "e1", "healthy", 7550),
+			{ID: "step-3.2", Kind: "step", Desc: "upgrade e2 2.10.0 -> 2.11.0", StartMS: 10200, EndMS: 13400, ExpectOutage: true},
+			ph(5, "e2", "stop (SIGTERM)", 10210), ph(6, "e2", "exited", 10600), ph(7, "e2", "started at 2.11.0", 10800), ph(8, "e2", "healthy", 13300),
+			{ID: "step-3.3", Kind: "step", Desc: "upgrade e3 2.10.0 -> 2.11.0", StartMS: 15400, EndMS: 20500, ExpectOutage: true},
+			ph(9, "e3", "stop (SIGTERM)", 15410), ph(10, "e3", "started at 2.11.0", 15900),
+		},
+		Windows: []result.Window{
+			window("c-all-1", "read", 2515, 2565, 10, true, causes("step-3.1"), "nats: no responders available for request"),
+			window("c-all-2", "read", 2518, 2556, 8, true, causes("step-3.1"), "nats: no responders available for request"),
+			window("c-e1", "read", 2520, 7580, 506, true, causes("step-3.1"), "nats: no responders available for request"),
+			window("c-e1", "write", 2530, 7590, 506, true, causes("step-3.1"), "nats: no responders available for request"),
+			window("c-all-1", "read", 10215, 10262, 9, true, causes("step-3.2"), "nats: no responders available for request"),
+			window("c-all-2", "write", 10220, 10251, 6, true, causes("step-3.2"), "nats: no responders available for request"),
+			window("c-all-2", "read", 15412, 15445, 6, true, causes("step-3.3"), "nats: no responders available for request"),
+			window("c-all-1", "read", 15415, 15466, 11, true, causes("step-3.3"), "nats: no responders available for request"),
+		},
+		Clients: []result.Client{
+			{Name: "c-all-1", Version: "v1", Ops: 4400, Failed: 30, Reported: 4400, LastVersion: "2.11.0", LastOKMS: 21998, Path: all, Group: "all"},
+			{Name: "c-e1", Version: "v1", Ops: 4400, Failed: 1012, Reported: 4400, LastVersion: "2.11.0", LastOKMS: 21999, Path: []string{"e1"}, Group: "e1-only"},
+			{Name: "c-all-2", Version: "v1", Ops: 4400, Failed: 20, Reported: 4400, LastVersion: "2.11.0", LastOKMS: 21997, Path: all, Group: "all"},
+		},
+		Versions: []result.Version{
+			{Node: "e1", Version: "2.10.0", StartMS: -400, EndMS: 2900}, {Node: "e1", Version: "2.11.0", StartMS: 7550, EndMS: 22000},
+			{Node: "e2", Version: "2.10.0", StartMS: -380, EndMS: 10600}, {Node: "e2", Version: "2.11.0", StartMS: 13300, EndMS: 22000},
+			{Node: "e3", Version: "2.10.0", StartMS: -390, EndMS: 15410},
+		},
+		Latency:   latency(22000, 2520, 7590),
+		Integrity: result.Integrity{Checked: true, AckedWrites: 3000, ReadBack: 2998, Indeterminate: 14, AppliedFailed: 3, Unchecked: 2},
+		Groups: []result.GroupFigures{
+			{Name: "all", Clients: []string{"c-all-1", "c-all-2"}, Ops: 8800, FailedOps: 50, Windows: 6, MaxWindowMS: 51, P99WindowMS: 51,
+				TotalOutageMS: 148, WorstClient: "c-all-1", Integrity: result.GroupIntegrity{Checked: true, AckedWrites: 2000, Indeterminate: 4, AppliedFailed: 3}},
+			{Name: "e1-only", Clients: []string{"c-e1"}, Ops: 4400, FailedOps: 1012, Windows: 2, MaxWindowMS: 5060, P99WindowMS: 5060,
+				TotalOutageMS: 5070, WorstClient: "c-e1", Integrity: result.GroupIntegrity{Checked: true, AckedWrites: 1000, Unchecked: 2, Indeterminate: 10}},
+		},
+		Restarts: []result.MemberRestart{
+			{Member: "e1", Step: "step-3.1", From: "2.10.0", To: "2.11.0", AtMS: 2510, StopToExitedMS: 390, ExitedToStartedMS: 200,
+				StartedToHealthyMS: 4450, StopToHealthyMS: 5040, Windows: 4, MaxWindowMS: 5060, P99WindowMS: 5060,
+				Groups: []result.RestartGroup{rg("all", 2, 50), rg("e1-only", 2, 5060)}},
+			{Member: "e2", Step: "step-3.2", From: "2.10.0", To: "2.11.0", AtMS: 10210, StopToExitedMS: 390, ExitedToStartedMS: 200,
+				StartedToHealthyMS: 2500, StopToHealthyMS: 3090, Windows: 2, MaxWindowMS: 47, P99WindowMS: 47,
+				Groups: []result.RestartGroup{rg("all", 2, 47), rg("e1-only", 0, 0)}},
+			{Member: "e3", Step: "step-3.3", From: "2.10.0", To: "2.11.0", AtMS: 15410, StopToExitedMS: -1, ExitedToStartedMS: -1,
+				StartedToHealthyMS: -1, StopToHealthyMS: -1, Windows: 2, MaxWindowMS: 51, P99WindowMS: 51,
+				Groups: []result.RestartGroup{rg("all", 2, 51), rg("e1-only", 0, 0)}},
+		},
+		Assertions: []result.Assertion{{Name: "clients c-all-1, c-all-2: max outage ≤ 100ms", Passed: true, Message: "max outage 51.0 ms"}},
+		Replay:     "hatest run --runtime docker --seed 42 --focus 'nats-rolling-upgrade'",
+	}
+	summarize(&s)
+	return s
 }
 
 // escapingRun is one scenario whose every string a report shows carries
@@ -1709,7 +1782,16 @@ func escapingRun() *result.Run {
 			{Name: "script link", Path: "javascript:window.__xss=3"},
 		},
 		Replay: x("hatest run --seed 7"),
+		// client groups and a member's restart, named by hostile strings
+		Groups: []result.GroupFigures{
+			{Name: x("group"), Clients: []string{evil}, Windows: 1, MaxWindowMS: 400, P99WindowMS: 400, TotalOutageMS: 400, WorstClient: evil},
+			{Name: "", Clients: []string{"c2"}, Windows: 1, MaxWindowMS: 800, P99WindowMS: 800, TotalOutageMS: 800, WorstClient: "c2"},
+		},
+		Restarts: []result.MemberRestart{{Member: x("member"), Step: "step-1", From: x("from"), To: x("to"), AtMS: 10,
+			StopToExitedMS: 5, ExitedToStartedMS: -1, StartedToHealthyMS: -1, StopToHealthyMS: -1, Windows: 1, MaxWindowMS: 400, P99WindowMS: 400,
+			Groups: []result.RestartGroup{{Group: x("group"), Windows: 1, MaxWindowMS: 400, P99WindowMS: 400}, {Group: ""}}}},
 	}
+	s.Clients[0].Group = x("group")
 	summarize(&s)
 	// the same strings in an invalid scenario, whose reason is shown too
 	inv := s

@@ -1,0 +1,121 @@
+package nats_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"syscall"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/hatest/hatest/framework/check"
+	"github.com/hatest/hatest/framework/health"
+	"github.com/hatest/hatest/framework/scenario"
+	"github.com/hatest/hatest/framework/system"
+	"github.com/hatest/hatest/framework/upgrade"
+)
+
+// example:begin
+const (
+	v214 = "v2.14.10" // the newest 2.14 release that builds here
+	v215 = "v2.15.3"  // the newest 2.15 release
+)
+
+var (
+	// server is NATS server at two releases, each built from the Go
+	// module proxy in a throwaway module of its own.
+	server = scenario.GoModule("nats-server", "github.com/nats-io/nats-server/v2", "", v214, v215)
+	// client writes to a replicated key-value bucket and reads it back.
+	client = scenario.GoSoftware("natsclient", "github.com/hatest/hatest/fixtures/natsclient", "v1")
+)
+
+// cluster declares three members e1, e2, e3 at version: each names the
+// others' peer ports in --routes, keeps its JetStream store in its own
+// data directory, and is ready when its /healthz says so (JetStream
+// included). Clients: two that may use every member ("all"), and one per
+// member that sees only it.
+func cluster(s *scenario.S, version string) *scenario.Cluster {
+	nats := s.Cluster("nats", []string{"e1", "e2", "e3"}, version, server,
+		scenario.Port("4222"), scenario.NamedPort("peer", "6222"), scenario.NamedPort("admin", "8222"),
+		scenario.Args("-n", "${NAME}", "-a", "${HOST}", "-p", "${PORT:4222}", "-m", "${PORT:admin}",
+			"--cluster_name", "hatest", "--cluster", "nats://${LISTEN:peer}", "--routes", "${OTHERS:peer:nats}",
+			"-js", "-sd", "${DATA}"),
+		scenario.Ready(health.HTTP("admin", "/healthz")),
+		scenario.DataDir(),
+	)
+	s.Clients(2, nats.All(), scenario.Named("all"), scenario.ClientSoftware(client))
+	for _, m := range nats.Names() {
+		s.Clients(1, nats.Member(m), scenario.Named(m+"-only"), scenario.ClientSoftware(client))
+	}
+	return nats
+}
+
+// A rolling upgrade 2.14 -> 2.15, the bucket's leader last, so that it
+// moves once. The clients that may use every member must barely notice;
+// each single-member client is down while its own member restarts.
+var _ = scenario.It("nats rolling upgrade 2.14 to 2.15, leader last", Label("nats", "upgrade", "rolling"), func(s *scenario.S) {
+	nats := cluster(s, v214)
+	s.Step(upgrade.Rolling(nats.Names(), v214, v215).OrderBy(upgrade.LeaderLast(bucketLeader)).PauseFor(2 * time.Second))
+	s.Expect(
+		check.ForGroup("all").MaxOutageBelow(2*time.Second),
+		check.ForGroup("e1-only").MaxOutageBelow(10*time.Second),
+		check.LastServedBy(v215),
+		check.NoLostWrites(),
+		check.NoUnexpectedOutage(),
+	)
+})
+
+// example:end
+
+// bucketLeader asks a member's monitoring port which member leads the
+// key-value bucket's stream.
+func bucketLeader(ctx context.Context, sys *system.System) (string, error) {
+	var last error
+	for _, m := range sys.Members("nats") {
+		addr := sys.Service(m).Node.Endpoint("8222").External
+		leader, err := streamLeader(ctx, "http://"+addr+"/jsz?streams=true", "KV_hatest")
+		if err == nil {
+			return leader, nil
+		}
+		last = err
+	}
+	return "", last
+}
+
+// streamLeader reads the leader of stream from a /jsz answer.
+func streamLeader(ctx context.Context, url, stream string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var jsz struct {
+		Accounts []struct {
+			Streams []struct {
+				Name    string `json:"name"`
+				Cluster struct {
+					Leader string `json:"leader"`
+				} `json:"cluster"`
+			} `json:"stream_detail"`
+		} `json:"account_details"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&jsz); err != nil {
+		return "", fmt.Errorf("%s: %w", url, err)
+	}
+	for _, a := range jsz.Accounts {
+		for _, st := range a.Streams {
+			if st.Name == stream && st.Cluster.Leader != "" {
+				return st.Cluster.Leader, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("%s: no leader of stream %s", url, stream)
+}
+
+var _ = syscall.SIGUSR2
