@@ -84,8 +84,9 @@ type NodeSpec struct {
 	// replaced by the address the program must listen on for port 7000, a
 	// port of Ports (":7000" in a container, "127.0.0.1:<free port>" for a
 	// process), "${PORT:7000}" by the port of that address and "${HOST}"
-	// by its host ("0.0.0.0" in a container, "127.0.0.1" for a process);
-	// see ExpandArgs. The addresses of other nodes come in through
+	// by its host ("0.0.0.0" in a container, "127.0.0.1" for a process),
+	// "${DATA}" by the data directory (DataDir) and "${FILE:name}" by the
+	// path of a file of Files; see ExpandArgs. The addresses of other nodes come in through
 	// Reserve and ExpandMembers.
 	Args []string
 	Env  map[string]string
@@ -113,6 +114,16 @@ type NodeSpec struct {
 	// program sees it at the same path in both runtimes: "${DATA}" in Args
 	// is replaced by it, and needs it.
 	DataDir bool
+	// Files are small files the program reads, such as a configuration
+	// file for a product that takes some settings only from a file: file
+	// name -> content. Each is put, readable (mode 0644), where the program
+	// can read it before it starts, and put again, the same, before every
+	// Restart. "${FILE:<name>}" in Args is replaced by its path as the
+	// program sees it: /hatest/files/<name> in a container, a directory
+	// of the node's own in the runtime's temporary directory for a
+	// process. A name is a plain file name: not empty, no '/', not "."
+	// or "..".
+	Files map[string]string
 }
 
 // Software is the program a node runs, in the forms a runtime can use.

@@ -44,7 +44,12 @@ type RollingStep struct {
 	Gate *Check
 	// Order, if set, picks the order as the step runs; see OrderBy.
 	Order *Order
+	verb  string // "upgrade" unless As says otherwise
 }
+
+// As names what the rollout does, in the plan and on the timeline:
+// "downgrade" makes it a rolling downgrade of downgrades.
+func (u RollingStep) As(verb string) RollingStep { u.verb = verb; return u }
 
 // Order is a hook that orders the members when the rollout begins: it
 // gets them in their declared order and returns the same names in the
@@ -133,7 +138,11 @@ func (u RollingStep) Description() string {
 	if u.Order != nil {
 		order += " (" + u.Order.Desc + ")"
 	}
-	s := fmt.Sprintf("rolling upgrade %s -> %s of %s, %s apart", u.From, u.To, order, u.Pause)
+	verb := u.verb
+	if verb == "" {
+		verb = "upgrade"
+	}
+	s := fmt.Sprintf("rolling %s %s -> %s of %s, %s apart", verb, u.From, u.To, order, u.Pause)
 	if u.Gate != nil {
 		s += "; gate: " + u.Gate.Desc
 	}
@@ -169,7 +178,7 @@ func (u RollingStep) Children() []step.Step {
 		if i > 0 {
 			out = append(out, step.Wait(u.Pause))
 		}
-		out = append(out, u.one(i, u.From, u.To, ""))
+		out = append(out, u.one(i, u.From, u.To, u.verb))
 	}
 	if u.AbortAt > 0 {
 		for i := n - 1; i >= 0; i-- {
