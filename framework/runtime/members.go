@@ -78,8 +78,9 @@ func parseMemberRef(arg, m string) (memberRef, error) {
 //	${OTHERS:<port>}         as PEERS, without self (empty for a cluster
 //	${OTHERS:<port>:<scheme>} of one)
 //
-// Other placeholders (${LISTEN:..}, ${PORT:..}, ${HOST}, ${DATA}) are
-// left for NodeSpec.ExpandArgs, and anything else for the program. The
+// Other placeholders (${LISTEN:..}, ${PORT:..}, ${HOST}, ${DATA},
+// ${FILE:..}) are left for NodeSpec.ExpandArgs, and anything else for the
+// program. The
 // error, for a placeholder it cannot fill, is one line naming the
 // argument.
 //

@@ -64,8 +64,35 @@ func TestValidate(t *testing.T) {
 			s.Args = append(s.Args, "${NAME}", "${ADDR:e9:9}", "${PEERS:1}", "${OTHERS:2:nats}")
 		}, ""},
 		{"other placeholders are the program's", func(s *NodeSpec) {
-			s.Args = append(s.Args, "${HOME}", "$LISTEN", "$PORT", "${HOST:x}", "${DATA:x}", "${port:1}")
+			s.Args = append(s.Args, "${HOME}", "$LISTEN", "$PORT", "${HOST:x}", "${DATA:x}", "${port:1}", "$FILE", "${file:x}", "${FILES:x}")
 		}, ""},
+		{"files", func(s *NodeSpec) {
+			s.Files = map[string]string{"nats.conf": "lame_duck_duration: 30s\n", "empty": "", ".hidden": "x", "a b": "x"}
+			s.Args = append(s.Args, "-c", "${FILE:nats.conf}", "--e=${FILE:empty},${FILE:.hidden}", "${FILE:a b}")
+		}, ""},
+		{"files nobody names", func(s *NodeSpec) { s.Files = map[string]string{"x.conf": "x"} }, ""},
+		{"empty file name", func(s *NodeSpec) { s.Files = map[string]string{"": "x"} },
+			`file name "": use a plain file name, without '/' and not "." or "..", like "nats.conf"`},
+		{"file name with a slash", func(s *NodeSpec) { s.Files = map[string]string{"conf/nats.conf": "x"} },
+			`file name "conf/nats.conf": use a plain file name, without '/' and not "." or "..", like "nats.conf"`},
+		{"file name of a directory", func(s *NodeSpec) { s.Files = map[string]string{"/": "x"} }, `file name "/": use a plain file name`},
+		{"file name dot", func(s *NodeSpec) { s.Files = map[string]string{".": "x"} }, `file name ".": use a plain file name`},
+		{"file name dot dot", func(s *NodeSpec) { s.Files = map[string]string{"..": "x"} }, `file name "..": use a plain file name`},
+		{"file name with a NUL", func(s *NodeSpec) { s.Files = map[string]string{"a\x00b": "x"} }, `file name "a\x00b": use a plain file name`},
+		{"the first bad file name in order", func(s *NodeSpec) { s.Files = map[string]string{"ok": "", "z/z": "", "a/a": ""} },
+			`file name "a/a": `},
+		{"file not in Files", func(s *NodeSpec) {
+			s.Files = map[string]string{"other.conf": "x", "b": "y"}
+			s.Args = append(s.Args, "-c=${FILE:nats.conf}")
+		}, `argument "-c=${FILE:nats.conf}": file nats.conf is not in Files [b other.conf]: add it there`},
+		{"file without Files", func(s *NodeSpec) { s.Args = append(s.Args, "-c", "${FILE:nats.conf}") },
+			`argument "${FILE:nats.conf}": file nats.conf is not in Files []: add it there`},
+		{"file of no name", func(s *NodeSpec) { s.Args = append(s.Args, "-c", "${FILE}") },
+			`argument "${FILE}": ${FILE} names no file: write ${FILE:nats.conf} for the file nats.conf of Files`},
+		{"file of an empty name", func(s *NodeSpec) {
+			s.Files = map[string]string{"nats.conf": "x"}
+			s.Args = append(s.Args, "-c=${FILE:}")
+		}, `argument "-c=${FILE:}": ${FILE} names no file: write ${FILE:nats.conf} for the file nats.conf of Files`},
 	}
 	for _, tt := range tests {
 		s := good()
@@ -122,5 +149,56 @@ func TestExpandArgs(t *testing.T) {
 		if got := s.ExpandArgs(tt.listen, tt.data); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestExpandArgsFiles(t *testing.T) {
+	container := func(port string) string { return ":" + port }
+	process := func(port string) string { return "127.0.0.1:4" + port }
+	tests := []struct {
+		name   string
+		args   []string
+		listen func(string) string
+		files  []string // the directory of Files, if given
+		want   []string
+	}{
+		{"container", []string{"-c", "${FILE:nats.conf}", "--both=${FILE:nats.conf},${FILE:a b}", "${DATA}"}, container, []string{"/hatest/files"},
+			[]string{"-c", "/hatest/files/nats.conf", "--both=/hatest/files/nats.conf,/hatest/files/a b", "/data"}},
+		{"process", []string{"-c=${FILE:nats.conf}", "-l", "${LISTEN:7000}"}, process, []string{"/tmp/run/nodes/d/files"},
+			[]string{"-c=/tmp/run/nodes/d/files/nats.conf", "-l", "127.0.0.1:47000"}},
+		{"no directory given: kept", []string{"${FILE:nats.conf}", "${LISTEN:7000}"}, container, nil,
+			[]string{"${FILE:nats.conf}", ":7000"}},
+		{"not in Files: kept", []string{"${FILE:x.conf}", "${FILE}", "${FILE:}", "${FILES:nats.conf}"}, container, []string{"/hatest/files"},
+			[]string{"${FILE:x.conf}", "${FILE}", "${FILE:}", "${FILES:nats.conf}"}},
+	}
+	for _, tt := range tests {
+		s := NodeSpec{Args: tt.args, Ports: []string{"7000"}, DataDir: true, Files: map[string]string{"nats.conf": "port: 4222", "a b": ""}}
+		if got := s.ExpandArgs(tt.listen, "/data", tt.files...); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// A cluster's templates go through ExpandMembers first: it must leave
+// ${FILE:..} for ExpandArgs, whatever the file is called.
+func TestExpandMembersLeavesFiles(t *testing.T) {
+	m := Members{Names: []string{"e1", "e2"}, Addrs: map[string]map[string]string{
+		"e1": {"6222": "e1:6222"}, "e2": {"6222": "e2:6222"},
+	}}
+	args := []string{"-c", "${FILE:nats.conf}", "${FILE:e1}", "--routes=${OTHERS:6222}"}
+	if err := ValidateMembers(args, m.Names, []string{"6222"}); err != nil {
+		t.Fatalf("ValidateMembers: %v", err)
+	}
+	got, err := ExpandMembers(args, "e1", m)
+	if want := []string{"-c", "${FILE:nats.conf}", "${FILE:e1}", "--routes=e2:6222"}; err != nil || !slices.Equal(got, want) {
+		t.Fatalf("ExpandMembers: %q, %v; want %q", got, err, want)
+	}
+	s := NodeSpec{Name: "e1", Args: got, Files: map[string]string{"nats.conf": "", "e1": ""}}
+	if err := s.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	want := []string{"-c", "/f/nats.conf", "/f/e1", "--routes=e2:6222"}
+	if got := s.ExpandArgs(func(p string) string { return ":" + p }, "", "/f"); !slices.Equal(got, want) {
+		t.Fatalf("ExpandArgs: %q, want %q", got, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"path"
 	"regexp"
 	"slices"
 	"sort"
@@ -32,6 +33,9 @@ import (
 
 // dataPath is where a node's DataDir volume is mounted.
 const dataPath = "/data"
+
+// filesPath is the directory a node's NodeSpec.Files are put in.
+const filesPath = "/hatest/files"
 
 // logTail is how many log lines a readiness error carries.
 const logTail = 20
@@ -90,6 +94,7 @@ func internalAddr(name, port string) string { return name + ":" + port }
 
 // startNode registers a node and runs its container.
 func (r *Runtime) startNode(ctx context.Context, spec runtime.NodeSpec, tag string, internal bool) (*node, error) {
+	spec.Files = maps.Clone(spec.Files) // put the same ones at every Restart
 	n := &node{
 		internal: internal,
 		rt:       r,
@@ -212,11 +217,23 @@ func (n *node) run(ctx context.Context, tag string) error {
 	if n.volume != "" {
 		mounts = []mount.Mount{{Type: mount.TypeVolume, Source: n.volume, Target: dataPath}}
 	}
+	// Files are copied into the created container before it starts (no
+	// shell needed: it works FROM scratch); every run, so every Restart,
+	// copies them again.
+	var files []testcontainers.ContainerFile
+	for _, name := range slices.Sorted(maps.Keys(spec.Files)) {
+		files = append(files, testcontainers.ContainerFile{
+			Reader:            strings.NewReader(spec.Files[name]),
+			ContainerFilePath: path.Join(filesPath, name),
+			FileMode:          0o644,
+		})
+	}
 	req := testcontainers.GenericContainerRequest{
 		ContainerRequest: testcontainers.ContainerRequest{
 			Image:          tag,
 			Name:           n.cname,
-			Cmd:            spec.ExpandArgs(listenAddr, dataPath),
+			Cmd:            spec.ExpandArgs(listenAddr, dataPath, filesPath),
+			Files:          files,
 			Env:            spec.Env,
 			Labels:         r.nodeLabels(spec.Name),
 			ExposedPorts:   exposed,
@@ -554,7 +571,8 @@ func (n *node) Wait(ctx context.Context) (int, error) {
 }
 
 // Restart replaces the container with a new one at version: the same name,
-// alias, arguments, environment and data volume. The old one gets SIGTERM
+// alias, arguments, environment, files (put afresh, as first given) and
+// data volume. The old one gets SIGTERM
 // and the runtime's restart grace (WithRestartGrace) before SIGKILL; its
 // output is drained before it is removed. External ports change.
 func (n *node) Restart(ctx context.Context, version string) error {

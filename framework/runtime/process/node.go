@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,6 +45,7 @@ type Node struct {
 	ports map[string]int // NodeSpec port -> 127.0.0.1 port; fixed for life
 	dir   string         // working directory
 	data  string         // ${DATA}
+	files string         // the directory of NodeSpec.Files, ${FILE:..}
 	args  []string       // expanded
 	env   []string
 
@@ -231,8 +233,10 @@ func (n *Node) Wait(ctx context.Context) (int, error) {
 // Restart stops the node's process group as Stop does, with the runtime's
 // restart grace (WithRestartGrace): SIGTERM, then SIGKILL if the main
 // process has not exited by then, as the Docker runtime stops a container.
-// Then it starts the program at version with the same name, ports, data
-// directory, arguments and environment, and waits until it is ready.
+// Then it puts NodeSpec.Files again as they were first given, whatever the
+// old program did to them, and starts the program at version with the
+// same name, ports, data directory, files, arguments and environment, and
+// waits until it is ready.
 // Endpoints do not change. The new version's binary is resolved before
 // anything is stopped.
 func (n *Node) Restart(ctx context.Context, version string) error {
@@ -249,6 +253,9 @@ func (n *Node) Restart(ctx context.Context, version string) error {
 	if err := waitPortsFree(ctx, n.ports); err != nil {
 		return fmt.Errorf("restart %s at %s: %w", n.name, version, err)
 	}
+	if err := n.putFiles(); err != nil {
+		return fmt.Errorf("restart %s at %s: %w", n.name, version, err)
+	}
 	p, err := n.launch(exe, version)
 	if err != nil {
 		return fmt.Errorf("restart %s at %s: %w", n.name, version, err)
@@ -257,6 +264,31 @@ func (n *Node) Restart(ctx context.Context, version string) error {
 		return fmt.Errorf("restart %s at %s: %w", n.name, version, err)
 	}
 	n.rt.logf("%s restarted at %s in %v (pid %d)", n.name, version, time.Since(began).Round(time.Millisecond), p.pid)
+	return nil
+}
+
+// putFiles makes the node's files directory hold NodeSpec.Files and
+// nothing else, each file with mode 0644, before the program starts. A
+// node without Files has no such directory.
+func (n *Node) putFiles() error {
+	if err := os.RemoveAll(n.files); err != nil {
+		return fmt.Errorf("files: %w", err)
+	}
+	if len(n.spec.Files) == 0 {
+		return nil
+	}
+	if err := os.Mkdir(n.files, 0o755); err != nil {
+		return fmt.Errorf("files: %w", err)
+	}
+	for name, content := range n.spec.Files {
+		p := filepath.Join(n.files, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			return fmt.Errorf("file %s: %w", name, err)
+		}
+		if err := os.Chmod(p, 0o644); err != nil { // whatever the umask
+			return fmt.Errorf("file %s: %w", name, err)
+		}
+	}
 	return nil
 }
 

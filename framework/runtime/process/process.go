@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -111,6 +112,11 @@ func New(ctx context.Context, opts ...Option) (*Runtime, error) {
 	if err != nil {
 		return nil, fmt.Errorf("process runtime: %w", err)
 	}
+	// Nodes run in directories of their own: the paths they are given
+	// (${DATA}, ${FILE:..}) must not depend on the working directory.
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
 	return &Runtime{
 		cfg:   cfg,
 		dir:   dir,
@@ -128,7 +134,8 @@ func (r *Runtime) Name() string { return "process" }
 func (r *Runtime) RunID() string { return r.cfg.runID }
 
 // Dir returns the run's temporary directory, which Close removes. Nodes
-// run in Dir/nodes/<name>, their data is in Dir/nodes/<name>/data.
+// run in Dir/nodes/<name>, their data is in Dir/nodes/<name>/data and
+// their NodeSpec.Files in Dir/nodes/<name>/files.
 func (r *Runtime) Dir() string { return r.dir }
 
 func (r *Runtime) logf(format string, args ...any) {
@@ -169,6 +176,7 @@ func (r *Runtime) start(ctx context.Context, spec runtime.NodeSpec) (*Node, erro
 	}
 	// Close sees the node from here on and marks it closed, so that a
 	// start racing with Close launches nothing.
+	spec.Files = maps.Clone(spec.Files) // put the same ones at every Restart
 	n := &Node{rt: r, name: name, spec: spec, out: &output{}}
 	r.nodes[name] = n
 	r.order = append(r.order, n)
@@ -194,13 +202,18 @@ func (r *Runtime) start(ctx context.Context, spec runtime.NodeSpec) (*Node, erro
 	n.ports = ports
 	n.dir = filepath.Join(r.dir, "nodes", name)
 	n.data = filepath.Join(n.dir, "data")
+	n.files = filepath.Join(n.dir, "files")
 	if err := os.MkdirAll(n.data, 0o755); err != nil {
+		r.releasePorts(name, fresh)
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	if err := n.putFiles(); err != nil {
 		r.releasePorts(name, fresh)
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
 	n.args = spec.ExpandArgs(func(port string) string {
 		return net.JoinHostPort("127.0.0.1", strconv.Itoa(n.ports[port]))
-	}, n.data)
+	}, n.data, n.files)
 	n.env = environ(spec.Env)
 	began := time.Now()
 	p, err := n.launch(exe, spec.Version)
