@@ -35,6 +35,9 @@ var (
 	engines   = []string{"github.com/testcontainers/", "github.com/moby/", "github.com/Shopify/toxiproxy/"}
 	runtimes  = []string{mod + "framework/runtime/docker", mod + "framework/runtime/process"}
 	running   = []string{mod + "framework/system", mod + "framework/runtime", mod + "framework/runner"}
+	// The reference system: the core never names it (package
+	// fixtures/reference gives the DSL and calibration its builds).
+	fixtures  = []string{mod + "fixtures/"}
 	declaring = []string{mod + "framework/scenario", mod + "framework/plan", mod + "framework/step", mod + "framework/upgrade", mod + "framework/fault"}
 )
 
@@ -71,6 +74,8 @@ var rules = []struct {
 	{"framework/fault", "makes steps", cat(ginkgoDSL, engines, runtimes, []string{mod + "framework/scenario", mod + "framework/plan", mod + "framework/runner"})},
 	// The runner runs plans without Ginkgo; the binding is the only DSL.
 	{"framework/runner", "runs plans without Ginkgo", cat(ginkgoDSL, []string{mod + "framework/scenario"})},
+	{"framework/system", "runs any system; names no fixture", cat(ginkgoDSL, declaring, fixtures)},
+	{"framework/runtime/...", "starts any program; names no fixture", cat(ginkgoDSL, declaring, running[:1], fixtures)},
 	{"framework/settings", "suite settings, shared with the CLI", cat(ginkgoDSL, []string{mod + "framework/scenario", mod + "framework/runner"})},
 	{"cmd/hatest", "the CLI does not link Ginkgo's DSL", cat(ginkgoDSL, []string{mod + "framework/scenario"})},
 }

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hatest/hatest/fixtures/reference"
 	"github.com/hatest/hatest/framework/probe"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/system"
@@ -167,16 +168,16 @@ func Run(ctx context.Context, rt runtime.Runtime, cfg Config) (*Report, error) {
 		cfg.Log = io.Discard
 	}
 	sys := system.New(rt, cfg.Log)
-	drv, err := sys.StartDriver(ctx, "driver", "v1")
+	drv, err := sys.StartDriver(ctx, "driver", "v1", reference.DriverSoftware())
 	if err != nil {
 		return nil, err
 	}
 	addr := []string{drv.Proxy.Endpoint().Internal}
-	probes, err := sys.StartClients(ctx, system.ClientSpec{Count: 1, Prefix: "hatest-", Addrs: addr, Interval: cfg.Interval, Timeout: 2 * time.Second})
+	probes, err := sys.StartClients(ctx, system.ClientSpec{Count: 1, Prefix: "hatest-", Addrs: addr, Interval: cfg.Interval, Timeout: 2 * time.Second, Software: reference.ClientSoftware()})
 	if err != nil {
 		return nil, err
 	}
-	samplers, err := sys.StartClients(ctx, system.ClientSpec{Count: 1, Prefix: "sampler-", Addrs: addr, Interval: time.Second, Timeout: 2 * time.Second})
+	samplers, err := sys.StartClients(ctx, system.ClientSpec{Count: 1, Prefix: "sampler-", Addrs: addr, Interval: time.Second, Timeout: 2 * time.Second, Software: reference.ClientSoftware()})
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/onsi/gomega/types"
 
+	"github.com/hatest/hatest/fixtures/reference"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/step"
 	"github.com/hatest/hatest/framework/system"
@@ -71,7 +72,7 @@ type ClientGroup struct {
 // overlord that restarts and upgrades it, behind a toxiproxy proxy named
 // name.
 func (s *S) Overlord(name, version string, opts ...ServiceOption) *Service {
-	svc := &Service{Name: name, Version: version, Spec: system.OverlordSpec{Name: name, Version: version}}
+	svc := &Service{Name: name, Version: version, Spec: system.OverlordSpec{Name: name, Version: version, Software: reference.OverlordSoftware()}}
 	for _, o := range opts {
 		o(svc)
 	}
@@ -122,6 +123,9 @@ func (s *S) Clients(n int, target *Service, opts ...ClientOption) {
 	d := ClientGroup{Spec: system.ClientSpec{Count: n}, Target: target}
 	for _, o := range opts {
 		o(&d.Spec)
+	}
+	if d.Spec.Software.Name == "" {
+		d.Spec.Software = reference.ClientSoftware()
 	}
 	if d.Spec.Prefix == "" && d.Spec.Group != "" {
 		d.Spec.Prefix = d.Spec.Group + "-"

@@ -25,9 +25,9 @@ type ClientSpec struct {
 	Timeout  time.Duration // per-op deadline; default 500 ms
 	Naive    bool          // never reconnect: the client bug hatest must catch
 	Args     []string      // extra client flags
-	// Software is the client program; empty means the reference client
-	// (fixtures/client). Any program that keeps the client contract of
-	// docs/your-own-system.md will do.
+	// Software is the client program: the reference client
+	// (reference.ClientSoftware, the DSL's default) or any program that
+	// keeps the client contract of docs/your-own-system.md.
 	Software runtime.Software
 }
 
@@ -63,6 +63,9 @@ func (s *System) StartClients(ctx context.Context, spec ClientSpec) ([]*Client, 
 	if len(spec.Addrs) == 0 {
 		return nil, fmt.Errorf("start clients: no driver address to send to")
 	}
+	if spec.Software.Name == "" {
+		return nil, fmt.Errorf("start clients: no software: give ClientSpec.Software (reference.ClientSoftware() for the reference client)")
+	}
 	mode := "recover"
 	if spec.Naive {
 		mode = "naive"
@@ -88,12 +91,8 @@ func (s *System) StartClients(ctx context.Context, spec ClientSpec) ([]*Client, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sw := spec.Software
-			if sw.Name == "" {
-				sw = ClientSoftware()
-			}
 			n, err := s.start(ctx, runtime.NodeSpec{
-				Name: c.Name, Version: spec.Version, Software: sw,
+				Name: c.Name, Version: spec.Version, Software: spec.Software,
 				Args: args, Stdout: c.Log, Stderr: c.Stderr,
 			})
 			mu.Lock()

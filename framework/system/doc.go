@@ -7,8 +7,8 @@
 // runner builds it from a plan and collects what it recorded.
 //
 //	sys := system.New(rt, os.Stderr)
-//	o, err := sys.StartOverlord(ctx, system.OverlordSpec{Name: "driver", Version: "v1"})
-//	clients, err := sys.StartClients(ctx, system.ClientSpec{Count: 4, Addrs: o.Addrs()})
+//	o, err := sys.StartOverlord(ctx, system.OverlordSpec{Name: "driver", Version: "v1", Software: reference.OverlordSoftware()})
+//	clients, err := sys.StartClients(ctx, system.ClientSpec{Count: 4, Addrs: o.Addrs(), Software: reference.ClientSoftware()})
 //	end := sys.Events.BeginEvent(timeline.Event{ID: "step-3", Kind: timeline.KindStep, Desc: "upgrade driver v1 -> v2", ExpectOutage: true})
 //	err = o.Upgrade(ctx, "v2")
 //	end()

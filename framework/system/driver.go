@@ -15,13 +15,9 @@ type Driver struct {
 	Proxy runtime.Proxy
 }
 
-// StartDriver starts a driver at version and a proxy of the same name in
-// front of it.
-func (s *System) StartDriver(ctx context.Context, name, version string) (*Driver, error) {
-	sw := runtime.Software{Name: "driver", Versions: map[string]runtime.Build{}}
-	for _, v := range DriverVersions {
-		sw.Versions[v] = DriverBuild(v)
-	}
+// StartDriver starts a driver of sw (reference.DriverSoftware) at version
+// and a proxy of the same name in front of it.
+func (s *System) StartDriver(ctx context.Context, name, version string, sw runtime.Software) (*Driver, error) {
 	node, err := s.start(ctx, runtime.NodeSpec{
 		Name: name, Version: version, Software: sw,
 		Args:  []string{"-listen", "${LISTEN:7000}", "-data", "${DATA}", "-name", name},

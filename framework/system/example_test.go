@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/hatest/hatest/fixtures/reference"
 	"github.com/hatest/hatest/framework/runtime/process"
 	"github.com/hatest/hatest/framework/system"
 	"github.com/hatest/hatest/framework/timeline"
@@ -23,11 +24,11 @@ func Example() {
 		return
 	}
 	sys := system.New(rt, os.Stderr)
-	o, err := sys.StartOverlord(ctx, system.OverlordSpec{Name: "driver", Version: "v1"})
+	o, err := sys.StartOverlord(ctx, system.OverlordSpec{Name: "driver", Version: "v1", Software: reference.OverlordSoftware()})
 	if err != nil {
 		return
 	}
-	if _, err := sys.StartClients(ctx, system.ClientSpec{Count: 4, Addrs: o.Addrs()}); err != nil {
+	if _, err := sys.StartClients(ctx, system.ClientSpec{Count: 4, Addrs: o.Addrs(), Software: reference.ClientSoftware()}); err != nil {
 		return
 	}
 	end := sys.Events.BeginEvent(timeline.Event{ID: "step-3", Kind: timeline.KindStep, Desc: "upgrade driver v1 -> v2", ExpectOutage: true})

@@ -24,6 +24,9 @@ type OverlordSpec struct {
 	Standby          bool
 	SecondaryVersion string
 	Args             []string // extra overlord flags ("-max-attempts", "2")
+	// Software is the overlord with its drivers beside it
+	// (reference.OverlordSoftware, which the DSL's s.Overlord gives).
+	Software runtime.Software
 }
 
 // Overlord is a running overlord service and the proxies in front of its
@@ -48,6 +51,9 @@ func ReplicationLink(service string) string { return service + "-replication" }
 
 // StartOverlord starts the overlord node and its proxies.
 func (s *System) StartOverlord(ctx context.Context, spec OverlordSpec) (*Overlord, error) {
+	if spec.Software.Name == "" {
+		return nil, fmt.Errorf("start overlord %s: no software: give OverlordSpec.Software (reference.OverlordSoftware())", spec.Name)
+	}
 	args := []string{"-listen", "${LISTEN:7000}", "-api", "${LISTEN:7100}", "-version", spec.Version, "-data", "${DATA}"}
 	ports := []string{"7000", "7100"}
 	if spec.Standby {
@@ -57,7 +63,7 @@ func (s *System) StartOverlord(ctx context.Context, spec OverlordSpec) (*Overlor
 	}
 	args = append(args, spec.Args...)
 	node, err := s.start(ctx, runtime.NodeSpec{
-		Name: spec.Name, Version: spec.Version, Software: OverlordSoftware(),
+		Name: spec.Name, Version: spec.Version, Software: spec.Software,
 		Args: args, Ports: ports, Ready: "7100", ReadyHTTP: "/healthz", DataDir: true,
 	})
 	if err != nil {
