@@ -36,7 +36,7 @@ demo: build
 
 ## test: vet, unit tests (race detector on the pure packages), the runtimes' own tests,
 ## the scenario catalogue (on Docker when an engine answers) with its negative controls,
-## the same catalogue again on local processes, the browser test of a real report, a leak check
+## the same catalogue again on local processes, the NATS cluster catalogue on both runtimes, the browser test of a real report, a leak check
 test: build
 	$(GO) vet ./...
 	$(GO) test -race -count=1 $(PURE)
@@ -45,6 +45,9 @@ test: build
 	HATEST_REPORT_DIR=$(TESTOUT)/catalogue $(GO) test -count=1 -timeout 30m ./scenarios -args $(ATTEMPTS)
 	HATEST_RUNTIME=process HATEST_REPORT_DIR=$(TESTOUT)/process \
 	  $(GO) test -count=1 -timeout 10m -run TestScenarios ./scenarios -args $(ATTEMPTS)
+	HATEST_REPORT_DIR=$(TESTOUT)/nats $(GO) test -count=1 -timeout 15m ./scenarios/nats -args $(ATTEMPTS)
+	HATEST_RUNTIME=process HATEST_REPORT_DIR=$(TESTOUT)/nats-process \
+	  $(GO) test -count=1 -timeout 10m -run TestNATS ./scenarios/nats -args $(ATTEMPTS)
 	HATEST_BROWSER_REPORT_DIR=$(TESTOUT)/catalogue HATEST_ARTIFACT_DIR=$(TESTOUT)/screenshots \
 	  $(GO) test -count=1 ./reports/browser
 	$(MAKE) leaks

@@ -32,6 +32,7 @@ func (s *S) Cluster(name string, members []string, version string, sw runtime.So
 		Name: name, Members: slices.Clone(members), Version: version, Software: sw,
 		Args: tmpl.Args, Env: tmpl.Env, Port: tmpl.Port, Ports: tmpl.Ports, PortNames: tmpl.PortNames,
 		DataDir: tmpl.DataDir, Ready: tmpl.Ready, ReadyTimeout: tmpl.ReadyTimeout, StopGrace: tmpl.StopGrace,
+		Files: tmpl.Files,
 	}}
 	if c.spec.Ready == nil && tmpl.ReadyHTTP != "" {
 		c.spec.Ready = health.HTTP(tmpl.Port, tmpl.ReadyHTTP)

@@ -9,8 +9,14 @@
 //
 // A scenario written against Runtime runs unchanged on both. A NodeSpec
 // says what to start; both runtimes check it with NodeSpec.Validate and
-// fill in its "${LISTEN:port}", "${PORT:port}", "${HOST}" and "${DATA}"
-// with NodeSpec.ExpandArgs.
+// fill in its "${LISTEN:port}", "${PORT:port}", "${HOST}", "${DATA}" and
+// "${FILE:name}" with NodeSpec.ExpandArgs. NodeSpec.Files are small files,
+// a configuration file for a product that takes some settings only from
+// one, that each runtime puts where the program reads them before it
+// starts, and again before every Restart:
+//
+//	Files: map[string]string{"nats.conf": "lame_duck_duration: 30s\n"},
+//	Args:  []string{"-c", "${FILE:nats.conf}"}, // /hatest/files/nats.conf in Docker
 //
 //	name, why, err := auto.Choose(ctx, "auto") // docker when an engine answers
 //	rt, err := auto.New(ctx, name, runID)      // or docker.New, process.New

@@ -70,14 +70,15 @@ func ExampleNodeSpec_Validate() {
 func ExampleNodeSpec_ExpandArgs() {
 	spec := runtime.NodeSpec{
 		Name:  "driver",
-		Args:  []string{"-listen", "${LISTEN:7000}", "-data", "${DATA}"},
+		Args:  []string{"-listen", "${LISTEN:7000}", "-data", "${DATA}", "-c", "${FILE:driver.conf}"},
 		Ports: []string{"7000"}, DataDir: true,
+		Files: map[string]string{"driver.conf": "lame_duck: 30s\n"},
 	}
 	container := func(port string) string { return ":" + port }
 	local := func(port string) string { return "127.0.0.1:41234" } // the free port chosen for it
-	fmt.Println(spec.ExpandArgs(container, "/data"))
-	fmt.Println(spec.ExpandArgs(local, "/tmp/hatest-run/nodes/driver/data"))
+	fmt.Println(spec.ExpandArgs(container, "/data", "/hatest/files"))
+	fmt.Println(spec.ExpandArgs(local, "/tmp/hatest-run/nodes/driver/data", "/tmp/hatest-run/nodes/driver/files"))
 	// Output:
-	// [-listen :7000 -data /data]
-	// [-listen 127.0.0.1:41234 -data /tmp/hatest-run/nodes/driver/data]
+	// [-listen :7000 -data /data -c /hatest/files/driver.conf]
+	// [-listen 127.0.0.1:41234 -data /tmp/hatest-run/nodes/driver/data -c /tmp/hatest-run/nodes/driver/files/driver.conf]
 }

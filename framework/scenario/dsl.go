@@ -59,6 +59,7 @@ var (
 	ReadyTimeout  = plan.ReadyTimeout
 	StopGrace     = plan.StopGrace
 	DataDir       = plan.DataDir
+	File          = plan.File
 	NamedPort     = plan.NamedPort
 	Ready         = plan.Ready
 

@@ -52,6 +52,7 @@ type ClusterSpec struct {
 	// 14222}}. Two members may not pin the same host port.
 	HostPorts map[string]map[string]int
 	DataDir   bool
+	Files     map[string]string // every member's; see ServiceSpec.Files
 	// Ready is each member's readiness check (nil: its client port
 	// accepts connections). The members start all at once and the
 	// cluster is ready when every member passes it, within ReadyTimeout
@@ -75,6 +76,9 @@ func numbered(args []string, names map[string]string) []string {
 	for i, a := range args {
 		out[i] = namedPort.ReplaceAllStringFunc(a, func(m string) string {
 			parts := strings.Split(m[2:len(m)-1], ":")
+			if parts[0] == "FILE" {
+				return m // a file's name, not a port's
+			}
 			for j, p := range parts[1:] {
 				if n, ok := names[p]; ok {
 					parts[j+1] = n
@@ -205,7 +209,7 @@ func (s *System) StartCluster(ctx context.Context, spec ClusterSpec) ([]*Service
 		ss := ServiceSpec{
 			Name: m, Version: spec.Version, Software: spec.Software, Args: args, Env: spec.Env,
 			Port: spec.Port, Ports: spec.Ports, Ready: spec.ready(), ReadyTimeout: spec.ReadyTimeout,
-			DataDir: spec.DataDir, StopGrace: spec.StopGrace, Cluster: spec.Name,
+			DataDir: spec.DataDir, Files: spec.Files, StopGrace: spec.StopGrace, Cluster: spec.Name,
 		}
 		wg.Add(1)
 		go func() {

@@ -14,7 +14,7 @@ func kvCluster() system.ClusterSpec {
 	return system.ClusterSpec{
 		Name: "kv", Members: []string{"e1", "e2", "e3"}, Version: "v1", Software: kv,
 		Port: "9000", DataDir: true,
-		Args: []string{"-listen", "${LISTEN:9000}", "-data", "${DATA}"},
+		Args: []string{"-listen", "${HOST}:${PORT:9000}", "-data", "${DATA}"},
 	}
 }
 
@@ -100,5 +100,9 @@ func TestClusterMemberNeverReady(t *testing.T) {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}
+	}
+	// The members listen where they were told: no hint that they do not.
+	if strings.Contains(msg, "no argument says where to listen") {
+		t.Errorf("a wrong hint:\n%s", msg)
 	}
 }

@@ -67,6 +67,10 @@ type ServiceSpec struct {
 	// keeps when it is replaced: where its state must live to survive an
 	// upgrade.
 	DataDir bool
+	// Files are small files the program reads (a configuration file):
+	// name -> content, "${FILE:<name>}" in Args (runtime.NodeSpec.Files).
+	// Every replacement gets them again as given.
+	Files map[string]string
 	// StopGrace is how long the old node may take to exit after SIGTERM
 	// when it is replaced, before it is killed; zero means
 	// runtime.DefaultRestartGrace (10 s).
@@ -167,14 +171,14 @@ func (s *System) startService(ctx context.Context, spec ServiceSpec, pins map[st
 	node, err := s.start(ctx, runtime.NodeSpec{
 		Name: spec.Name, Version: spec.Version, Software: spec.Software,
 		Args: spec.Args, Env: spec.Env, Ports: spec.ports(), HostPorts: pins,
-		DataDir: spec.DataDir,
+		DataDir: spec.DataDir, Files: spec.Files,
 	})
 	svc.Node = node
 	if err != nil {
 		return svc, err
 	}
 	if err := svc.waitReady(ctx); err != nil {
-		if !listens(spec) {
+		if spec.Ready == nil && !listens(spec) {
 			err = fmt.Errorf("%w\n(no argument says where to listen: pass \"${LISTEN:%s}\" in Args and serve on that address)", err, spec.Port)
 		}
 		return svc, fmt.Errorf("start %s: %w", spec.Name, err)
@@ -264,10 +268,12 @@ func builder(rt runtime.Runtime, sw runtime.Software) func(context.Context, stri
 	}
 }
 
-// listens reports whether spec tells its program where to listen.
+// listens reports whether spec tells its program where to listen for its
+// client port. Without it, a program that never accepts connections there
+// most likely listens elsewhere: the error says how to tell it.
 func listens(spec ServiceSpec) bool {
 	for _, a := range spec.Args {
-		if strings.Contains(a, "${LISTEN:"+spec.Port+"}") {
+		if strings.Contains(a, "${LISTEN:"+spec.Port+"}") || strings.Contains(a, "${PORT:"+spec.Port+"}") {
 			return true
 		}
 	}

@@ -516,6 +516,8 @@ func conform(t *testing.T, tg target) {
 			"a bad name":                      func(s *runtime.NodeSpec) { s.Name = "no/slash" },
 			"a bad port":                      func(s *runtime.NodeSpec) { s.Ports, s.Ready = []string{"7000/tcp"}, "7000/tcp" },
 			"a pinned host port out of range": func(s *runtime.NodeSpec) { s.HostPorts = map[string]int{"7000": 70000} },
+			"a file name with a slash":        func(s *runtime.NodeSpec) { s.Files = map[string]string{"conf/x": ""} },
+			"a file not in Files":             func(s *runtime.NodeSpec) { s.Args = append(s.Args, "-c", "${FILE:x.conf}") },
 		}
 		for what, change := range cases {
 			spec := rttest.EchoSpec("invalid", "v1")
@@ -611,7 +613,13 @@ func conform(t *testing.T, tg target) {
 		cluster(ctx, t, rt)
 	})
 
-	// 15. Close leaves nothing of the run, and may be called again.
+	// 15. Files: a node started with a file and ${FILE:..} in its
+	// arguments reads it, and Restart puts it back as it was given.
+	t.Run("files", func(t *testing.T) {
+		files(ctx, t, rt)
+	})
+
+	// 16. Close leaves nothing of the run, and may be called again.
 	t.Run("close", func(t *testing.T) {
 		// A node with data, paused: the hardest kind to remove.
 		spec := rttest.EchoSpec("last", "v1", "-data", "${DATA}")
@@ -796,4 +804,37 @@ func cluster(ctx context.Context, t *testing.T, rt runtime.Runtime) {
 		t.Fatalf("peer-b never replicated from the restarted peer-a (%q); its log:\n%s", line, logs(b))
 	}
 	synced("peer-a")
+}
+
+// files is the files check. The example server replays the write log
+// <-data>/kv.log at start and appends every SET to it; pointed at
+// "${FILE:kv.log}/.." (Go cleans "<file>/.." to the file's directory) it
+// serves what the file given says, and changes the file.
+func files(ctx context.Context, t *testing.T, rt runtime.Runtime) {
+	spec := runtime.NodeSpec{
+		Name: "kv", Version: "v1",
+		Software: runtime.Software{Name: "example-server", Versions: map[string]runtime.Build{
+			"v1": {Package: "github.com/hatest/hatest/fixtures/example/server", LDFlags: "-X main.version=v1"},
+		}},
+		Args:  []string{"-listen", "${LISTEN:9000}", "-data", "${FILE:kv.log}/.."},
+		Ports: []string{"9000"}, Ready: "9000", ReadyTimeout: time.Minute,
+		Files: map[string]string{"kv.log": "7 colour blue\n"},
+	}
+	n, err := rt.Start(ctx, spec)
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	ext := func() string { return n.Endpoint("9000").External }
+	rttest.MustAsk(t, ext(), "GET colour", "OK v1 7 blue")
+	if got := logs(n); !strings.Contains(got, "1 keys from ") || !strings.Contains(got, "/kv.log/..") {
+		t.Fatalf("the server did not read ${FILE:kv.log}; its log:\n%s", got)
+	}
+	// The program changes the file; Restart puts it back as given.
+	rttest.MustAsk(t, ext(), "SET colour red", "OK v1 8")
+	rttest.MustAsk(t, ext(), "GET colour", "OK v1 8 red")
+	if err := n.Restart(ctx, "v1"); err != nil {
+		t.Fatalf("restart: %v", err)
+	}
+	rttest.MustAsk(t, ext(), "GET colour", "OK v1 7 blue")
+	t.Logf("the server's log:\n%s", logs(n))
 }

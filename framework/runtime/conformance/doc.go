@@ -41,12 +41,22 @@
 //	stop       Stop(grace) lets the program exit 0 within the grace
 //	missing    a build the runtime cannot find: ErrMissingImage (docker) or
 //	           ErrNoBinary (process), naming it
+//	invalid    a spec NodeSpec.Validate refuses (a port not in Ports, a
+//	           bad file name, a ${FILE:..} not in Files, ...): Reserve and
+//	           Start refuse it at once, in Validate's words
 //	notready   a program that never listens: ErrNotReady naming the node
 //	           and quoting its output
 //	hostport   NodeSpec.HostPorts: the node answers on the pinned
 //	           127.0.0.1 port, before and after Restart, and the port is
 //	           not taken on the host's other addresses; a taken port fails
 //	           Start with ErrPortInUse naming it
+//	cluster    two drivers reserved, each replicating from the other's
+//	           reserved address, started at once: Internal == reserved,
+//	           each synced from the other, again after one restarts
+//	files      the example server (fixtures/example/server) started with
+//	           NodeSpec.Files {"kv.log": ...} and -data "${FILE:kv.log}/.."
+//	           serves the write the file holds; after it appends to the
+//	           file, Restart puts the file back as given
 //	close      Close leaves nothing of the run (docker: no container,
 //	           network or volume labelled hatest.run=<id>; process: no
 //	           process of the run in /proc, no run directory), and a second

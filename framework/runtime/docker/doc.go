@@ -49,7 +49,11 @@
 // Each node is the container hatest-<run>-<name> on the run's network with
 // the alias <name>; "${LISTEN:7000}" in Args becomes ":7000" ("${HOST}"
 // 0.0.0.0, "${PORT:7000}" 7000) and "${DATA}" becomes /data, a named
-// volume that survives Restart. Reserve returns "<name>:<port>", the
+// volume that survives Restart. NodeSpec.Files are copied, mode 0644, to
+// /hatest/files/<file name> ("${FILE:<file name>}") in the created
+// container before it starts, through the engine's archive API, so no
+// shell or tool is needed in the image; Restart's new container gets them
+// again, as Start was given them. Reserve returns "<name>:<port>", the
 // alias, with no side effects: inside the network every node has its own
 // ports, so nothing needs holding, and a member of a cluster can name
 // another before it starts (the name resolves once it runs). Ports are published

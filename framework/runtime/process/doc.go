@@ -14,9 +14,9 @@
 //	                         ▼
 //	child process group (Setpgid, Pdeathsig SIGKILL)
 //	┌───────────────────────────────────────────────┐
-//	│ overlord ${LISTEN:7000} → 127.0.0.1:<free>    │ cwd  <run>/nodes/<name>
-//	│   └── driver-v2 (next to the overlord binary) │ data <run>/nodes/<name>/data
-//	└───────────────────────────────────────────────┘
+//	│ overlord ${LISTEN:7000} → 127.0.0.1:<free>    │ cwd   <run>/nodes/<name>
+//	│   └── driver-v2 (next to the overlord binary) │ data  <run>/nodes/<name>/data
+//	└───────────────────────────────────────────────┘ files <run>/nodes/<name>/files
 //
 // What it owns:
 //
@@ -36,6 +36,12 @@
 //     checks that they are still free. No host port goes to two nodes of
 //     a run: a pin or a reservation of one that another node has fails
 //     with runtime.ErrPortInUse naming both. Close ends the reservations.
+//   - Files. NodeSpec.Files are written, mode 0644, to
+//     <run>/nodes/<name>/files/<file name> before the program starts
+//     ("${FILE:<file name>}" in Args is that absolute path), and written
+//     again, as Start was given them, before every Restart: what the old
+//     program changed or added there is gone. A node without Files has no
+//     such directory. Close removes them with the run's directory.
 //   - Processes. A node is a process group: Signal, Pause (SIGSTOP), Resume
 //     (SIGCONT), Stop (SIGTERM, grace, SIGKILL) act on the whole group;
 //     Restart stops it the same way, with the grace WithRestartGrace sets
