@@ -37,15 +37,15 @@ var (
 // data directory, and is ready when its /healthz says so (JetStream
 // included). Clients: two that may use every member ("all"), and one per
 // member that sees only it.
-func cluster(s *scenario.S, version string) *scenario.Cluster {
-	nats := s.Cluster("nats", []string{"e1", "e2", "e3"}, version, server,
+func cluster(s *scenario.S, version string, opts ...scenario.ProgramOption) *scenario.Cluster {
+	nats := s.Cluster("nats", []string{"e1", "e2", "e3"}, version, server, append([]scenario.ProgramOption{
 		scenario.Port("4222"), scenario.NamedPort("peer", "6222"), scenario.NamedPort("admin", "8222"),
 		scenario.Args("-n", "${NAME}", "-a", "${HOST}", "-p", "${PORT:4222}", "-m", "${PORT:admin}",
 			"--cluster_name", "hatest", "--cluster", "nats://${LISTEN:peer}", "--routes", "${OTHERS:peer:nats}",
 			"-js", "-sd", "${DATA}"),
 		scenario.Ready(health.HTTP("admin", "/healthz")),
 		scenario.DataDir(),
-	)
+	}, opts...)...)
 	s.Clients(2, nats.All(), scenario.Named("all"), scenario.ClientSoftware(client))
 	for _, m := range nats.Names() {
 		s.Clients(1, nats.Member(m), scenario.Named(m+"-only"), scenario.ClientSoftware(client))
@@ -69,6 +69,38 @@ var _ = scenario.It("nats rolling upgrade 2.14 to 2.15, leader last", Label("nat
 })
 
 // example:end
+
+// Lame duck against plain SIGTERM: the same rollout twice, each member
+// stopped while its proxy still lets clients in, so that what the
+// product does on the signal is what the clients see. NATS's lame-duck
+// mode (SIGUSR2) stops taking clients and hands them over before it
+// exits; its grace and duration can only be set in a file. The report
+// puts the two side by side, per client group.
+const lameDuck = "lame_duck_duration: \"30s\"\nlame_duck_grace_period: \"1s\"\n"
+
+var _ = scenario.It("nats rolling upgrade, members drained in lame-duck mode", Label("nats", "upgrade", "rolling", "drain"), func(s *scenario.S) {
+	nats := cluster(s, v214, scenario.File("nats.conf", lameDuck), scenario.Args("-c", "${FILE:nats.conf}"))
+	s.Step(upgrade.Rolling(nats.Names(), v214, v215).OrderBy(upgrade.LeaderLast(bucketLeader)).
+		Drain(syscall.SIGUSR2, 10*time.Second).PauseFor(2 * time.Second))
+	s.Expect(
+		check.ForGroup("all").MaxOutageBelow(time.Second),
+		check.LastServedBy(v215),
+		check.NoLostWrites(),
+		check.NoUnexpectedOutage(),
+	)
+})
+
+var _ = scenario.It("nats rolling upgrade, members stopped by plain SIGTERM", Label("nats", "upgrade", "rolling", "drain"), func(s *scenario.S) {
+	nats := cluster(s, v214, scenario.File("nats.conf", lameDuck), scenario.Args("-c", "${FILE:nats.conf}"))
+	s.Step(upgrade.Rolling(nats.Names(), v214, v215).OrderBy(upgrade.LeaderLast(bucketLeader)).
+		Drain(syscall.SIGTERM, 10*time.Second).PauseFor(2 * time.Second))
+	s.Expect(
+		check.ForGroup("all").MaxOutageBelow(time.Second),
+		check.LastServedBy(v215),
+		check.NoLostWrites(),
+		check.NoUnexpectedOutage(),
+	)
+})
 
 // Going back: a cluster that runs 2.15 and stores its bucket under it is
 // downgraded to 2.14, one member at a time. 2.14 serves what 2.15 wrote
@@ -152,5 +184,3 @@ func streamLeader(ctx context.Context, url, stream string) (string, error) {
 	}
 	return "", fmt.Errorf("%s: no leader of stream %s", url, stream)
 }
-
-var _ = syscall.SIGUSR2
