@@ -114,57 +114,42 @@ func (r *Runner) Start(ctx context.Context) error {
 // clientAddrs is where clients of target send: through its proxies, or
 // those of each of its members.
 func (r *Runner) clientAddrs(target *plan.Service) ([]string, error) {
-	if len(target.Members) > 0 {
-		var out []string
-		for _, m := range target.Members {
-			addrs, err := r.clientAddrs(m)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, addrs...)
+	var out []string
+	for _, name := range names(target) {
+		v := r.sys.Service(name)
+		if v == nil {
+			return nil, fmt.Errorf("clients send to %q, which is not a service of this scenario", name)
 		}
-		return out, nil
+		out = append(out, v.Addrs()...)
 	}
-	if v := r.sys.Service(target.Name); v != nil {
-		return v.Addrs(), nil
-	}
-	if o := r.sys.Overlord(target.Name); o != nil {
-		return o.Addrs(), nil
-	}
-	return nil, fmt.Errorf("clients send to %q, which is not a service of this scenario", target.Name)
+	return out, nil
 }
 
-// pathOf is what a client of target depends on: the service (its node
-// and proxy share its name), every member for a target of several, and,
-// for a standby pair, the secondary's proxy and the replication link.
-// Steps and faults name the same parts in their Targets.
+// pathOf is what a client of target depends on: each of its services'
+// paths (a standby pair's secondary proxy and replication link, a
+// cluster member's peers), once. Steps and faults name the same parts in
+// their Targets.
 func (r *Runner) pathOf(target *plan.Service) []string {
-	if len(target.Members) > 0 {
-		var path []string
-		for _, m := range target.Members {
-			for _, p := range r.pathOf(m) {
+	var path []string
+	for _, name := range names(target) {
+		if v := r.sys.Service(name); v != nil {
+			for _, p := range v.Path() {
 				if !slices.Contains(path, p) {
 					path = append(path, p)
 				}
 			}
 		}
-		return path
-	}
-	path := []string{target.Name}
-	if target.Cluster != "" {
-		// A member serves its clients only with a quorum of the others:
-		// a client of one member depends on the whole cluster, its own
-		// member first.
-		for _, m := range r.sys.Members(target.Cluster) {
-			if m != target.Name {
-				path = append(path, m)
-			}
-		}
-	}
-	if o := r.sys.Overlord(target.Name); o != nil && o.Spec.Standby {
-		path = append(path, target.Name+"-secondary", system.ReplicationLink(target.Name))
 	}
 	return path
+}
+
+// names is the services a client target stands for: itself, or its
+// members.
+func names(target *plan.Service) []string {
+	if len(target.Members) > 0 {
+		return plan.Names(target.Members)
+	}
+	return []string{target.Name}
 }
 
 // Steps runs the plan's nodes in order (the warm-up, the declared steps,
@@ -301,7 +286,7 @@ func (r *Runner) lifecycle() []analysis.Lifecycle {
 		}
 	}
 	for _, name := range r.own() {
-		if v := r.sys.Service(name); v != nil {
+		if v := r.sys.Program(name); v != nil {
 			for _, sp := range v.History() {
 				out = append(out, analysis.Lifecycle{Node: name, Kind: analysis.KindReady, Version: sp.Version, Time: sp.Since})
 			}

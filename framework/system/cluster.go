@@ -179,7 +179,7 @@ func (n namedCheck) Probe(ctx context.Context, at health.Addresser) error {
 // client port, named after it. It returns the members that started even
 // on error, so that their logs can be kept; an error names the member,
 // its check and its last log lines.
-func (s *System) StartCluster(ctx context.Context, spec ClusterSpec) ([]*Service, error) {
+func (s *System) StartCluster(ctx context.Context, spec ClusterSpec) ([]*Program, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
@@ -198,7 +198,7 @@ func (s *System) StartCluster(ctx context.Context, spec ClusterSpec) ([]*Service
 		members.Addrs[m] = addrs
 	}
 	started := time.Now()
-	svcs := make([]*Service, len(spec.Members))
+	svcs := make([]*Program, len(spec.Members))
 	errs := make([]error, len(spec.Members))
 	var wg sync.WaitGroup
 	for i, m := range spec.Members {
@@ -218,9 +218,10 @@ func (s *System) StartCluster(ctx context.Context, spec ClusterSpec) ([]*Service
 		}()
 	}
 	wg.Wait()
-	var out []*Service
+	var out []*Program
 	for _, v := range svcs {
 		if v != nil {
+			v.peers = slices.DeleteFunc(slices.Clone(spec.Members), func(m string) bool { return m == v.Spec.Name })
 			out = append(out, v)
 		}
 	}

@@ -32,7 +32,7 @@ func TestStartCluster(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for i, m := range []string{"e1", "e2", "e3"} {
-		v := sys.Service(m)
+		v := sys.Program(m)
 		if v == nil || v.Spec.Cluster != "kv" {
 			t.Fatalf("member %s is not a service of cluster kv: %+v", m, v)
 		}
@@ -46,7 +46,7 @@ func TestStartCluster(t *testing.T) {
 			t.Fatalf("SET on %s: %q", m, got)
 		}
 		// Each member keeps its own data: the others do not have the key.
-		other := sys.Service([]string{"e2", "e3", "e1"}[i])
+		other := sys.Program([]string{"e2", "e3", "e1"}[i])
 		if got := ask(t, other.ExternalAddrs()[0], "GET "+key); strings.Contains(got, m) {
 			t.Fatalf("GET %s on another member: %q", key, got)
 		}

@@ -10,7 +10,7 @@
 //	o, err := sys.StartOverlord(ctx, system.OverlordSpec{Name: "driver", Version: "v1", Software: reference.OverlordSoftware()})
 //	clients, err := sys.StartClients(ctx, system.ClientSpec{Count: 4, Addrs: o.Addrs(), Software: reference.ClientSoftware()})
 //	end := sys.Events.BeginEvent(timeline.Event{ID: "step-3", Kind: timeline.KindStep, Desc: "upgrade driver v1 -> v2", ExpectOutage: true})
-//	err = o.Upgrade(ctx, "v2")
+//	_, err = o.Upgrade(ctx, "v2", system.Replacement{})
 //	end()
 //	err = sys.StopClients(ctx, 15*time.Second)
 //

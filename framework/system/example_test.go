@@ -32,7 +32,7 @@ func Example() {
 		return
 	}
 	end := sys.Events.BeginEvent(timeline.Event{ID: "step-3", Kind: timeline.KindStep, Desc: "upgrade driver v1 -> v2", ExpectOutage: true})
-	err = o.Upgrade(ctx, "v2")
+	_, err = o.Upgrade(ctx, "v2", system.Replacement{})
 	end()
 	_ = sys.StopClients(ctx, 15*time.Second)
 	for _, c := range sys.Clients() {

@@ -94,9 +94,9 @@ func (s *System) StartOverlord(ctx context.Context, spec OverlordSpec) (*Overlor
 			return nil, err
 		}
 	}
-	s.mu.Lock()
-	s.overlords[spec.Name] = o
-	s.mu.Unlock()
+	if err := s.add(o); err != nil {
+		return nil, err
+	}
 	s.logf("started overlord %s at %s (api %s)", spec.Name, spec.Version, o.api)
 	return o, nil
 }
@@ -143,9 +143,38 @@ func (o *Overlord) ExternalAddrs() []string {
 }
 
 // Upgrade tells the overlord to kill the driver and start version, and
-// waits until it answers (or the overlord gave up and rolled back).
-func (o *Overlord) Upgrade(ctx context.Context, version string) error {
-	return o.post(ctx, "/upgrade", url.Values{"version": {version}})
+// waits until it answers (or the overlord gave up and rolled back). The
+// overlord does it its own way, whatever how says, and records it in its
+// own event log (Events), which the runner puts on the timeline: Upgrade
+// returns no events of its own.
+func (o *Overlord) Upgrade(ctx context.Context, version string, _ Replacement) ([]timeline.Event, error) {
+	return nil, o.post(ctx, "/upgrade", url.Values{"version": {version}})
+}
+
+// Name is the service's name: its node's and its primary proxy's.
+func (o *Overlord) Name() string { return o.Spec.Name }
+
+// Links are the proxies in front of the drivers, then, for a standby
+// pair, the replication link.
+func (o *Overlord) Links() []runtime.Proxy {
+	out := append([]runtime.Proxy(nil), o.Proxies...)
+	if o.Replication != nil {
+		out = append(out, o.Replication)
+	}
+	return out
+}
+
+// Nodes is the overlord's node: the drivers run inside it.
+func (o *Overlord) Nodes() []runtime.Node { return []runtime.Node{o.Node} }
+
+// Path is the service and, for a standby pair, the secondary's proxy and
+// the replication link: a client of the pair depends on all three.
+func (o *Overlord) Path() []string {
+	path := []string{o.Spec.Name}
+	if o.Spec.Standby {
+		path = append(path, o.Spec.Name+"-secondary", ReplicationLink(o.Spec.Name))
+	}
+	return path
 }
 
 // UpgradeSecondary restarts a standby pair's secondary at version (kill

@@ -15,13 +15,12 @@ type System struct {
 	Log     io.Writer // progress lines for the person running the scenario
 	Events  Recorder
 
-	mu        sync.Mutex
-	overlords map[string]*Overlord
-	drivers   []*Driver
-	clients   []*Client
-	services  []*Service
-	clusters  map[string][]string // member names by cluster name
-	nodes     []runtime.Node
+	mu       sync.Mutex
+	services map[string]Service // every kind, by name (service.go)
+	order    []string           // their names, in start order
+	clients  []*Client
+	clusters map[string][]string // member names by cluster name
+	nodes    []runtime.Node
 }
 
 // New returns an empty system on rt. Progress lines go to log.
@@ -29,14 +28,13 @@ func New(rt runtime.Runtime, log io.Writer) *System {
 	if log == nil {
 		log = io.Discard
 	}
-	return &System{Runtime: rt, Log: log, overlords: map[string]*Overlord{}}
+	return &System{Runtime: rt, Log: log, services: map[string]Service{}}
 }
 
 // Overlord returns the overlord service named name, or nil.
 func (s *System) Overlord(name string) *Overlord {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.overlords[name]
+	o, _ := s.Service(name).(*Overlord)
+	return o
 }
 
 // Clients returns every client started so far.
@@ -68,32 +66,4 @@ func (s *System) start(ctx context.Context, spec runtime.NodeSpec) (runtime.Node
 
 func (s *System) logf(format string, args ...any) {
 	fmt.Fprintf(s.Log, format+"\n", args...)
-}
-
-// Proxy returns the proxy or link named name (an overlord service's name,
-// name+"-secondary", or a standby pair's name+"-replication"), or nil.
-func (s *System) Proxy(name string) runtime.Proxy {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, o := range s.overlords {
-		for _, p := range o.Proxies {
-			if p.Name() == name {
-				return p
-			}
-		}
-		if o.Replication != nil && o.Replication.Name() == name {
-			return o.Replication
-		}
-	}
-	for _, d := range s.drivers {
-		if d.Proxy.Name() == name {
-			return d.Proxy
-		}
-	}
-	for _, v := range s.services {
-		if v.Spec.Name == name {
-			return v.Proxy
-		}
-	}
-	return nil
 }

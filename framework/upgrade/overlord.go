@@ -49,7 +49,7 @@ func (u Overlord) Run(ctx context.Context, sys *system.System) error {
 	if o == nil {
 		return fmt.Errorf("upgrade %s: no overlord service of that name in the topology", u.Service)
 	}
-	if err := o.Upgrade(ctx, u.To); err != nil {
+	if _, err := o.Upgrade(ctx, u.To, system.Replacement{}); err != nil {
 		return fmt.Errorf("upgrade %s to %s: %w", u.Service, u.To, err)
 	}
 	return nil

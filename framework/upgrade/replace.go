@@ -64,15 +64,15 @@ func (u ReplaceStep) Meta() step.Meta {
 // Run replaces the node and puts each phase on the timeline; the moment
 // the new node was healthy splits the outage into restart and recovery.
 func (u ReplaceStep) Run(ctx context.Context, sys *system.System) error {
-	svc := sys.Service(u.Service)
+	svc := sys.Program(u.Service)
 	if svc == nil {
 		return fmt.Errorf("upgrade %s: no service of that name in the topology (declare it with s.Program or s.Cluster)", u.Service)
 	}
 	if v := svc.Node.Version(); u.From != "" && v != u.From {
 		return fmt.Errorf("upgrade %s from %s: it runs %s", u.Service, u.From, v)
 	}
-	ph, err := svc.Upgrade(ctx, u.To, u.How)
-	for _, e := range svc.PhaseEvents(ph, u.To) {
+	evs, err := svc.Upgrade(ctx, u.To, u.How)
+	for _, e := range evs {
 		sys.Events.Add(e)
 	}
 	return err

@@ -54,7 +54,7 @@ func TestReplace(t *testing.T) {
 	if err := step.Run(ctx, sys); err != nil {
 		t.Fatal(err)
 	}
-	if v := sys.Service("kv").Node.Version(); v != "v2" {
+	if v := sys.Program("kv").Node.Version(); v != "v2" {
 		t.Fatalf("kv runs %s after the upgrade", v)
 	}
 	// Each phase of the replacement is on the timeline, in order, the

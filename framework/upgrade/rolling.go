@@ -13,6 +13,7 @@ import (
 
 	"github.com/hatest/hatest/framework/step"
 	"github.com/hatest/hatest/framework/system"
+	"github.com/hatest/hatest/framework/timeline"
 )
 
 // Rolling upgrades replicas or cluster members one at a time, pausing
@@ -256,10 +257,16 @@ func (m member) Run(ctx context.Context, sys *system.System) error {
 		o := ViaOverlord(name, m.from, m.to)
 		o.verb = m.verb
 		err = o.Run(ctx, sys)
-	case sys.Service(name) != nil:
+	case sys.Program(name) != nil:
 		r := Replace(name, m.from, m.to)
 		r.How, r.verb = m.how, m.verb
 		err = r.Run(ctx, sys)
+	case sys.Service(name) != nil:
+		var evs []timeline.Event
+		evs, err = sys.Service(name).Upgrade(ctx, m.to, m.how)
+		for _, e := range evs {
+			sys.Events.Add(e)
+		}
 	default:
 		err = fmt.Errorf("upgrade %s: no service or member of that name in the topology", name)
 	}

@@ -141,7 +141,7 @@ var _ = scenario.It("nats member SIGKILLed in the middle of the rollout", Label(
 func bucketLeader(ctx context.Context, sys *system.System) (string, error) {
 	var last error
 	for _, m := range sys.Members("nats") {
-		addr := sys.Service(m).Node.Endpoint("8222").External
+		addr := sys.Program(m).Node.Endpoint("8222").External
 		leader, err := streamLeader(ctx, "http://"+addr+"/jsz?streams=true", "KV_hatest")
 		if err == nil {
 			return leader, nil

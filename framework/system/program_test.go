@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hatest/hatest/fixtures/reference"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/runtime/process"
 	"github.com/hatest/hatest/framework/system"
@@ -152,5 +153,34 @@ func TestServiceHostPort(t *testing.T) {
 	}
 	if got := ask(t, want, "GET k1"); got != "OK v2 1 one" {
 		t.Fatalf("GET on the pinned port after the upgrade: %q", got)
+	}
+}
+
+// Every kind of service lives in one map: a program cannot take the name
+// of a driver, and the map answers for both through one interface.
+func TestOneMapOfServices(t *testing.T) {
+	ctx := context.Background()
+	sys := newSystem(t)
+	drv, err := sys.StartDriver(ctx, "kv", "v1", reference.DriverSoftware())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sys.StartService(ctx, kvSpec()); err == nil || !strings.Contains(err.Error(), "already has a service") {
+		t.Fatalf("a program named like a driver: %v", err)
+	}
+	spec := kvSpec()
+	spec.Name = "kv2"
+	if _, err := sys.StartService(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, v := range sys.Services() {
+		names = append(names, v.Name())
+	}
+	if strings.Join(names, ",") != "kv,kv2" || sys.Service("kv") != system.Service(drv) || sys.Program("kv") != nil || sys.Program("kv2") == nil {
+		t.Fatalf("services %v; kv is the driver, kv2 the program", names)
+	}
+	if sys.Proxy("kv") != drv.Proxy || sys.Proxy("kv2") != sys.Program("kv2").Proxy {
+		t.Fatal("Proxy does not find each kind's proxy by name")
 	}
 }
