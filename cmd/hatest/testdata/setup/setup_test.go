@@ -60,6 +60,30 @@ var _ = scenario.It("setup: never ready", func(s *scenario.S) {
 	kv(s, mute, scenario.ReadyTimeout(3*time.Second))
 })
 
+// The three ways a cluster of your own cannot start, each refused in one
+// line: a template naming a member the cluster lacks, one host port
+// pinned for two members, and members that never pass their check.
+func kvCluster(s *scenario.S, sw runtime.Software, opts ...scenario.ProgramOption) *scenario.Cluster {
+	opts = append([]scenario.ProgramOption{
+		scenario.Port("9000"),
+		scenario.Args("-listen", "${HOST}:${PORT:9000}", "-data", "${DATA}"),
+		scenario.DataDir(),
+	}, opts...)
+	return s.Cluster("kv", []string{"e1", "e2"}, "v1", sw, opts...)
+}
+
+var _ = scenario.It("setup: cluster names a stranger", func(s *scenario.S) {
+	kvCluster(s, server, scenario.Args("-peer", "${ADDR:e4:9000}"))
+})
+
+var _ = scenario.It("setup: cluster pins one port twice", func(s *scenario.S) {
+	kvCluster(s, server).Pin("e1", "9000", 19999).Pin("e2", "9000", 19999)
+})
+
+var _ = scenario.It("setup: cluster member never ready", func(s *scenario.S) {
+	kvCluster(s, mute, scenario.ReadyTimeout(3*time.Second))
+})
+
 // long runs for five minutes, so that a test can interrupt it in the middle.
 var _ = scenario.It("setup: long", func(s *scenario.S) {
 	svc := kv(s, server)
