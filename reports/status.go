@@ -3,6 +3,7 @@ package reports
 import (
 	"strings"
 
+	"github.com/hatest/hatest/framework/format"
 	"github.com/hatest/hatest/framework/result"
 )
 
@@ -88,4 +89,24 @@ func assertionStatus(a result.Assertion) string {
 		return result.StatusPassed
 	}
 	return result.StatusFailed
+}
+
+// GroupOutages is the worst window of each client group, on one line
+// ("all 22.0ms, e1-only 2082.6ms"), or "" when the scenario has fewer
+// than two groups: the all-clients maximum is then the group's own. A
+// headline that gives only the maximum over every client mixes a client
+// of one member with those of the whole cluster.
+func GroupOutages(s *result.Scenario) string {
+	if len(s.Groups) < 2 {
+		return ""
+	}
+	parts := make([]string, len(s.Groups))
+	for i, g := range s.Groups {
+		name := g.Name
+		if name == "" {
+			name = "(unnamed)"
+		}
+		parts[i] = name + " " + format.MS(g.MaxWindowMS)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -331,3 +331,16 @@ func TestProbeLagNoSystemCause(t *testing.T) {
 		}
 	}
 }
+
+// With two groups or more the headline gives each group's worst window;
+// with one, the all-clients maximum already is the group's.
+func TestGroupOutages(t *testing.T) {
+	s := &result.Scenario{Groups: []result.GroupFigures{{Name: "all", MaxWindowMS: 22}, {Name: "e1-only", MaxWindowMS: 2082.6}}}
+	if got := GroupOutages(s); got != "all 22.0ms, e1-only 2082.6ms" {
+		t.Fatalf("GroupOutages = %q", got)
+	}
+	s.Groups = s.Groups[:1]
+	if got := GroupOutages(s); got != "" {
+		t.Fatalf("one group: %q, want nothing", got)
+	}
+}

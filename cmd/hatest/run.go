@@ -592,6 +592,9 @@ func printRun(r *result.Run, dir string, stdout io.Writer) {
 		}
 		fmt.Fprintf(stdout, "%s  %-50s max outage %8.1f ms  windows %3d  ops %7d  failed %6d%s\n",
 			mark, s.Scenario, s.Summary.MaxWindowMS, s.Summary.Windows, s.Summary.Ops, s.Summary.FailedOps, flaky)
+		if g := reports.GroupOutages(s); g != "" {
+			fmt.Fprintf(stdout, "      max outage by client group: %s\n", g)
+		}
 		if status == result.StatusFailed {
 			fmt.Fprintf(stdout, "      why: %s\n", firstLine(s.Failure))
 		}

@@ -317,6 +317,9 @@ func verdict(s result.Scenario) string {
 	}
 	line := fmt.Sprintf("%s: max outage %s over %d windows, %d ops, %d failed",
 		v, format.MS(s.Summary.MaxWindowMS), s.Summary.Windows, s.Summary.Ops, s.Summary.FailedOps)
+	if g := reports.GroupOutages(&s); g != "" {
+		line += " (max outage by client group: " + g + ")"
+	}
 	if s.Startup.TotalMS >= 0 {
 		line += fmt.Sprintf(", start-up %.0fms", s.Startup.TotalMS)
 	}
