@@ -2,15 +2,15 @@ package docker
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/netip"
 	"time"
 
 	"github.com/moby/moby/api/types/network"
 	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/hatest/hatest/framework/health"
 )
 
 var loopback = netip.MustParseAddr("127.0.0.1")
@@ -76,28 +76,7 @@ func (l *listening) probe(ctx context.Context, target wait.StrategyTarget, port 
 		return err
 	}
 	addr := net.JoinHostPort(loopback.String(), mapped.Port())
-	var d net.Dialer
-	dctx, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	c, err := d.DialContext(dctx, "tcp", addr)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := c.SetReadDeadline(time.Now().Add(100 * time.Millisecond)); err != nil {
-		return err
-	}
-	var b [1]byte
-	_, err = c.Read(b[:])
-	var ne net.Error
-	switch {
-	case err == nil:
-		return nil // the program greeted us
-	case errors.As(err, &ne) && ne.Timeout():
-		return nil // connected, the program is silent
-	case errors.Is(err, io.EOF):
-		return fmt.Errorf("%s: connection closed at once (nobody listening behind the published port)", addr)
-	default:
-		return fmt.Errorf("%s: %w", addr, err)
-	}
+	// health.TCP reads briefly after it connects: an immediate EOF is
+	// Docker's proxy finding nobody behind the published port.
+	return health.TCP(l.port).Probe(ctx, health.Map(map[string]string{l.port: addr}))
 }
