@@ -10,5 +10,20 @@
 //	                                        │
 //	                                        └─ Nodes: 2 warm-up, 3, 3.1, 3.2 ..., settle ──▶ runner
 //
+// The topology: s.Overlord, s.Standby and s.Replicas run the reference
+// system (its builds come from fixtures/reference); s.Program is one node
+// of your own, and s.Cluster a cluster of your own, whose members start at
+// once and whose Args are templates naming each other ("${NAME}",
+// "${OTHERS:peer:nats}"). Their options: Port, NamedPort (a port with a
+// name for templates and checks), Args, Env, DataDir, File (a file the
+// program reads, "${FILE:name}"), Ready (a readiness check of package
+// health), ReadyTimeout, StopGrace, HostPort and Cluster.Pin. Software
+// comes from GoSoftware (a package of your module) or GoModule (a released
+// Go program, from the module proxy, at several versions).
+//
+// s.Clients sends to a service, a cluster member (Cluster.Member) or every
+// member (Cluster.All); Named puts the clients in a group, which reports
+// and check.ForGroup take together.
+//
 // See Example.
 package plan

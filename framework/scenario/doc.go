@@ -11,7 +11,19 @@
 //	settings  the suite's settings, shared with the CLI
 //	reports   report.json, report.html, index.html, results.json, junit.xml
 //
-// The DSL's words (S, Wait, Every, Port, ...) are named here too (dsl.go).
+// The DSL's words (S, Wait, Every, Port, ...) are named here too (dsl.go),
+// among them those of a system of your own: Program and Cluster (on S),
+// GoSoftware and GoModule for its builds, Port, NamedPort, Args (templates
+// such as "${OTHERS:peer:nats}"), File, DataDir, Ready (a check of package
+// health), and for its clients ClientSoftware and Named (a client group,
+// which check.ForGroup judges):
+//
+//	nats := s.Cluster("nats", []string{"e1", "e2", "e3"}, "v2.14.10", server,
+//		scenario.Port("4222"), scenario.NamedPort("admin", "8222"), scenario.Args(...),
+//		scenario.Ready(health.HTTP("admin", "/healthz")), scenario.DataDir())
+//	s.Clients(2, nats.All(), scenario.Named("all"), scenario.ClientSoftware(client))
+//	s.Step(upgrade.Rolling(nats.Names(), "v2.14.10", "v2.15.3"))
+//	s.Expect(check.ForGroup("all").MaxOutageBelow(2 * time.Second))
 //
 //	var _ = scenario.It("overlord upgrade v1 to v2", Label("gate"), func(s *scenario.S) {
 //		svc := s.Overlord("driver", "v1")

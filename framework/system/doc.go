@@ -1,7 +1,8 @@
 // Package system owns the running system under test of one scenario: the
 // runtime it runs on, its nodes and proxies, the reference system's
-// overlord and clients, your own programs, and the recorder that puts
-// every step, fault and system event on the scenario's timeline.
+// overlord and clients, your own programs and clusters, and the recorder
+// that puts every step, fault and system event on the scenario's
+// timeline.
 //
 // Steps (packages upgrade, fault and step) act on a *System; package
 // runner builds it from a plan and collects what it recorded.
@@ -13,6 +14,23 @@
 //	_, err = o.Upgrade(ctx, "v2", system.Replacement{})
 //	end()
 //	err = sys.StopClients(ctx, 15*time.Second)
+//
+// Every service of the topology is a Service, kept by name: an overlord
+// and its drivers, a program of your own (StartService), each member of a
+// cluster of your own (StartCluster), a bare driver. A cluster's members
+// start at once, each with its own name, data directory and proxy; their
+// arguments are templates that name each other (runtime.ExpandMembers,
+// over addresses runtime.Runtime.Reserve fixed before the start), and a
+// readiness check (package health) gates the start and every replacement:
+//
+//	ClusterSpec ──Validate──▶ Reserve e1, e2, e3 ──▶ ExpandMembers ──▶ start all ──▶ each passes Ready
+//	                                                                      │
+//	Program.Replace(version, Replacement) ◀── upgrade.Replace, Rolling ───┘
+//	   stop asked ─▶ exited ─▶ started ─▶ healthy   (PhaseEvents: the timeline's four phases)
+//
+// A Replacement closes the member's proxy and then sends SIGTERM, or, with
+// Drain, sends its Signal (SIGUSR2: NATS's lame-duck mode) with the proxy
+// open, so that the program drains its own clients.
 //
 // See Example, which compiles.
 package system
