@@ -79,28 +79,26 @@ var _ = scenario.It("nats rolling upgrade 2.14 to 2.15, leader last", Label("nat
 const lameDuck = "lame_duck_duration: \"30s\"\nlame_duck_grace_period: \"1s\"\n"
 
 var _ = scenario.It("nats rolling upgrade, members drained in lame-duck mode", Label("nats", "upgrade", "rolling", "drain"), func(s *scenario.S) {
-	nats := cluster(s, v214, scenario.File("nats.conf", lameDuck), scenario.Args("-c", "${FILE:nats.conf}"))
-	s.Step(upgrade.Rolling(nats.Names(), v214, v215).OrderBy(upgrade.LeaderLast(bucketLeader)).
-		Drain(syscall.SIGUSR2, 10*time.Second).PauseFor(2 * time.Second))
-	s.Expect(
-		check.ForGroup("all").MaxOutageBelow(time.Second),
-		check.LastServedBy(v215),
-		check.NoLostWrites(),
-		check.NoUnexpectedOutage(),
-	)
+	drainedRollout(s, syscall.SIGUSR2)
 })
 
 var _ = scenario.It("nats rolling upgrade, members stopped by plain SIGTERM", Label("nats", "upgrade", "rolling", "drain"), func(s *scenario.S) {
+	drainedRollout(s, syscall.SIGTERM)
+})
+
+// drainedRollout is the rollout, leader last, with each member sent sig
+// while its proxy is open, and up to 10 s to exit.
+func drainedRollout(s *scenario.S, sig syscall.Signal) {
 	nats := cluster(s, v214, scenario.File("nats.conf", lameDuck), scenario.Args("-c", "${FILE:nats.conf}"))
 	s.Step(upgrade.Rolling(nats.Names(), v214, v215).OrderBy(upgrade.LeaderLast(bucketLeader)).
-		Drain(syscall.SIGTERM, 10*time.Second).PauseFor(2 * time.Second))
+		Drain(sig, 10*time.Second).PauseFor(2 * time.Second))
 	s.Expect(
 		check.ForGroup("all").MaxOutageBelow(time.Second),
 		check.LastServedBy(v215),
 		check.NoLostWrites(),
 		check.NoUnexpectedOutage(),
 	)
-})
+}
 
 // Going back: a cluster that runs 2.15 and stores its bucket under it is
 // downgraded to 2.14, one member at a time. 2.14 serves what 2.15 wrote
