@@ -195,10 +195,10 @@ func lockFile(ctx context.Context, p string) (func(), error) {
 		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if err == nil {
 			// Removing the file before unlocking is safe: whoever waits on
-			// it finds the binary, or builds it again.
+			// it finds the binary, or builds it again. Closing the file
+			// drops the lock.
 			return func() {
 				os.Remove(p)
-				syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 				f.Close()
 			}, nil
 		}
