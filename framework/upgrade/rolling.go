@@ -144,6 +144,9 @@ func (u RollingStep) Description() string {
 		verb = "upgrade"
 	}
 	s := fmt.Sprintf("rolling %s %s -> %s of %s, %s apart", verb, u.From, u.To, order, u.Pause)
+	if u.How != (system.Replacement{}) {
+		s += "; members of your own stopped by " + u.How.String()
+	}
 	if u.Gate != nil {
 		s += "; gate: " + u.Gate.Desc
 	}
