@@ -314,6 +314,11 @@ type Replacement struct {
 type Phases struct {
 	N                              int // the service's replacement count, from 1
 	Stop, Exited, Started, Healthy int64
+	// Closed is when the proxy closed, in a drain (it closes before Stop
+	// otherwise). On Docker it can lag Exited by seconds: toxiproxy's
+	// dial to a container that has exited hangs (see the runtime), and
+	// the timeline shows it rather than hiding it in the restart.
+	Closed int64
 }
 
 // Replace replaces the program's node with one at version, keeping its
@@ -381,6 +386,7 @@ func (v *Program) Replace(ctx context.Context, version string, how Replacement) 
 		if err := v.Proxy.SetEnabled(ctx, false); err != nil {
 			return ph, fail(err)
 		}
+		ph.Closed = now()
 	}
 	if err := v.Node.Restart(ctx, version); err != nil {
 		return ph, fail(err)
@@ -449,6 +455,12 @@ func (v *Program) PhaseEvents(ph Phases, version string) []timeline.Event {
 	}
 	add(ph.Stop, timeline.PhaseStop, name+" asked to stop")
 	add(ph.Exited, timeline.PhaseExited, name+" exited")
+	if ph.Closed != 0 {
+		out = append(out, timeline.Event{
+			ID: fmt.Sprintf("%s-closed-%d", name, n), Kind: timeline.KindSystem, Desc: "proxy " + name + " closed after the drain",
+			Start: ph.Closed, End: ph.Closed, Targets: []string{name},
+		})
+	}
 	add(ph.Started, timeline.PhaseStarted, fmt.Sprintf("%s started at %s", name, version))
 	if ph.Healthy != 0 {
 		out = append(out, v.ReadyEvent())

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -182,5 +183,38 @@ func TestOneMapOfServices(t *testing.T) {
 	}
 	if sys.Proxy("kv") != drv.Proxy || sys.Proxy("kv2") != sys.Program("kv2").Proxy {
 		t.Fatal("Proxy does not find each kind's proxy by name")
+	}
+}
+
+// A drain signals the program with its proxy open and closes the proxy
+// only once the program has exited; the phases say so, in order.
+func TestReplaceDrain(t *testing.T) {
+	ctx := context.Background()
+	sys := newSystem(t)
+	svc, err := sys.StartService(ctx, kvSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ph, err := svc.Replace(ctx, "v2", system.Replacement{Drain: true, Signal: syscall.SIGTERM, Grace: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(ph.Stop > 0 && ph.Stop <= ph.Exited && ph.Exited <= ph.Closed && ph.Closed <= ph.Started && ph.Started <= ph.Healthy) {
+		t.Fatalf("phases out of order: %+v (want stop <= exited <= closed <= started <= healthy)", ph)
+	}
+	var phases []string
+	for _, e := range svc.PhaseEvents(ph, "v2") {
+		phases = append(phases, e.Phase+":"+e.Desc)
+	}
+	if len(phases) != 5 || !strings.Contains(phases[2], "proxy kv closed after the drain") {
+		t.Fatalf("events %q: want stop, exited, the proxy closed, started, ready", phases)
+	}
+	// Without a drain the proxy closes first: no such event.
+	ph, err = svc.Replace(ctx, "v1", system.Replacement{})
+	if err != nil || ph.Closed != 0 {
+		t.Fatalf("plain replace: %+v, %v", ph, err)
+	}
+	if got := ask(t, svc.ExternalAddrs()[0], "GET k"); !strings.HasSuffix(got, " v1") && !strings.Contains(got, " v1 ") {
+		t.Fatalf("after the replacements: %q", got)
 	}
 }

@@ -248,6 +248,17 @@ func (n *node) run(ctx context.Context, tag string) error {
 				hc.Privileged = false
 				hc.NetworkMode = container.NetworkMode(r.network)
 				hc.LogConfig = logConfig()
+				if n.internal {
+					// toxiproxy dials each upstream in its accept loop,
+					// without a deadline. A container that has exited
+					// swallows the dial (its address is gone, nothing
+					// refuses), which would hold every later connection
+					// of the proxy, and its API, for the kernel's two
+					// minutes of SYN retries. One retry ends such a dial
+					// in about 3 s. The setting is the container's own
+					// network namespace's.
+					hc.Sysctls = map[string]string{"net.ipv4.tcp_syn_retries": "1"}
+				}
 			},
 			LifecycleHooks: []testcontainers.ContainerLifecycleHooks{{
 				// Post-start hooks run before the readiness wait, so the
