@@ -200,7 +200,16 @@ func (s *System) StartCluster(ctx context.Context, spec ClusterSpec) ([]*Program
 	started := time.Now()
 	svcs := make([]*Program, len(spec.Members))
 	errs := make([]error, len(spec.Members))
-	var wg sync.WaitGroup
+	// The first member that fails (exits, or is never ready) ends the
+	// others' waits: a cluster short of a member may never be ready, and
+	// its error is the one to report.
+	mctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		wg    sync.WaitGroup
+		once  sync.Once
+		first = -1
+	)
 	for i, m := range spec.Members {
 		args, err := runtime.ExpandMembers(numbered(spec.Args, spec.PortNames), m, members)
 		if err != nil {
@@ -214,7 +223,11 @@ func (s *System) StartCluster(ctx context.Context, spec ClusterSpec) ([]*Program
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			svcs[i], errs[i] = s.startService(ctx, ss, spec.HostPorts[m])
+			svcs[i], errs[i] = s.startService(mctx, ss, spec.HostPorts[m])
+			if errs[i] != nil && mctx.Err() == nil {
+				once.Do(func() { first = i })
+				cancel(errs[i])
+			}
 		}()
 	}
 	wg.Wait()
@@ -224,6 +237,9 @@ func (s *System) StartCluster(ctx context.Context, spec ClusterSpec) ([]*Program
 			v.peers = slices.DeleteFunc(slices.Clone(spec.Members), func(m string) bool { return m == v.Spec.Name })
 			out = append(out, v)
 		}
+	}
+	if first >= 0 {
+		return out, fmt.Errorf("cluster %s: member %s: %w", spec.Name, spec.Members[first], errs[first])
 	}
 	for i, err := range errs {
 		if err != nil {

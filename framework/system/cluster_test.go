@@ -96,7 +96,7 @@ func TestClusterMemberNeverReady(t *testing.T) {
 		t.Fatal("a cluster whose members never pass their check started")
 	}
 	msg := err.Error()
-	for _, want := range []string{"cluster kv: member e1", "not ready", spec.Ready.String(), "last check", "output"} {
+	for _, want := range []string{"cluster kv: member e", "not ready", spec.Ready.String(), "last check", "output"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}
@@ -104,5 +104,25 @@ func TestClusterMemberNeverReady(t *testing.T) {
 	// The members listen where they were told: no hint that they do not.
 	if strings.Contains(msg, "no argument says where to listen") {
 		t.Errorf("a wrong hint:\n%s", msg)
+	}
+}
+
+// The first member that fails ends the others' waits, and its error is
+// the one reported: a cluster short of a member may never be ready.
+func TestClusterFailsFast(t *testing.T) {
+	ctx := context.Background()
+	sys := newSystem(t)
+	spec := kvCluster()
+	// Every member listens on e2's address: one of them gets it and
+	// waits for a check that never passes (30 s), the others exit at once.
+	spec.Args = []string{"-listen", "${ADDR:e2:9000}", "-data", "${DATA}"}
+	spec.Ready = health.HTTP("9000", "/healthz")
+	began := time.Now()
+	_, err := sys.StartCluster(ctx, spec)
+	if err == nil || !strings.Contains(err.Error(), "exited with code") {
+		t.Fatalf("want the member that exited reported: %v", err)
+	}
+	if took := time.Since(began); took > 10*time.Second {
+		t.Fatalf("the start took %v: the others waited out their timeout", took)
 	}
 }

@@ -264,6 +264,8 @@ func builder(rt runtime.Runtime, sw runtime.Software) func(context.Context, stri
 		switch {
 		case images != nil:
 			_, err = images.Image(ctx, sw, version)
+		case b.Module != "":
+			_, err = build.Module(ctx, b.Module, b.ModuleVersion, b.Package)
 		case b.Package != "":
 			_, err = build.Binary(ctx, b.Package, b.LDFlags)
 		}
@@ -362,11 +364,6 @@ func (v *Program) Replace(ctx context.Context, version string, how Replacement) 
 	if how.Grace <= 0 {
 		how.Grace = runtime.DefaultRestartGrace
 	}
-	if !how.Drain {
-		if err := v.Proxy.SetEnabled(ctx, false); err != nil {
-			return ph, fail(err)
-		}
-	}
 	defer func() {
 		if perr := v.Proxy.SetEnabled(context.WithoutCancel(ctx), true); perr != nil && err == nil {
 			err = fail(perr)
@@ -377,7 +374,14 @@ func (v *Program) Replace(ctx context.Context, version string, how Replacement) 
 			v.mu.Unlock()
 		}
 	}()
+	// The stop begins when the clients lose the program: at the signal in
+	// a drain, else when the proxy closes in front of it.
 	ph.Stop = now()
+	if !how.Drain {
+		if err := v.Proxy.SetEnabled(ctx, false); err != nil {
+			return ph, fail(err)
+		}
+	}
 	if err := v.stop(ctx, how); err != nil {
 		return ph, fail(err)
 	}
@@ -401,9 +405,13 @@ func (v *Program) Replace(ctx context.Context, version string, how Replacement) 
 
 // stop sends how.Signal and waits up to how.Grace for the program to
 // exit, then kills it. A program that is not running (killed by a fault)
-// is already stopped.
+// is already stopped. Without a drain, and with SIGTERM, it is the
+// runtime's own Stop, which on Docker also turns away the proxies' dials
+// before the container goes; a drain never asks the runtime to stop the
+// node until the program has had its grace, so that its clients can still
+// reach it meanwhile.
 func (v *Program) stop(ctx context.Context, how Replacement) error {
-	if how.Signal == syscall.SIGTERM {
+	if how.Signal == syscall.SIGTERM && !how.Drain {
 		return v.Node.Stop(ctx, how.Grace)
 	}
 	if err := v.Node.Signal(ctx, how.Signal); err != nil {
@@ -424,23 +432,9 @@ func (v *Program) History() []Span {
 	return append([]Span(nil), v.history...)
 }
 
-// ReadyEvent is the system event that says the service became ready at its
-// latest version: the end of the restart phase of the outage an upgrade
-// caused, on the scenario's timeline.
-func (v *Program) ReadyEvent() timeline.Event {
-	h := v.History()
-	last := h[len(h)-1]
-	return timeline.Event{
-		ID: fmt.Sprintf("%s-ready-%d", v.Spec.Name, len(h)), Kind: timeline.KindSystem,
-		Desc:  fmt.Sprintf("service %s ready at %s", v.Spec.Name, last.Version),
-		Start: last.Since, End: last.Since, Phase: timeline.PhaseReady,
-		Targets: []string{v.Spec.Name},
-	}
-}
-
 // PhaseEvents are the timeline's events of one replacement of the
 // service to version: one instant per phase reached, the readiness one
-// last (ReadyEvent's).
+// last: it ends the restart phase of the outage, on the timeline.
 func (v *Program) PhaseEvents(ph Phases, version string) []timeline.Event {
 	n, name := ph.N, v.Spec.Name
 	var out []timeline.Event
@@ -463,7 +457,11 @@ func (v *Program) PhaseEvents(ph Phases, version string) []timeline.Event {
 	}
 	add(ph.Started, timeline.PhaseStarted, fmt.Sprintf("%s started at %s", name, version))
 	if ph.Healthy != 0 {
-		out = append(out, v.ReadyEvent())
+		out = append(out, timeline.Event{
+			ID: fmt.Sprintf("%s-ready-%d", name, n+1), Kind: timeline.KindSystem,
+			Desc:  fmt.Sprintf("service %s ready at %s", name, version),
+			Start: ph.Healthy, End: ph.Healthy, Phase: timeline.PhaseReady, Targets: []string{name},
+		})
 	}
 	return out
 }

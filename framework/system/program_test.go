@@ -77,7 +77,8 @@ func TestServiceUpgradeKeepsData(t *testing.T) {
 		t.Fatalf("SET through the proxy: %q", got)
 	}
 
-	if _, err := svc.Upgrade(ctx, "v2", system.Replacement{}); err != nil {
+	evs, err := svc.Upgrade(ctx, "v2", system.Replacement{})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if got := ask(t, addr, "GET k1"); got != "OK v2 1 one" {
@@ -87,7 +88,7 @@ func TestServiceUpgradeKeepsData(t *testing.T) {
 	if len(h) != 2 || h[0].Version != "v1" || h[1].Version != "v2" || h[1].Since <= h[0].Since {
 		t.Fatalf("history %+v", h)
 	}
-	if e := svc.ReadyEvent(); e.ID != "kv-ready-2" || e.Kind != timeline.KindSystem || e.Phase != timeline.PhaseReady || e.Start != h[1].Since {
+	if e := evs[len(evs)-1]; e.ID != "kv-ready-2" || e.Kind != timeline.KindSystem || e.Phase != timeline.PhaseReady || e.Start != h[1].Since {
 		t.Fatalf("ready event %+v", e)
 	}
 

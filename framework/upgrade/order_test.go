@@ -49,6 +49,18 @@ func TestLeaderLast(t *testing.T) {
 	if d := slots[2].Description(); d != "upgrade member 3 of 3 in the order leader last v1 -> v2" {
 		t.Fatalf("description %q", d)
 	}
+	// The same Order in another rollout (or the same rollout's plan built
+	// again) asks afresh: the leader has moved by then.
+	leader := "e1"
+	o := LeaderLast(func(context.Context, *system.System) (string, error) { return leader, nil })
+	first := Rolling(members, "v1", "v2").OrderBy(o).Children()
+	a, _ := first[4].(member).name(ctx, nil)
+	leader = "e3"
+	second := Rolling(members, "v2", "v1").OrderBy(o).Children()
+	b, _ := second[4].(member).name(ctx, nil)
+	if a != "e1" || b != "e3" {
+		t.Fatalf("last members %s and %s: want e1, then e3 (each rollout asks its order once, for itself)", a, b)
+	}
 }
 
 // A hook that fails, names a stranger, or drops a member stops the
@@ -66,7 +78,7 @@ func TestOrderErrors(t *testing.T) {
 			return []string{"e1", "e1", "e2"}, nil
 		}}, "order lossy returned [e1 e1 e2]: want each of e1, e2, e3 once"},
 	} {
-		_, err := c.order.resolve(ctx, nil, members)
+		_, err := (&answer{}).resolve(ctx, nil, c.order, members)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.order.Desc, err, c.want)
 		}

@@ -58,7 +58,12 @@ func (u RollingStep) As(verb string) RollingStep { u.verb = verb; return u }
 type Order struct {
 	Desc string // "leader last"
 	Fn   func(ctx context.Context, sys *system.System, members []string) ([]string, error)
+}
 
+// answer is one rollout's answer of its Order, asked once, when the
+// first member's turn comes: each rollout (each Children call) has its
+// own, so an Order can serve several rollouts and repeated runs.
+type answer struct {
 	once sync.Once
 	got  []string
 	err  error
@@ -81,20 +86,20 @@ func LeaderLast(leader func(ctx context.Context, sys *system.System) (string, er
 	}}
 }
 
-// resolve runs the hook once and checks that it returned every member
-// exactly once.
-func (o *Order) resolve(ctx context.Context, sys *system.System, members []string) ([]string, error) {
-	o.once.Do(func() {
+// resolve asks o once for this rollout and checks that it returned
+// every member exactly once.
+func (a *answer) resolve(ctx context.Context, sys *system.System, o *Order, members []string) ([]string, error) {
+	a.once.Do(func() {
 		got, err := o.Fn(ctx, sys, slices.Clone(members))
 		if err == nil && (len(got) != len(members) || !sameSet(got, members)) {
 			err = fmt.Errorf("order %s returned %v: want each of %s once", o.Desc, got, strings.Join(members, ", "))
 		}
-		o.got, o.err = got, err
+		a.got, a.err = got, err
 	})
-	if o.err != nil {
-		return nil, fmt.Errorf("order %s: %w", o.Desc, o.err)
+	if a.err != nil {
+		return nil, fmt.Errorf("order %s: %w", o.Desc, a.err)
 	}
-	return o.got, nil
+	return a.got, nil
 }
 
 func sameSet(a, b []string) bool {
@@ -112,8 +117,7 @@ func (u RollingStep) Shuffled(r *rand.Rand) RollingStep {
 	return u
 }
 
-// OrderBy makes the rollout ask o for the order when it begins (a fresh
-// hook per scenario: it remembers its answer).
+// OrderBy makes the rollout ask o for the order when it begins.
 func (u RollingStep) OrderBy(o *Order) RollingStep { u.Order = o; return u }
 
 // PauseFor sets the pause between members (default 1 s).
@@ -178,22 +182,23 @@ func (u RollingStep) Children() []step.Step {
 		n = u.abortAfter()
 	}
 	var out []step.Step
+	ans := &answer{} // this rollout's own
 	for i := range n {
 		if i > 0 {
 			out = append(out, step.Wait(u.Pause))
 		}
-		out = append(out, u.one(i, u.From, u.To, u.verb))
+		out = append(out, u.one(ans, i, u.From, u.To, u.verb))
 	}
 	if u.AbortAt > 0 {
 		for i := n - 1; i >= 0; i-- {
-			out = append(out, step.Wait(u.Pause), u.one(i, u.To, u.From, "roll back"))
+			out = append(out, step.Wait(u.Pause), u.one(ans, i, u.To, u.From, "roll back"))
 		}
 	}
 	return out
 }
 
-func (u RollingStep) one(i int, from, to, verb string) member {
-	return member{i: i, all: u.Replicas, order: u.Order, from: from, to: to, verb: verb, how: u.How, gate: u.Gate}
+func (u RollingStep) one(ans *answer, i int, from, to, verb string) member {
+	return member{i: i, all: u.Replicas, order: u.Order, ans: ans, from: from, to: to, verb: verb, how: u.How, gate: u.Gate}
 }
 
 // member upgrades the i-th member of the rollout: the i-th of all, or of
@@ -202,6 +207,7 @@ type member struct {
 	i        int
 	all      []string
 	order    *Order
+	ans      *answer // the order's answer for this rollout
 	from, to string
 	verb     string
 	how      system.Replacement
@@ -231,17 +237,17 @@ func (m member) Meta() step.Meta {
 
 // RanOn is the member the order picked, once it ran.
 func (m member) RanOn() []string {
-	if m.order == nil || m.order.got == nil {
+	if m.order == nil || m.ans.got == nil {
 		return nil
 	}
-	return []string{m.order.got[m.i]}
+	return []string{m.ans.got[m.i]}
 }
 
 func (m member) name(ctx context.Context, sys *system.System) (string, error) {
 	if m.order == nil {
 		return m.all[m.i], nil
 	}
-	got, err := m.order.resolve(ctx, sys, m.all)
+	got, err := m.ans.resolve(ctx, sys, m.order, m.all)
 	if err != nil {
 		return "", err
 	}
