@@ -42,6 +42,14 @@ func TestClientGroupsTable(t *testing.T) {
 		t.Error("a scenario with one client group lacks the plain max outage figure")
 	}
 
+	// a group whose read-back did not run says so: 0 would be a claim
+	unread := clusterScenario()
+	unread.Groups[1].Integrity.Checked = false
+	page = scenarioHTML(t, unread)
+	if !strings.Contains(page, `<td>c-e1</td><td class="num"><span class="warn" title="the read-back did not run or did not finish: no write of these clients was checked">not checked</span></td>`) {
+		t.Error("a group whose writes were not checked shows a count of lost writes")
+	}
+
 	// the clients of no named group are "(unnamed)", not an empty name
 	mixed := clusterScenario()
 	mixed.Groups[1].Name = ""
