@@ -102,8 +102,11 @@ func (c CommandCheck) Probe(ctx context.Context, at Addresser) error {
 	// not hold the attempt: stop reading shortly after the program ends.
 	cmd.WaitDelay = 250 * time.Millisecond
 	err := cmd.Run()
-	if errors.Is(err, exec.ErrWaitDelay) {
-		killGroup(cmd) // the children that held the output open
+	if cmd.Process != nil {
+		// Whatever the command left behind in its group (a child that
+		// held the output open, one that let go of it) goes with it: a
+		// check runs every 50 ms and must leave nothing running.
+		killGroup(cmd)
 	}
 	var ee *exec.ExitError
 	switch {

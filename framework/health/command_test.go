@@ -3,8 +3,11 @@ package health
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,14 +86,44 @@ func TestCommandCanceled(t *testing.T) {
 // and the attempt does not wait for the child.
 func TestCommandLeavesAChild(t *testing.T) {
 	t.Parallel()
-	start := time.Now()
-	err := Command("sh", "-c", "sleep 10 &").Probe(context.Background(), nowhere)
-	if took := time.Since(start); took > time.Second {
-		t.Errorf("Probe took %v", took)
+	for _, script := range []string{"sleep 10 & echo $! > %s", "sleep 10 >/dev/null 2>&1 & echo $! > %s"} {
+		pidFile := filepath.Join(t.TempDir(), "pid")
+		start := time.Now()
+		err := Command("sh", "-c", fmt.Sprintf(script, pidFile)).Probe(context.Background(), nowhere)
+		if took := time.Since(start); took > time.Second {
+			t.Errorf("%s: Probe took %v", script, took)
+		}
+		if err != nil {
+			t.Errorf("%s: Probe = %v, want ready", script, err)
+		}
+		b, err := os.ReadFile(pidFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		// The child is killed with the check; once reaped by init it is
+		// gone. A zombie not yet reaped counts as gone too.
+		deadline := time.Now().Add(3 * time.Second)
+		for alive(pid) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the check's child %d still runs after the check", script, pid)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 	}
+}
+
+// alive says whether pid runs: it exists and is not a zombie.
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		t.Errorf("Probe = %v, want ready", err)
+		return false
 	}
+	s := string(b)
+	if i := strings.LastIndex(s, ") "); i >= 0 && i+2 < len(s) {
+		return s[i+2] != 'Z'
+	}
+	return true
 }
 
 func TestCommandString(t *testing.T) {

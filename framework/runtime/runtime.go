@@ -24,10 +24,13 @@ type Runtime interface {
 	// it (see ExpandMembers). Docker: "<name>:<port>", the node's alias on
 	// the run network. Process: a free 127.0.0.1 port (or the one
 	// spec.HostPorts pins), which Start and Restart of that node then
-	// listen on. Reserving a name again returns the same addresses. A
-	// host port that another node of the run has reserved, pinned or
-	// holds is an error wrapping ErrPortInUse naming both nodes. Close
-	// releases the reservations.
+	// listen on. Reserving a name again returns the same addresses. On
+	// the process runtime a host port that another node of the run has
+	// reserved, pinned or holds is an error wrapping ErrPortInUse naming
+	// both nodes; Docker checks pins only when it starts the node, and
+	// names the port (a cluster's duplicate pins are refused before
+	// either, by system.ClusterSpec.Validate). Close releases the
+	// reservations.
 	Reserve(spec NodeSpec) (map[string]string, error)
 	// Proxy creates a toxiproxy proxy that forwards to upstream (an
 	// Endpoint.Internal address). Clients connect to the proxy's endpoint.

@@ -69,6 +69,13 @@ func Module(ctx context.Context, module, version, pkg string) (string, error) {
 	if usable(final) { // another process built it while we waited
 		return final, nil
 	}
+	// Holding the lock, nobody else builds this binary: a throwaway
+	// module left here is from a build that was killed. It goes.
+	if stale, err := filepath.Glob(filepath.Join(work, filepath.Base(final)+"-*")); err == nil {
+		for _, d := range stale {
+			os.RemoveAll(d)
+		}
+	}
 
 	tmp, err := os.MkdirTemp(work, filepath.Base(final)+"-*")
 	if err != nil {
@@ -124,6 +131,10 @@ func checkModule(module, version, pkg string) (string, error) {
 		return "", fmt.Errorf("build %s: version %q does not start with v: write it as the module proxy does, v%s", what, version, version)
 	case !fullVersion.MatchString(version):
 		return "", fmt.Errorf("build %s: version %q is not a full version: name one as vMAJOR.MINOR.PATCH, such as v2.14.10 (queries like latest or v2.14 are not taken)", what, version)
+	}
+	if m := fullVersion.FindStringSubmatch(version); m != nil && m[1] != "0" && m[1] != "1" && !strings.HasSuffix(version, "+incompatible") &&
+		!strings.HasSuffix(module, "/v"+m[1]) {
+		return "", fmt.Errorf("build %s: a v%s version needs the module path %s/v%s, as its go.mod names it", what, m[1], module, m[1])
 	}
 	if pkg == "" {
 		return module, nil

@@ -176,6 +176,7 @@ func TestModuleRejectsBadInputBeforeRunningGo(t *testing.T) {
 		{nats, "v2.14.10", "github.com/other/cmd", []string{"is not inside module", "leave it empty"}},
 		{nats, "v2.14.10", "cmd/server", []string{"is not inside module"}},
 		{nats, "v2.14.10", nats + "/...", []string{"is not inside module"}},
+		{"github.com/nats-io/nats-server", "v2.14.10", "", []string{"a v2 version needs the module path github.com/nats-io/nats-server/v2"}},
 	} {
 		_, err := Module(context.Background(), c.module, c.version, c.pkg)
 		oneLine(t, err, c.want...)
