@@ -6,25 +6,21 @@ import (
 )
 
 // Writes is what a client keeps of its writes for reads and for the
-// read-back on stop: every acknowledged key with the seq it was
-// acknowledged with, and every key whose write failed (a timeout or a
+// read-back on stop: every acknowledged key, and every key whose write
+// failed (a timeout or a
 // broken connection does not say whether it was applied). It is safe for
 // concurrent use by the operations in flight.
 type Writes struct {
 	mu     sync.Mutex
-	acked  map[string]uint64
 	keys   []string // acknowledged, in order
 	failed []string
 }
 
-// Acked records that the write of key was acknowledged with seq.
-func (w *Writes) Acked(key string, seq uint64) {
+// Acked records that the write of key was acknowledged. Each write has a
+// key of its own: the op log carries the seq it was acknowledged with.
+func (w *Writes) Acked(key string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.acked == nil {
-		w.acked = map[string]uint64{}
-	}
-	w.acked[key] = seq
 	w.keys = append(w.keys, key)
 }
 

@@ -22,7 +22,7 @@ func TestWrites(t *testing.T) {
 				w.Failed(key)
 				return
 			}
-			w.Acked(key, uint64(i))
+			w.Acked(key)
 		}()
 	}
 	wg.Wait()
