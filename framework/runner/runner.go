@@ -68,6 +68,15 @@ func (r *Runner) System() *system.System { return r.sys }
 // Start starts the topology: the overlords, the programs, the clusters, then the
 // clients. Time zero is when it returns.
 func (r *Runner) Start(ctx context.Context) error {
+	named := map[string]bool{}
+	for _, g := range r.p.Clients {
+		if n := g.Spec.Group; n != "" {
+			if named[n] {
+				return fmt.Errorf("start the topology: two client groups are named %q: give each group its own name", n)
+			}
+			named[n] = true
+		}
+	}
 	for _, svc := range r.p.Services {
 		if _, err := r.sys.StartOverlord(ctx, svc.Spec); err != nil {
 			return fmt.Errorf("start the topology: %w", err)

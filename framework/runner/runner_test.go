@@ -86,3 +86,26 @@ func TestRunPlan(t *testing.T) {
 		t.Errorf("times: begun %v, start %v, end %v", rec.Begun, rec.Start, rec.End)
 	}
 }
+
+// Two client groups of one name would share client names and be judged as
+// one: the runner refuses them before it starts anything.
+func TestGroupNamedTwice(t *testing.T) {
+	ctx := context.Background()
+	p := plan.Build(plan.Declare("groups", nil, 1, func(s *plan.S) {
+		svc := s.Overlord("driver", "v1")
+		s.Clients(1, svc, plan.Named("x"))
+		s.Clients(1, svc, plan.Named("x"))
+	}))
+	rt, err := process.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(context.Background())
+	r := runner.New(p, rt, time.Now(), io.Discard, io.Discard)
+	if err := r.Start(ctx); err == nil || err.Error() != `start the topology: two client groups are named "x": give each group its own name` {
+		t.Fatalf("Start: %v", err)
+	}
+	if n := len(r.System().Nodes()); n != 0 {
+		t.Fatalf("%d nodes started before the refusal", n)
+	}
+}

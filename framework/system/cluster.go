@@ -76,12 +76,16 @@ func numbered(args []string, names map[string]string) []string {
 	for i, a := range args {
 		out[i] = namedPort.ReplaceAllStringFunc(a, func(m string) string {
 			parts := strings.Split(m[2:len(m)-1], ":")
-			if parts[0] == "FILE" {
-				return m // a file's name, not a port's
+			at := 1 // ${PEERS:peer}, ${OTHERS:peer:nats}, ${LISTEN:peer}, ${PORT:peer}
+			switch parts[0] {
+			case "ADDR":
+				at = 2 // ${ADDR:e2:peer}
+			case "FILE", "NAME", "HOST", "DATA":
+				return m // no port in them
 			}
-			for j, p := range parts[1:] {
-				if n, ok := names[p]; ok {
-					parts[j+1] = n
+			if at < len(parts) {
+				if n, ok := names[parts[at]]; ok {
+					parts[at] = n
 				}
 			}
 			return "${" + strings.Join(parts, ":") + "}"
@@ -141,6 +145,12 @@ func (c ClusterSpec) Validate() error {
 	for _, m := range c.Members {
 		for _, p := range slices.Sorted(maps.Keys(c.HostPorts[m])) {
 			h := c.HostPorts[m][p]
+			if n, ok := c.PortNames[p]; ok {
+				p = n
+			}
+			if !slices.Contains(ports, p) {
+				return fail("host port for %s port %s: it is not one of the cluster's ports %v", m, p, ports)
+			}
 			if other, ok := pinned[h]; ok {
 				return fail("host port %d is pinned twice, by %s and by %s port %s: pin each to its own host port", h, other, m, p)
 			}
@@ -148,6 +158,21 @@ func (c ClusterSpec) Validate() error {
 		}
 	}
 	return nil
+}
+
+// pins is member's host ports by port number, names resolved.
+func (c ClusterSpec) pins(member string) map[string]int {
+	if len(c.HostPorts[member]) == 0 {
+		return nil
+	}
+	out := map[string]int{}
+	for p, h := range c.HostPorts[member] {
+		if n, ok := c.PortNames[p]; ok {
+			p = n
+		}
+		out[p] = h
+	}
+	return out
 }
 
 // ready is the readiness check with port names resolved.
@@ -183,6 +208,12 @@ func (s *System) StartCluster(ctx context.Context, spec ClusterSpec) ([]*Program
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	_, taken := s.clusters[spec.Name]
+	s.mu.Unlock()
+	if taken || s.Service(spec.Name) != nil {
+		return nil, fmt.Errorf("cluster %s: the topology already has a cluster or service of that name: give each its own", spec.Name)
+	}
 	for _, m := range spec.Members {
 		if err := s.checkNew(ServiceSpec{Name: m, Port: spec.Port}); err != nil {
 			return nil, fmt.Errorf("cluster %s: %w", spec.Name, err)
@@ -191,7 +222,7 @@ func (s *System) StartCluster(ctx context.Context, spec ClusterSpec) ([]*Program
 	ports := spec.portsOf()
 	members := runtime.Members{Names: spec.Members, Addrs: map[string]map[string]string{}}
 	for _, m := range spec.Members {
-		addrs, err := s.Runtime.Reserve(runtime.NodeSpec{Name: m, Ports: ports, HostPorts: spec.HostPorts[m]})
+		addrs, err := s.Runtime.Reserve(runtime.NodeSpec{Name: m, Ports: ports, HostPorts: spec.pins(m)})
 		if err != nil {
 			return nil, fmt.Errorf("cluster %s: %w", spec.Name, err)
 		}
@@ -210,20 +241,24 @@ func (s *System) StartCluster(ctx context.Context, spec ClusterSpec) ([]*Program
 		once  sync.Once
 		first = -1
 	)
+	args := make([][]string, len(spec.Members))
 	for i, m := range spec.Members {
-		args, err := runtime.ExpandMembers(numbered(spec.Args, spec.PortNames), m, members)
+		a, err := runtime.ExpandMembers(numbered(spec.Args, spec.PortNames), m, members)
 		if err != nil {
 			return nil, fmt.Errorf("cluster %s: %w", spec.Name, err)
 		}
+		args[i] = a
+	}
+	for i, m := range spec.Members {
 		ss := ServiceSpec{
-			Name: m, Version: spec.Version, Software: spec.Software, Args: args, Env: spec.Env,
+			Name: m, Version: spec.Version, Software: spec.Software, Args: args[i], Env: spec.Env,
 			Port: spec.Port, Ports: spec.Ports, Ready: spec.ready(), ReadyTimeout: spec.ReadyTimeout,
 			DataDir: spec.DataDir, Files: spec.Files, StopGrace: spec.StopGrace, Cluster: spec.Name,
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			svcs[i], errs[i] = s.startService(mctx, ss, spec.HostPorts[m])
+			svcs[i], errs[i] = s.startService(mctx, ss, spec.pins(m))
 			if errs[i] != nil && mctx.Err() == nil {
 				once.Do(func() { first = i })
 				cancel(errs[i])

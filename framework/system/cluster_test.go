@@ -67,6 +67,9 @@ func TestClusterSpecErrors(t *testing.T) {
 		{"unknown port", func(c *system.ClusterSpec) { c.Args = append(c.Args, "-peer", "${ADDR:e2:6222}") }, `6222`},
 		{"named twice", func(c *system.ClusterSpec) { c.Members = []string{"e1", "e1"} }, "member e1 is named twice"},
 		{"ready on another port", func(c *system.ClusterSpec) { c.Ready = health.HTTP("8222", "/healthz") }, "port 8222 is not one of the cluster's ports"},
+		{"a pin on a port the cluster lacks", func(c *system.ClusterSpec) {
+			c.HostPorts = map[string]map[string]int{"e1": {"7777": 17777}}
+		}, "host port for e1 port 7777: it is not one of the cluster's ports"},
 		{"one host port pinned twice", func(c *system.ClusterSpec) {
 			c.HostPorts = map[string]map[string]int{"e1": {"9000": 19000}, "e2": {"9000": 19000}}
 		}, "host port 19000 is pinned twice, by e1 port 9000 and by e2 port 9000"},
@@ -80,6 +83,21 @@ func TestClusterSpecErrors(t *testing.T) {
 	}
 	if len(sys.Nodes()) != 0 {
 		t.Fatalf("a refused cluster started nodes: %d", len(sys.Nodes()))
+	}
+}
+
+// A second cluster of one name would share its name with the first's data
+// and clients: refused.
+func TestClusterNamedTwice(t *testing.T) {
+	ctx := context.Background()
+	sys := newSystem(t)
+	if _, err := sys.StartCluster(ctx, kvCluster()); err != nil {
+		t.Fatal(err)
+	}
+	again := kvCluster()
+	again.Members = []string{"f1", "f2"}
+	if _, err := sys.StartCluster(ctx, again); err == nil || !strings.Contains(err.Error(), "cluster kv: the topology already has a cluster or service of that name") {
+		t.Fatalf("a second cluster kv: %v", err)
 	}
 }
 
