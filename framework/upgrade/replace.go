@@ -52,7 +52,11 @@ func (u ReplaceStep) Description() string {
 	if verb == "" {
 		verb = "upgrade"
 	}
-	return fmt.Sprintf("%s %s %s -> %s by replacing its node (%s)", verb, u.Service, u.From, u.To, u.How)
+	stop := "stop"
+	if u.How != (system.Replacement{}) {
+		stop = u.How.String()
+	}
+	return fmt.Sprintf("%s %s %s -> %s by replacing its node (%s, start %s on the same data)", verb, u.Service, u.From, u.To, stop, u.To)
 }
 
 // Meta: the step acts on its service and expects an outage: between the
