@@ -37,6 +37,9 @@ func (s *S) Cluster(name string, members []string, version string, sw runtime.So
 	if c.spec.Ready == nil && tmpl.ReadyHTTP != "" {
 		c.spec.Ready = health.HTTP(tmpl.Port, tmpl.ReadyHTTP)
 	}
+	if tmpl.HostPort != 0 {
+		c.err = fmt.Errorf("cluster %s: HostPort pins one program's port; pin each member's with Cluster.Pin(member, port, host)", name)
+	}
 	for _, m := range members {
 		c.Members = append(c.Members, &Service{Name: m, Version: version, Cluster: name})
 	}
@@ -50,7 +53,12 @@ type Cluster struct {
 	Name    string
 	Members []*Service
 	spec    system.ClusterSpec
+	err     error // an option the cluster cannot take
 }
+
+// Err is what is wrong with the declaration beyond what the spec can
+// say (an option for programs only), or nil.
+func (c *Cluster) Err() error { return c.err }
 
 // Spec is what the runner starts.
 func (c *Cluster) Spec() system.ClusterSpec { return c.spec }

@@ -66,3 +66,15 @@ func TestProgramDeclaration(t *testing.T) {
 		t.Fatalf("a scenario without programs has %d", n)
 	}
 }
+
+// HostPort pins one program's port; a cluster has a port per member, so
+// the declaration says how to pin them instead.
+func TestClusterRefusesHostPort(t *testing.T) {
+	var c *Cluster
+	Declare("pins", nil, 1, func(s *S) {
+		c = s.Cluster("kv", []string{"e1", "e2"}, "v1", runtime.Software{Name: "kv"}, Port("9000"), HostPort(19000))
+	})
+	if err := c.Err(); err == nil || err.Error() != "cluster kv: HostPort pins one program's port; pin each member's with Cluster.Pin(member, port, host)" {
+		t.Fatalf("Err() = %v", err)
+	}
+}

@@ -68,14 +68,8 @@ func (r *Runner) System() *system.System { return r.sys }
 // Start starts the topology: the overlords, the programs, the clusters, then the
 // clients. Time zero is when it returns.
 func (r *Runner) Start(ctx context.Context) error {
-	named := map[string]bool{}
-	for _, g := range r.p.Clients {
-		if n := g.Spec.Group; n != "" {
-			if named[n] {
-				return fmt.Errorf("start the topology: two client groups are named %q: give each group its own name", n)
-			}
-			named[n] = true
-		}
+	if err := r.refuse(); err != nil {
+		return fmt.Errorf("start the topology: %w", err)
 	}
 	for _, svc := range r.p.Services {
 		if _, err := r.sys.StartOverlord(ctx, svc.Spec); err != nil {
@@ -117,6 +111,27 @@ func (r *Runner) Start(ctx context.Context) error {
 		}
 	}
 	r.start = time.Now()
+	return nil
+}
+
+// refuse says what in the declaration cannot run, before anything starts:
+// two client groups of one name (their clients would share names, and be
+// judged as one), an option a cluster cannot take.
+func (r *Runner) refuse() error {
+	named := map[string]bool{}
+	for _, g := range r.p.Clients {
+		if n := g.Spec.Group; n != "" {
+			if named[n] {
+				return fmt.Errorf("two client groups are named %q: give each group its own name", n)
+			}
+			named[n] = true
+		}
+	}
+	for _, c := range r.p.Clusters {
+		if err := c.Err(); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -219,3 +219,43 @@ func TestReplaceDrain(t *testing.T) {
 		t.Fatalf("after the replacements: %q", got)
 	}
 }
+
+// A replacement whose new version never passes its check fails with the
+// check and the new program's last lines; the proxy is open again (no
+// partition outlives the step), the history keeps the old version, and
+// the phases stop at "started": no ready event claims otherwise.
+func TestReplaceToAVersionThatNeverServes(t *testing.T) {
+	ctx := context.Background()
+	sys := newSystem(t)
+	spec := kvSpec()
+	spec.Software = runtime.Software{Name: "kv-or-mute", Versions: map[string]runtime.Build{
+		"v1": kv.Versions["v1"],
+		"v2": {Package: "github.com/hatest/hatest/cmd/hatest/testdata/setup/mute", LDFlags: "-X main.version=v2"},
+	}}
+	spec.ReadyTimeout = time.Second
+	svc, err := sys.StartService(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := svc.Upgrade(ctx, "v2", system.Replacement{})
+	if err == nil || !strings.Contains(err.Error(), "not ready after 1s") || !strings.Contains(err.Error(), "mute v2: up, and never listening") {
+		t.Fatalf("want the check and the new program's output in the error: %v", err)
+	}
+	var phases []string
+	for _, e := range evs {
+		phases = append(phases, e.Phase)
+	}
+	if strings.Join(phases, ",") != "stop,exited,started" {
+		t.Fatalf("phases %v, want stop, exited, started and no ready", phases)
+	}
+	if h := svc.History(); len(h) != 1 || h[0].Version != "v1" {
+		t.Fatalf("history %+v, want v1 only", h)
+	}
+	// The proxy is open again: it dials the node (which does not answer),
+	// rather than refusing as a closed proxy does.
+	c, err := net.DialTimeout("tcp", svc.ExternalAddrs()[0], time.Second)
+	if err != nil {
+		t.Fatalf("the proxy stayed closed after the failed replacement: %v", err)
+	}
+	c.Close()
+}
