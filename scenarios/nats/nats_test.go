@@ -58,7 +58,7 @@ func cluster(s *scenario.S, version string, opts ...scenario.ProgramOption) *sce
 // each single-member client is down while its own member restarts.
 var _ = scenario.It("nats rolling upgrade 2.14 to 2.15, leader last", Label("nats", "upgrade", "rolling"), func(s *scenario.S) {
 	nats := cluster(s, v214)
-	s.Step(upgrade.Rolling(nats.Names(), v214, v215).OrderBy(upgrade.LeaderLast(bucketLeader)).PauseFor(2 * time.Second))
+	s.Step(upgrade.Rolling(nats.Names(), v214, v215).OrderBy(upgrade.LeaderLast(bucketLeader)).PauseFor(time.Second))
 	s.Expect(
 		check.ForGroup("all").MaxOutageBelow(2*time.Second),
 		check.ForGroup("e1-only").MaxOutageBelow(10*time.Second),
@@ -91,7 +91,7 @@ var _ = scenario.It("nats rolling upgrade, members stopped by plain SIGTERM", La
 func drainedRollout(s *scenario.S, sig syscall.Signal) {
 	nats := cluster(s, v214, scenario.File("nats.conf", lameDuck), scenario.Args("-c", "${FILE:nats.conf}"))
 	s.Step(upgrade.Rolling(nats.Names(), v214, v215).OrderBy(upgrade.LeaderLast(bucketLeader)).
-		Drain(sig, 10*time.Second).PauseFor(2 * time.Second))
+		Drain(sig, 10*time.Second).PauseFor(time.Second))
 	s.Expect(
 		check.ForGroup("all").MaxOutageBelow(time.Second),
 		check.LastServedBy(v215),
@@ -106,7 +106,7 @@ func drainedRollout(s *scenario.S, sig syscall.Signal) {
 // passes, and the read-back on stop, under 2.14, finds every write.
 var _ = scenario.It("nats rolling downgrade 2.15 to 2.14 keeps what 2.15 wrote", Label("nats", "downgrade", "rolling"), func(s *scenario.S) {
 	nats := cluster(s, v215)
-	s.Step(upgrade.Rolling(nats.Names(), v215, v214).As("downgrade").OrderBy(upgrade.LeaderLast(bucketLeader)).PauseFor(2 * time.Second))
+	s.Step(upgrade.Rolling(nats.Names(), v215, v214).As("downgrade").OrderBy(upgrade.LeaderLast(bucketLeader)).PauseFor(time.Second))
 	s.Expect(
 		check.ForGroup("all").MaxOutageBelow(2*time.Second),
 		check.LastServedBy(v214),
@@ -123,7 +123,7 @@ var _ = scenario.It("nats rolling downgrade 2.15 to 2.14 keeps what 2.15 wrote",
 var _ = scenario.It("nats member SIGKILLed in the middle of the rollout", Label("nats", "upgrade", "rolling", "kill"), func(s *scenario.S) {
 	nats := cluster(s, v214)
 	s.Step(scenario.Concurrently(
-		upgrade.Rolling(nats.Names(), v214, v215).PauseFor(2*time.Second),
+		upgrade.Rolling(nats.Names(), v214, v215).PauseFor(time.Second),
 		scenario.Sequence(scenario.Wait(200*time.Millisecond), fault.For(fault.Kill(fault.Node("e3")), 0).Expected()),
 	))
 	s.Expect(
