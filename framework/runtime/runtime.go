@@ -70,8 +70,8 @@ type Node interface {
 	// Restart replaces the node with the same identity (name, alias, data,
 	// flags) at version, which may be the one it runs. The old program
 	// gets SIGTERM and the runtime's restart grace (DefaultRestartGrace
-	// unless set) to exit before SIGKILL. Its External endpoints may
-	// change, unless NodeSpec.HostPorts pins them.
+	// unless set) to exit before SIGKILL. Its Endpoints, Internal and
+	// External, stay the same.
 	Restart(ctx context.Context, version string) error
 	// Logs returns what the node wrote to stdout and stderr so far, unless
 	// NodeSpec.Stdout or Stderr took them.

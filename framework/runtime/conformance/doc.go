@@ -35,7 +35,8 @@
 //	restart    Restart("v2"): replies say v2, directly and through the
 //	           proxy, and a file written before is still there; the v1
 //	           program got SIGTERM and its handler, which takes 300 ms,
-//	           ran to the end (its last-words file is there)
+//	           ran to the end (its last-words file is there); the
+//	           node's endpoints are the same as before
 //	sigkill    Wait returns 137; open and new connections fail
 //	sigterm    the program exits 0 and Wait says so
 //	stop       Stop(grace) lets the program exit 0 within the grace
@@ -68,6 +69,5 @@
 //
 // Where the runtimes differ in ways the interface leaves open, the checks
 // assert only what runtime.Runtime (or, for Logs across a restart, both
-// runtimes' docs) promise, and log the rest: External ports change across a
-// Docker restart (unless pinned) while a process keeps its address.
+// runtimes' docs) promise, and log the rest.
 package conformance

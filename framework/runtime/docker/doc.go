@@ -3,12 +3,14 @@
 // client, for an engine that can never pull an image.
 //
 //	host (framework, 127.0.0.1 only)          network hatest-<run>
-//	                                       ┌──────────────────────────────┐
-//	Endpoint.External 127.0.0.1:<pub> ───▶ │ driver      (alias driver)   │
+//	                                       ┌────────────────────────────────────┐
+//	Endpoint.External 127.0.0.1:<pub> ───▶ │ sandbox of driver (alias driver,   │
+//	                                       │   its IP, publishes :7000)         │
+//	                                       │   ▲ joined by the driver program   │
 //	Proxy.External    127.0.0.1:<pub> ───▶ │ toxiproxy :8000..8015 ──▶ <driver's IP>:7000
-//	toxi API          127.0.0.1:<pub> ───▶ │ toxiproxy :8474              │
-//	                                       │ client ──▶ toxiproxy:8000    │
-//	                                       └──────────────────────────────┘
+//	toxi API          127.0.0.1:<pub> ───▶ │ toxiproxy :8474                    │
+//	                                       │ client ──▶ toxiproxy:8000          │
+//	                                       └────────────────────────────────────┘
 //
 // Usage:
 //
@@ -35,32 +37,50 @@
 // Dockerfile, tagged by a hash of the directory. Tags are inspected first
 // and built only when missing, with the classic builder, once per process
 // however many nodes use them. Images are a cache: Close leaves them.
+// toxiproxy (hatest/toxiproxy:<sha12>) and the sandboxes' pause program
+// (hatest/pause:<sha12>, package
+// github.com/hatest/hatest/framework/runtime/docker/pause) are built the
+// same way, in the module under test, which needs nothing but hatest.
 //
 // # Containers
 //
-// A proxy in front of a node dials the node's IP on the run network, not
-// its alias, and follows it when Restart replaces the container: toxiproxy
-// dials its upstream for every connection, and a name lookup there would
-// put Docker's embedded DNS, whose lost packets cost 5 s, in the data path.
-// Before the runtime stops or SIGKILLs a node, its proxies are pointed at
-// an address where nothing listens, so clients are refused at once instead
-// of waiting on a vanished container's address (see detachProxies).
+// Every node but toxiproxy has a network sandbox, as a Kubernetes pod
+// has: a container hatest-sandbox-<run>-<name> running only the pause
+// program (package docker/pause, built like toxiproxy into an image FROM
+// scratch; no capabilities, read-only) that owns the node's network
+// namespace for the node's whole life. The sandbox is on the run's network
+// with the alias <name> and a fixed IP, and publishes the node's ports.
+// The program runs in the container hatest-<run>-<name>, which joins the
+// sandbox's namespace (NetworkMode "container:<sandbox>") and has no
+// network, alias or published port of its own. So when the program exits,
+// by itself or stopped, its ports refuse connections at once: the address
+// stays and the kernel answers, where an exited container's address would
+// vanish and swallow every dial, holding toxiproxy (which dials upstream
+// in its accept loop, without a deadline) and its API. Restart's new
+// container joins the same sandbox: the same IP, the same published ports
+// (External endpoints do not change), nothing to re-point.
 //
-// Each node is the container hatest-<run>-<name> on the run's network with
-// the alias <name>; "${LISTEN:7000}" in Args becomes ":7000" ("${HOST}"
-// 0.0.0.0, "${PORT:7000}" 7000) and "${DATA}" becomes /data, a named
-// volume that survives Restart. NodeSpec.Files are copied, mode 0644, to
+// A proxy in front of a node dials the node's IP on the run network, not
+// its alias: toxiproxy dials its upstream for every connection, and a
+// name lookup there would put Docker's embedded DNS, whose lost packets
+// cost 5 s, in the data path.
+//
+// "${LISTEN:7000}" in Args becomes ":7000" ("${HOST}" 0.0.0.0,
+// "${PORT:7000}" 7000) and "${DATA}" becomes /data, a named volume that
+// survives Restart. NodeSpec.Files are copied, mode 0644, to
 // /hatest/files/<file name> ("${FILE:<file name>}") in the created
 // container before it starts, through the engine's archive API, so no
 // shell or tool is needed in the image; Restart's new container gets them
 // again, as Start was given them. Reserve returns "<name>:<port>", the
 // alias, with no side effects: inside the network every node has its own
 // ports, so nothing needs holding, and a member of a cluster can name
-// another before it starts (the name resolves once it runs). Ports are published
-// on 127.0.0.1 only, on a free host port or on the one NodeSpec.HostPorts
-// pins (taken: runtime.ErrPortInUse, naming it); no container is privileged
-// or on the host network. Restart stops the old container with SIGTERM and
-// the restart grace (WithRestartGrace, runtime.DefaultRestartGrace).
+// another before it starts (the name resolves once its sandbox runs).
+// Ports are published on 127.0.0.1 only, on a free host port or on the
+// one NodeSpec.HostPorts pins (taken: runtime.ErrPortInUse, naming it); no
+// container is privileged or on the host network. Restart stops the old
+// container with SIGTERM and the restart grace (WithRestartGrace,
+// runtime.DefaultRestartGrace). Signal, Pause, Resume, Stop, Wait and
+// Logs act on the program's container; the sandbox runs on.
 // docker-init runs as PID 1 (HostConfig.Init) and forwards signals.
 // SIGSTOP cannot be forwarded (docker-init itself would stop and the program
 // would go on serving), so Signal(SIGSTOP) and Signal(SIGCONT) freeze and
@@ -75,14 +95,16 @@
 //
 // Readiness is the program's, not the container's: with Docker's userland
 // proxy a published port accepts connections before the program listens,
-// so the Ready probe dials it and counts an immediate EOF as "not yet".
-// ReadyHTTP uses testcontainers-go's HTTP wait.
+// so the Ready probe (health.TCP) dials the sandbox's published port and
+// counts an immediate EOF as "not yet"; ReadyHTTP is health.HTTP through
+// the same address.
 //
 // # Cleanup
 //
-// Every container, network and volume carries the labels hatest.run=<run>,
-// hatest.pid=<pid> and hatest.host=<hostname>. Close removes all of them on
-// a fresh context. A process that dies through os.Exit or a signal cannot;
+// Every container (sandboxes too), network and volume carries the labels
+// hatest.run=<run>, hatest.pid=<pid> and hatest.host=<hostname>. Close
+// removes all of them on a fresh context, each node's sandbox after its
+// program's container, and the sandbox of a node that failed to start. A process that dies through os.Exit or a signal cannot;
 // Sweep, which New calls, removes what processes that no longer run on this
 // host left behind.
 //

@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 	tclog "github.com/testcontainers/testcontainers-go/log"
@@ -277,7 +280,12 @@ func removeLabelled(ctx context.Context, cli *client.Client, filter client.Filte
 	if err != nil {
 		return 0, fmt.Errorf("list containers: %w", err)
 	}
-	for _, c := range cs.Items {
+	// Sandboxes last: a program's container may be in one's namespace.
+	items := slices.Clone(cs.Items)
+	slices.SortStableFunc(items, func(a, b container.Summary) int {
+		return cmp.Compare(a.Labels[labelSandbox], b.Labels[labelSandbox])
+	})
+	for _, c := range items {
 		if !pick(c.Labels) {
 			continue
 		}
@@ -408,8 +416,7 @@ func randomID() string {
 
 // proxyServer is the run's toxiproxy container.
 type proxyServer struct {
-	node  *node
-	api   *toxi.Server
-	next  int
-	bound []boundProxy // proxies whose upstream is a node of the run
+	node *node
+	api  *toxi.Server
+	next int
 }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -91,19 +93,35 @@ func TestNodeAndProxy(t *testing.T) {
 		t.Fatalf("timed out waiting for stdout; it has %q", out.String())
 	}
 
-	// Published on 127.0.0.1 only, with docker-init, unprivileged.
+	// The program runs with docker-init, unprivileged, in its sandbox's
+	// network namespace; the sandbox, with no capability, is on the run
+	// network only and publishes on 127.0.0.1 only.
 	ins, err := rt.Client().ContainerInspect(ctx, "hatest-"+rt.ID()+"-echo", client.ContainerInspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	sb, err := rt.Client().ContainerInspect(ctx, "hatest-sandbox-"+rt.ID()+"-echo", client.ContainerInspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	hc := ins.Container.HostConfig
-	if hc.Init == nil || !*hc.Init || hc.Privileged || hc.NetworkMode.IsHost() {
+	if hc.Init == nil || !*hc.Init || hc.Privileged || hc.NetworkMode != container.NetworkMode("container:"+sb.Container.ID) {
 		t.Fatalf("host config: init %v privileged %v network %q", hc.Init, hc.Privileged, hc.NetworkMode)
 	}
-	if nets := ins.Container.NetworkSettings.Networks; len(nets) != 1 || nets[rt.Network()] == nil {
-		t.Fatalf("networks %v; want only %s", nets, rt.Network())
+	if len(hc.PortBindings) != 0 {
+		t.Fatalf("the program's container publishes %v; its sandbox should", hc.PortBindings)
 	}
-	for port, bs := range ins.Container.NetworkSettings.Ports {
+	shc := sb.Container.HostConfig
+	if shc.Privileged || shc.NetworkMode.IsHost() || !slices.Equal(shc.CapDrop, []string{"ALL"}) || !sb.Container.State.Running {
+		t.Fatalf("sandbox: privileged %v network %q cap drop %v running %v", shc.Privileged, shc.NetworkMode, shc.CapDrop, sb.Container.State.Running)
+	}
+	if nets := sb.Container.NetworkSettings.Networks; len(nets) != 1 || nets[rt.Network()] == nil || !slices.Contains(nets[rt.Network()].Aliases, "echo") {
+		t.Fatalf("sandbox networks %v; want only %s, with the alias echo", nets, rt.Network())
+	}
+	if len(sb.Container.NetworkSettings.Ports) == 0 {
+		t.Fatal("the sandbox publishes no port")
+	}
+	for port, bs := range sb.Container.NetworkSettings.Ports {
 		for _, b := range bs {
 			if b.HostIP.String() != "127.0.0.1" {
 				t.Fatalf("port %v published on %v", port, b.HostIP)
@@ -398,8 +416,8 @@ func TestClose(t *testing.T) {
 	if _, err := rt.Proxy(ctx, "p", n.Endpoint("7000")); err != nil {
 		t.Fatal(err)
 	}
-	if got := rttest.DockerLeftovers(t, rt.Client(), label); len(got) != 4 {
-		t.Fatalf("before close: %v; want 2 containers, the network and the volume", got)
+	if got := rttest.DockerLeftovers(t, rt.Client(), label); len(got) != 5 {
+		t.Fatalf("before close: %v; want 3 containers (the node's, its sandbox, toxiproxy), the network and the volume", got)
 	}
 	// Close works on a cancelled context, and twice.
 	cctx, ccancel := context.WithCancel(ctx)
@@ -658,5 +676,54 @@ func burstAtExit(ctx context.Context, t *testing.T, rt *docker.Runtime, name, ho
 	}
 	if logs := readAll(n.Logs()); logs != "" {
 		t.Errorf("%s: notes about its output: %s", name, logs)
+	}
+}
+
+// A pinned host port is the sandbox's, so it holds across Restart; a pin
+// on a port something else holds fails with runtime.ErrPortInUse naming
+// it, and Close removes what the failed start made (its sandbox).
+func TestHostPorts(t *testing.T) {
+	t.Parallel()
+	engine(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rt, err := docker.New(ctx, docker.WithLog(tlog{t}), docker.WithRestartGrace(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(context.Background())
+
+	pin := rttest.FreePort(t)
+	spec := rttest.EchoSpec("pinned", "v1")
+	spec.HostPorts = map[string]int{"7000": pin}
+	n, err := rt.Start(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "127.0.0.1:" + strconv.Itoa(pin)
+	if got := n.Endpoint("7000").External; got != want {
+		t.Fatalf("pinned endpoint %s; want %s", got, want)
+	}
+	if err := n.Restart(ctx, "v2"); err != nil {
+		t.Fatal(err)
+	}
+	rttest.MustAsk(t, want, "ping", "v2 ping")
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	busy := ln.Addr().(*net.TCPAddr).Port
+	spec = rttest.EchoSpec("busy", "v1")
+	spec.HostPorts = map[string]int{"7000": busy}
+	if _, err := rt.Start(ctx, spec); !errors.Is(err, runtime.ErrPortInUse) || !strings.Contains(err.Error(), strconv.Itoa(busy)) {
+		t.Fatalf("pin on a busy port: %v; want ErrPortInUse naming %d", err, busy)
+	}
+	if err := rt.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := rttest.DockerLeftovers(t, rt.Client(), runtime.LabelRun+"="+rt.ID()); len(got) != 0 {
+		t.Fatalf("after close: %v", got)
 	}
 }

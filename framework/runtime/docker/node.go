@@ -27,6 +27,7 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
 
+	"github.com/hatest/hatest/framework/health"
 	"github.com/hatest/hatest/framework/internal/lockedbuf"
 	"github.com/hatest/hatest/framework/runtime"
 )
@@ -47,9 +48,10 @@ const drainTimeout = 5 * time.Second
 // of its own network namespace.
 func listenAddr(port string) string { return ":" + port }
 
-// Start creates the node's container on the run network (alias spec.Name,
-// name hatest-<run>-<spec.Name>), publishes spec.Ports on 127.0.0.1 and
-// waits until it is ready. On a readiness failure it returns the node and
+// Start creates the node's sandbox on the run network (alias spec.Name,
+// name hatest-sandbox-<run>-<spec.Name>), which publishes spec.Ports on
+// 127.0.0.1, then the program's container in the sandbox's network
+// namespace (name hatest-<run>-<spec.Name>), and waits until it is ready. On a readiness failure it returns the node and
 // an error wrapping runtime.ErrNotReady with the node's last log lines.
 func (r *Runtime) Start(ctx context.Context, spec runtime.NodeSpec) (runtime.Node, error) {
 	if err := spec.Validate(); err != nil {
@@ -122,6 +124,11 @@ func (r *Runtime) startNode(ctx context.Context, spec runtime.NodeSpec, tag stri
 			return n, fmt.Errorf("start %s: create volume %s: %w", spec.Name, n.volume, err)
 		}
 	}
+	if !internal {
+		if err := n.startSandbox(ctx); err != nil {
+			return n, err
+		}
+	}
 	if err := n.run(ctx, tag); err != nil {
 		return n, err
 	}
@@ -134,8 +141,9 @@ func (r *Runtime) nodeLabels(name string) map[string]string {
 	return l
 }
 
-// node is one container-backed runtime.Node. Restart replaces its
-// container; everything else about it stays.
+// node is one container-backed runtime.Node: its sandbox (see sandbox.go)
+// and its program's container. Restart replaces the program's container;
+// everything else about it stays.
 type node struct {
 	rt     *Runtime
 	spec   runtime.NodeSpec
@@ -147,9 +155,10 @@ type node struct {
 
 	mu        sync.Mutex
 	version   string
-	id        string
+	id        string            // the program's container
+	sandbox   string            // the sandbox container; "" for toxiproxy
 	external  map[string]string // port -> 127.0.0.1:<mapped>
-	ip        string            // the current container's address on the run network
+	ip        string            // the node's address on the run network
 	followed  string            // the container whose output is followed
 	logsDone  chan struct{}     // closed when the current container's output ends
 	logCancel context.CancelFunc
@@ -165,7 +174,7 @@ func (n *node) Version() string {
 	return n.version
 }
 
-// ID returns the current container's ID.
+// ID returns the ID of the program's current container.
 func (n *node) ID() string {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -174,7 +183,8 @@ func (n *node) ID() string {
 
 // Endpoint returns "<name>:<port>" inside the run network and
 // "127.0.0.1:<published port>" on the host (empty for a port not in
-// NodeSpec.Ports, or while Restart replaces the container).
+// NodeSpec.Ports). Both are the sandbox's, so they stay the same across
+// Restart.
 func (n *node) Endpoint(port string) runtime.Endpoint {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -185,22 +195,30 @@ func (n *node) Endpoint(port string) runtime.Endpoint {
 // NodeSpec.Stdout and Stderr did not take, across restarts.
 func (n *node) Logs() io.Reader { return bytes.NewReader(n.buf.Bytes()) }
 
-// run creates and starts a container for n at image tag and waits until it
-// is ready.
+// run creates and starts a container for n's program at image tag and
+// waits until it is ready. A node with a sandbox (every node but
+// toxiproxy) runs in the sandbox's network namespace, with no network,
+// alias or published port of its own; toxiproxy's container has its own.
 func (n *node) run(ctx context.Context, tag string) error {
 	r := n.rt
 	spec := n.spec
 	start := time.Now()
-	exposed := make([]string, 0, len(spec.Ports))
+	n.mu.Lock()
+	sandbox := n.sandbox
+	ext := n.external
+	n.mu.Unlock()
+	var exposed []string
 	bindings := network.PortMap{}
-	for _, p := range spec.Ports {
-		port := network.MustParsePort(p + "/tcp")
-		exposed = append(exposed, port.String())
-		host := "" // a free one
-		if pin, ok := spec.HostPorts[p]; ok {
-			host = strconv.Itoa(pin)
+	if sandbox == "" {
+		for _, p := range spec.Ports {
+			port := network.MustParsePort(p + "/tcp")
+			exposed = append(exposed, port.String())
+			host := "" // a free one
+			if pin, ok := spec.HostPorts[p]; ok {
+				host = strconv.Itoa(pin)
+			}
+			bindings[port] = []network.PortBinding{{HostIP: loopback, HostPort: host}}
 		}
-		bindings[port] = []network.PortBinding{{HostIP: loopback, HostPort: host}}
 	}
 	timeout := spec.ReadyTimeout
 	if timeout <= 0 {
@@ -209,9 +227,9 @@ func (n *node) run(ctx context.Context, tag string) error {
 	var strategy wait.Strategy
 	switch {
 	case spec.ReadyHTTP != "" && spec.Ready != "":
-		strategy = wait.ForHTTP(spec.ReadyHTTP).WithPort(spec.Ready + "/tcp").WithStartupTimeout(timeout).WithPollInterval(50 * time.Millisecond)
+		strategy = &ready{check: health.HTTP(spec.Ready, spec.ReadyHTTP), port: spec.Ready, addr: ext[spec.Ready], timeout: timeout}
 	case spec.Ready != "":
-		strategy = &listening{port: spec.Ready, timeout: timeout}
+		strategy = &ready{check: health.TCP(spec.Ready), port: spec.Ready, addr: ext[spec.Ready], timeout: timeout}
 	}
 	var mounts []mount.Mount
 	if n.volume != "" {
@@ -230,35 +248,36 @@ func (n *node) run(ctx context.Context, tag string) error {
 	}
 	req := testcontainers.GenericContainerRequest{
 		ContainerRequest: testcontainers.ContainerRequest{
-			Image:          tag,
-			Name:           n.cname,
-			Cmd:            spec.ExpandArgs(listenAddr, dataPath, filesPath),
-			Files:          files,
-			Env:            spec.Env,
-			Labels:         r.nodeLabels(spec.Name),
-			ExposedPorts:   exposed,
-			Networks:       []string{r.network},
-			NetworkAliases: map[string][]string{r.network: {spec.Name}},
-			WaitingFor:     strategy,
+			Image:        tag,
+			Name:         n.cname,
+			Cmd:          spec.ExpandArgs(listenAddr, dataPath, filesPath),
+			Files:        files,
+			Env:          spec.Env,
+			Labels:       r.nodeLabels(spec.Name),
+			ExposedPorts: exposed,
+			WaitingFor:   strategy,
 			HostConfigModifier: func(hc *container.HostConfig) {
 				init := true
 				hc.Init = &init // docker-init as PID 1 forwards TERM and reaps
-				hc.PortBindings = bindings
 				hc.Mounts = append(hc.Mounts, mounts...)
 				hc.Privileged = false
-				hc.NetworkMode = container.NetworkMode(r.network)
 				hc.LogConfig = logConfig()
-				if n.internal {
-					// toxiproxy dials each upstream in its accept loop,
-					// without a deadline. A container that has exited
-					// swallows the dial (its address is gone, nothing
-					// refuses), which would hold every later connection
-					// of the proxy, and its API, for the kernel's two
-					// minutes of SYN retries. One retry ends such a dial
-					// in about 3 s. The setting is the container's own
-					// network namespace's.
-					hc.Sysctls = map[string]string{"net.ipv4.tcp_syn_retries": "1"}
+				if sandbox != "" {
+					hc.NetworkMode = container.NetworkMode("container:" + sandbox)
+					return
 				}
+				hc.PortBindings = bindings
+				hc.NetworkMode = container.NetworkMode(r.network)
+				// toxiproxy dials each upstream in its accept loop,
+				// without a deadline. An address where nothing answers
+				// (not a node of the run: a node's address is its
+				// sandbox's, which refuses while the program is down)
+				// swallows the dial, which would hold every later
+				// connection of the proxy, and its API, for the
+				// kernel's two minutes of SYN retries. One retry ends
+				// such a dial in about 3 s. The setting is the
+				// container's own network namespace's.
+				hc.Sysctls = map[string]string{"net.ipv4.tcp_syn_retries": "1"}
 			},
 			LifecycleHooks: []testcontainers.ContainerLifecycleHooks{{
 				// Post-start hooks run before the readiness wait, so the
@@ -271,6 +290,10 @@ func (n *node) run(ctx context.Context, tag string) error {
 		},
 		Started: true,
 		Logger:  tcLogger(nil),
+	}
+	if sandbox == "" {
+		req.Networks = []string{r.network}
+		req.NetworkAliases = map[string][]string{r.network: {spec.Name}}
 	}
 	c, err := testcontainers.GenericContainer(ctx, req)
 	if c != nil {
@@ -288,22 +311,38 @@ func (n *node) run(ctx context.Context, tag string) error {
 		n.follow(c.GetContainerID()) // in case the hook never ran
 		return fmt.Errorf("start %s: %w within %v: %v%s", spec.Name, runtime.ErrNotReady, timeout, cause(err), n.tail())
 	}
+	if sandbox == "" {
+		if err := n.inspectPorts(ctx); err != nil {
+			return err
+		}
+	}
+	ports := fmtPorts(n.externals())
+	if n.internal {
+		ports = proxyAPIPort + "->" + n.Endpoint(proxyAPIPort).External + ", proxies on 8000.."
+	}
+	r.logf("%s: %s ready in %v (%s)", spec.Name, tag, time.Since(start).Round(time.Millisecond), ports)
+	return nil
+}
+
+// externals returns a copy of the node's published addresses.
+func (n *node) externals() map[string]string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return maps.Clone(n.external)
+}
+
+// inspectPorts records the published ports and the address of a node
+// without a sandbox (toxiproxy's) from its container.
+func (n *node) inspectPorts(ctx context.Context) error {
+	r := n.rt
+	spec := n.spec
 	ins, err := r.cli.ContainerInspect(ctx, n.ID(), client.ContainerInspectOptions{})
 	if err != nil {
 		return fmt.Errorf("start %s: inspect: %w", spec.Name, err)
 	}
-	ext := map[string]string{}
-	for _, p := range spec.Ports {
-		for _, b := range ins.Container.NetworkSettings.Ports[network.MustParsePort(p+"/tcp")] {
-			if b.HostIP.IsValid() && b.HostIP != loopback {
-				continue
-			}
-			ext[p] = "127.0.0.1:" + b.HostPort
-			break
-		}
-		if ext[p] == "" {
-			return fmt.Errorf("start %s: port %s was not published", spec.Name, p)
-		}
+	ext, err := published(ins.Container.NetworkSettings.Ports, spec.Ports)
+	if err != nil {
+		return fmt.Errorf("start %s: %w", spec.Name, err)
 	}
 	ip := ""
 	if es := ins.Container.NetworkSettings.Networks[r.network]; es != nil && es.IPAddress.IsValid() {
@@ -313,12 +352,26 @@ func (n *node) run(ctx context.Context, tag string) error {
 	n.external = ext
 	n.ip = ip
 	n.mu.Unlock()
-	ports := fmtPorts(ext)
-	if n.internal {
-		ports = proxyAPIPort + "->" + ext[proxyAPIPort] + ", proxies on 8000.."
-	}
-	r.logf("%s: %s ready in %v (%s)", spec.Name, tag, time.Since(start).Round(time.Millisecond), ports)
 	return nil
+}
+
+// published returns 127.0.0.1:<host port> for each of ports, from a
+// container's port map.
+func published(pm network.PortMap, ports []string) (map[string]string, error) {
+	ext := map[string]string{}
+	for _, p := range ports {
+		for _, b := range pm[network.MustParsePort(p+"/tcp")] {
+			if b.HostIP.IsValid() && b.HostIP != loopback {
+				continue
+			}
+			ext[p] = "127.0.0.1:" + b.HostPort
+			break
+		}
+		if ext[p] == "" {
+			return nil, fmt.Errorf("port %s was not published", p)
+		}
+	}
+	return ext, nil
 }
 
 var hostPortRE = regexp.MustCompile(`127\.0\.0\.1:([0-9]+)`)
@@ -452,13 +505,6 @@ func (n *node) Signal(ctx context.Context, sig syscall.Signal) error {
 	case syscall.SIGCONT:
 		return n.Resume(ctx)
 	}
-	if sig == syscall.SIGKILL {
-		// The container is about to go: take its proxies off it first
-		// (see detachProxies).
-		if err := n.rt.detachProxies(ctx, n); err != nil {
-			return fmt.Errorf("signal %s %v: %w", n.spec.Name, sig, err)
-		}
-	}
 	if _, err := n.rt.cli.ContainerKill(ctx, n.ID(), client.ContainerKillOptions{Signal: signalName(sig)}); err != nil {
 		return fmt.Errorf("signal %s %v: %w", n.spec.Name, sig, err)
 	}
@@ -502,10 +548,10 @@ func (n *node) Resume(ctx context.Context) error {
 // its output is drained. A paused node is thawed first so it can handle
 // the SIGTERM. Stopping a stopped node does nothing.
 func (n *node) Stop(ctx context.Context, grace time.Duration) error {
-	// Take the proxies off the node before it goes (see detachProxies).
-	if err := n.rt.detachProxies(ctx, n); err != nil {
-		return fmt.Errorf("stop %s: %w", n.spec.Name, err)
-	}
+	// The proxies in front of the node stay on its address: that is the
+	// sandbox's, which outlives the program and refuses connections at
+	// once while no program listens, so nothing needs re-pointing (see
+	// sandbox.go).
 	id := n.ID()
 	cli := n.rt.cli
 	ins, err := cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
@@ -581,11 +627,12 @@ func (n *node) Wait(ctx context.Context) (int, error) {
 	}
 }
 
-// Restart replaces the container with a new one at version: the same name,
-// alias, arguments, environment, files (put afresh, as first given) and
-// data volume. The old one gets SIGTERM
-// and the runtime's restart grace (WithRestartGrace) before SIGKILL; its
-// output is drained before it is removed. External ports change.
+// Restart replaces the program's container with a new one at version: the
+// same name, arguments, environment, files (put afresh, as first given)
+// and data volume, in the same sandbox, so the same alias, IP and
+// published ports. The old one gets SIGTERM and the runtime's restart
+// grace (WithRestartGrace) before SIGKILL; its output is drained before it
+// is removed.
 func (n *node) Restart(ctx context.Context, version string) error {
 	if n.internal {
 		return fmt.Errorf("restart %s: not supported", n.spec.Name)
@@ -609,39 +656,38 @@ func (n *node) Restart(ctx context.Context, version string) error {
 	}
 	n.mu.Lock()
 	n.version = version
-	n.external = nil
 	n.mu.Unlock()
 	if err := n.run(ctx, tag); err != nil {
 		return fmt.Errorf("restart: %w", err)
-	}
-	if err := n.rt.repointProxies(ctx, n); err != nil {
-		return fmt.Errorf("restart %s: %w", n.spec.Name, err)
 	}
 	n.rt.logf("%s: restarted at %s in %v", n.spec.Name, version, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
-// remove kills the container, drains its output and removes it.
+// remove kills the program's container, drains its output and removes
+// it, then its sandbox and its volume.
 func (n *node) remove(ctx context.Context) error {
-	id := n.ID()
-	if id == "" {
-		return nil
-	}
 	cli := n.rt.cli
-	if _, err := cli.ContainerKill(ctx, id, client.ContainerKillOptions{Signal: "SIGKILL"}); err == nil {
-		// A frozen container dies only once thawed.
-		_, _ = cli.ContainerUnpause(ctx, id, client.ContainerUnpauseOptions{}) // fails when it was not frozen
+	var derr error
+	if id := n.ID(); id != "" {
+		if _, err := cli.ContainerKill(ctx, id, client.ContainerKillOptions{Signal: "SIGKILL"}); err == nil {
+			// A frozen container dies only once thawed.
+			_, _ = cli.ContainerUnpause(ctx, id, client.ContainerUnpauseOptions{}) // fails when it was not frozen
+		}
+		dctx, cancel := context.WithTimeout(ctx, drainTimeout)
+		derr = n.drained(dctx)
+		cancel()
+		n.mu.Lock()
+		if n.logCancel != nil {
+			n.logCancel()
+		}
+		n.mu.Unlock()
+		if _, err := cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !cerrdefs.IsNotFound(err) {
+			return fmt.Errorf("remove %s: %w", n.spec.Name, err)
+		}
 	}
-	dctx, cancel := context.WithTimeout(ctx, drainTimeout)
-	derr := n.drained(dctx)
-	cancel()
-	n.mu.Lock()
-	if n.logCancel != nil {
-		n.logCancel()
-	}
-	n.mu.Unlock()
-	if _, err := cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil && !cerrdefs.IsNotFound(err) {
-		return fmt.Errorf("remove %s: %w", n.spec.Name, err)
+	if err := n.removeSandbox(ctx); err != nil {
+		return err
 	}
 	if n.volume != "" {
 		if _, err := cli.VolumeRemove(ctx, n.volume, client.VolumeRemoveOptions{Force: true}); err != nil && !cerrdefs.IsNotFound(err) {

@@ -28,11 +28,12 @@ var toxiproxySoftware = runtime.Software{
 
 // Proxy creates a toxiproxy proxy called name in front of upstream.Internal.
 // When that is a node of this run ("driver:7000"), toxiproxy is given the
-// node's address on the run network instead of its alias, and Restart
-// points the proxy at the new container: toxiproxy dials its upstream for
-// every connection, and a name lookup there puts Docker's embedded DNS in
-// the data path, where under load one lost packet costs the resolver's
-// 5 s timeout, an outage no system under test caused.
+// node's address on the run network instead of its alias: toxiproxy dials
+// its upstream for every connection, and a name lookup there puts Docker's
+// embedded DNS in the data path, where under load one lost packet costs
+// the resolver's 5 s timeout, an outage no system under test caused. The
+// address is the node's sandbox's, the same for the node's whole life:
+// across Restart, and while no program runs, when it refuses at once.
 // The first call starts the run's toxiproxy container (alias "toxiproxy",
 // image hatest/toxiproxy:<sha12> built from the toxiproxy module's
 // cmd/server); each proxy listens on the next of its ports 8000..8015.
@@ -51,15 +52,11 @@ func (r *Runtime) Proxy(ctx context.Context, name string, upstream runtime.Endpo
 		return nil, fmt.Errorf("proxy %s: all %d proxy ports of the run are taken", name, ProxyPorts)
 	}
 	port := strconv.Itoa(proxyFirstPort + srv.next)
-	target, up := r.upstreamOf(upstream.Internal)
-	p, err := srv.api.CreateProxy(ctx, name, "0.0.0.0:"+port, up)
+	p, err := srv.api.CreateProxy(ctx, name, "0.0.0.0:"+port, r.upstreamOf(upstream.Internal))
 	if err != nil {
 		return nil, fmt.Errorf("proxy %s: %w", name, err)
 	}
 	srv.next++
-	if target != nil {
-		srv.bound = append(srv.bound, boundProxy{proxy: p, node: target, port: portOf(upstream.Internal)})
-	}
 	p.SetEndpoint(runtime.Endpoint{Internal: proxyAlias + ":" + port, External: srv.node.Endpoint(port).External})
 	r.logf("proxy %s: %s -> %s", name, p.Endpoint().External, upstream.Internal)
 	return p, nil
@@ -116,82 +113,26 @@ func (r *Runtime) proxyServerLocked(ctx context.Context) (*proxyServer, error) {
 	return r.proxySrv, nil
 }
 
-// boundProxy is a proxy whose upstream is a node of the run, addressed by
-// the node's IP, which changes when the node's container is replaced.
-type boundProxy struct {
-	proxy *toxi.Proxy
-	node  *node
-	port  string
-}
-
-// upstreamOf returns the node an upstream address names by its alias, and
-// the address toxiproxy should dial: the node's IP and port, or addr as it
-// is when it names no node of this run.
-func (r *Runtime) upstreamOf(addr string) (*node, string) {
+// upstreamOf returns the address toxiproxy should dial for an upstream
+// address: the IP and port of the node it names by its alias (its
+// sandbox's IP, which the node keeps for its whole life), or addr as it is
+// when it names no node of this run.
+func (r *Runtime) upstreamOf(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return nil, addr
+		return addr
 	}
 	r.mu.Lock()
 	n := r.nodes[host]
 	r.mu.Unlock()
 	if n == nil || n.internal {
-		return nil, addr
+		return addr
 	}
 	n.mu.Lock()
 	ip := n.ip
 	n.mu.Unlock()
 	if ip == "" {
-		return nil, addr
+		return addr
 	}
-	return n, net.JoinHostPort(ip, port)
-}
-
-func portOf(addr string) string {
-	_, port, _ := net.SplitHostPort(addr)
-	return port
-}
-
-// A stopped container's address does not refuse connections, it swallows
-// them, and toxiproxy dials its upstream inside its accept loop, with no
-// timeout: a proxy left pointing at a container that went away holds every
-// client connection behind a dial that hangs for minutes, and so does any
-// change to the proxy. So before the runtime stops a node (Stop, Restart,
-// SIGKILL) its proxies are pointed at an address in the toxiproxy
-// container where nothing listens, and clients see refused connections, as
-// from a process that is not running; Restart points them at the new
-// container. A node that exits by itself, or on a SIGTERM, leaves its
-// proxies where they were until it is restarted.
-const refusing = "127.0.0.1:1"
-
-// detachProxies points every proxy in front of n at the refusing address.
-// A proxy that is disabled (a partition) stays disabled.
-func (r *Runtime) detachProxies(ctx context.Context, n *node) error {
-	return r.pointProxies(ctx, n, func(string) string { return refusing })
-}
-
-// repointProxies points every proxy in front of n at n's current address,
-// after Restart replaced its container.
-func (r *Runtime) repointProxies(ctx context.Context, n *node) error {
-	n.mu.Lock()
-	ip := n.ip
-	n.mu.Unlock()
-	return r.pointProxies(ctx, n, func(port string) string { return net.JoinHostPort(ip, port) })
-}
-
-func (r *Runtime) pointProxies(ctx context.Context, n *node, addr func(port string) string) error {
-	r.proxyMu.Lock()
-	defer r.proxyMu.Unlock()
-	if r.proxySrv == nil {
-		return nil
-	}
-	for _, b := range r.proxySrv.bound {
-		if b.node != n || b.proxy.Upstream() == addr(b.port) {
-			continue
-		}
-		if err := b.proxy.SetUpstream(ctx, addr(b.port)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return net.JoinHostPort(ip, port)
 }
