@@ -317,9 +317,8 @@ type Phases struct {
 	N                              int // the service's replacement count, from 1
 	Stop, Exited, Started, Healthy int64
 	// Closed is when the proxy closed, in a drain (it closes before Stop
-	// otherwise). On Docker it can lag Exited by seconds: toxiproxy's
-	// dial to a container that has exited hangs (see the runtime), and
-	// the timeline shows it rather than hiding it in the restart.
+	// otherwise): on the timeline, the gap after Exited is the runtime's,
+	// not the program's.
 	Closed int64
 }
 
@@ -338,14 +337,12 @@ type Phases struct {
 //  5. put it back: the proxy accepts connections again.
 //
 // Clients keep their address throughout and see the outage as closed
-// and refused connections, from 2 to 5. Step 2 keeps the measurement
-// honest on Docker: a stopped container's address does not refuse
-// connections, it swallows them, and toxiproxy, which dials upstream in
-// its accept loop, would queue every client connection behind a dial
-// that hangs for seconds, a queue that outlives the outage. The proxy is
-// enabled again even when the upgrade fails, which also ends a partition
-// of the link (fault.Down) held at the same time. Phases says when each
-// part happened, also on error.
+// and refused connections, from 2 to 5: an empty load balancer's answer,
+// the same on both runtimes (on Docker the node's network sandbox
+// outlives its program, so a stopped program's port refuses too). The
+// proxy is enabled again even when the upgrade fails, which also ends a
+// partition of the link (fault.Down) held at the same time. Phases says
+// when each part happened, also on error.
 func (v *Program) Replace(ctx context.Context, version string, how Replacement) (ph Phases, err error) {
 	fail := func(err error) error { return fmt.Errorf("upgrade %s to %s: %w", v.Spec.Name, version, err) }
 	v.mu.Lock()
