@@ -200,7 +200,7 @@ func TestReplaceDrain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !(ph.Stop > 0 && ph.Stop <= ph.Exited && ph.Exited <= ph.Closed && ph.Closed <= ph.Started && ph.Started <= ph.Healthy) {
+	if inOrder := ph.Stop > 0 && ph.Stop <= ph.Exited && ph.Exited <= ph.Closed && ph.Closed <= ph.Started && ph.Started <= ph.Healthy; !inOrder {
 		t.Fatalf("phases out of order: %+v (want stop <= exited <= closed <= started <= healthy)", ph)
 	}
 	var phases []string
