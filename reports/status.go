@@ -102,11 +102,7 @@ func GroupOutages(s *result.Scenario) string {
 	}
 	parts := make([]string, len(s.Groups))
 	for i, g := range s.Groups {
-		name := g.Name
-		if name == "" {
-			name = "(unnamed)"
-		}
-		parts[i] = name + " " + format.MS(g.MaxWindowMS)
+		parts[i] = groupLabel(g.Name) + " " + format.MS(g.MaxWindowMS)
 	}
 	return strings.Join(parts, ", ")
 }
