@@ -65,8 +65,8 @@ func New(p *plan.Plan, rt runtime.Runtime, begun time.Time, detail, out io.Write
 // System is the running system: for a scenario's own steps and for tests.
 func (r *Runner) System() *system.System { return r.sys }
 
-// Start starts the topology: the overlords, the programs, the clusters, then the
-// clients. Time zero is when it returns.
+// Start starts the topology: the overlords, the programs, the clusters,
+// then the clients. Time zero is when it returns.
 func (r *Runner) Start(ctx context.Context) error {
 	if err := r.refuse(); err != nil {
 		return fmt.Errorf("start the topology: %w", err)
