@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -114,6 +115,10 @@ func (r *Runner) Start(ctx context.Context) error {
 	return nil
 }
 
+// groupName is a name a group's clients can carry: "e1-only" makes
+// e1-only-1, a node name on both runtimes.
+var groupName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+
 // refuse says what in the declaration cannot run, before anything starts:
 // two client groups of one name (their clients would share names, and be
 // judged as one), an option a cluster cannot take.
@@ -121,6 +126,9 @@ func (r *Runner) refuse() error {
 	named := map[string]bool{}
 	for _, g := range r.p.Clients {
 		if n := g.Spec.Group; n != "" {
+			if !groupName.MatchString(n) {
+				return fmt.Errorf("client group %q: name it with letters, digits, '_', '.' and '-' (its clients are %s-1, %s-2, ...)", n, n, n)
+			}
 			if named[n] {
 				return fmt.Errorf("two client groups are named %q: give each group its own name", n)
 			}

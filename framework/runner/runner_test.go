@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,5 +108,13 @@ func TestGroupNamedTwice(t *testing.T) {
 	}
 	if n := len(r.System().Nodes()); n != 0 {
 		t.Fatalf("%d nodes started before the refusal", n)
+	}
+	// A group name its clients cannot carry is refused the same way.
+	p = plan.Build(plan.Declare("groups", nil, 1, func(s *plan.S) {
+		s.Clients(1, s.Overlord("driver", "v1"), plan.Named("all clients"))
+	}))
+	r = runner.New(p, rt, time.Now(), io.Discard, io.Discard)
+	if err := r.Start(ctx); err == nil || !strings.Contains(err.Error(), `client group "all clients": name it with letters`) {
+		t.Fatalf("Start: %v", err)
 	}
 }
