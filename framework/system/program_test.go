@@ -114,9 +114,11 @@ func TestServiceSpecErrors(t *testing.T) {
 		t.Fatalf("no port: %v", err)
 	}
 	// A program that is not told where to listen never answers on the
-	// port hatest gave it; the error says how to tell it.
+	// port hatest gave it; the error says how to tell it. (Port 1, not
+	// 0: a port the kernel picks can be the very one hatest gave, just
+	// released.)
 	spec = kvSpec()
-	spec.Args = []string{"-listen", "127.0.0.1:0"}
+	spec.Args = []string{"-listen", "127.0.0.1:1"}
 	spec.ReadyTimeout = 500 * time.Millisecond
 	_, err := sys.StartService(ctx, spec)
 	if err == nil || !strings.Contains(err.Error(), `pass "${LISTEN:9000}" in Args`) {
