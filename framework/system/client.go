@@ -9,9 +9,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hatest/hatest/framework/internal/lockedbuf"
 	"github.com/hatest/hatest/framework/probe"
 	"github.com/hatest/hatest/framework/runtime"
+	"github.com/hatest/hatest/internal/lockedbuf"
 )
 
 // ClientSpec declares a group of probe clients.

@@ -20,11 +20,11 @@ import (
 
 	"github.com/hatest/hatest/fixtures/proto"
 	"github.com/hatest/hatest/fixtures/session"
-	"github.com/hatest/hatest/framework/internal/lockedbuf"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/runtime/docker"
 	"github.com/hatest/hatest/framework/runtime/internal/rttest"
 	"github.com/hatest/hatest/framework/runtime/process"
+	"github.com/hatest/hatest/internal/lockedbuf"
 )
 
 // termDelay is how long the main echo node takes to shut down on SIGTERM.

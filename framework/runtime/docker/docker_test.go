@@ -20,11 +20,11 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 
-	"github.com/hatest/hatest/framework/internal/lockedbuf"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/runtime/build"
 	"github.com/hatest/hatest/framework/runtime/docker"
 	"github.com/hatest/hatest/framework/runtime/internal/rttest"
+	"github.com/hatest/hatest/internal/lockedbuf"
 )
 
 // These tests need a Docker engine. Without one they fail, unless

@@ -28,8 +28,8 @@ import (
 	"github.com/testcontainers/testcontainers-go/wait"
 
 	"github.com/hatest/hatest/framework/health"
-	"github.com/hatest/hatest/framework/internal/lockedbuf"
 	"github.com/hatest/hatest/framework/runtime"
+	"github.com/hatest/hatest/internal/lockedbuf"
 )
 
 // dataPath is where a node's DataDir volume is mounted.

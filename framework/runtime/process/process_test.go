@@ -20,10 +20,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hatest/hatest/framework/internal/lockedbuf"
 	"github.com/hatest/hatest/framework/runtime"
 	"github.com/hatest/hatest/framework/runtime/internal/rttest"
 	"github.com/hatest/hatest/framework/runtime/process"
+	"github.com/hatest/hatest/internal/lockedbuf"
 )
 
 func newRuntime(t testing.TB, opts ...process.Option) *process.Runtime {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os/exec"
 
-	"github.com/hatest/hatest/framework/internal/lockedbuf"
+	"github.com/hatest/hatest/internal/lockedbuf"
 )
 
 func Example() {
