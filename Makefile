@@ -4,14 +4,14 @@
 # does not).
 GO      ?= go
 HATEST  := bin/hatest
-PURE    := ./framework/timeline/... ./framework/probe/... ./framework/check/... ./framework/gate/... ./framework/analysis/... ./framework/format/... ./framework/result/... ./reports
+PURE    := ./framework/timeline/... ./framework/probe/... ./framework/check/... ./framework/gate/... ./framework/analysis/... ./framework/format/... ./framework/result/... ./framework/shrink/... ./reports
 # Packages whose tests run scenarios and judge them (hatest run end to end,
 # the example suite, calibration): a scenario on a machine that is busy
 # with other tests is rightly judged INVALID (its probe falls behind), so
 # these run one package at a time, with nothing else beside them.
 MEASURING := ./cmd/hatest ./fixtures/example/suite ./framework/calibrate
 # everything else but the scenario suite and the browser test, which run on their own below
-OTHER    = $$($(GO) list ./... | grep -v -e /scenarios -e /reports -e /framework/timeline -e /framework/probe -e /framework/check -e /framework/gate -e /framework/analysis -e /framework/format -e /framework/result -e /cmd/hatest -e /fixtures/example/suite -e /framework/calibrate)
+OTHER    = $$($(GO) list ./... | grep -v -e /scenarios -e /reports -e /framework/timeline -e /framework/probe -e /framework/check -e /framework/gate -e /framework/analysis -e /framework/format -e /framework/result -e /framework/shrink -e /cmd/hatest -e /fixtures/example/suite -e /framework/calibrate)
 GOLANGCI_VERSION := v2.15.0
 # The catalogue's budgets are real claims measured on a noisy two-core
 # machine: a scenario must fail twice in a row to fail `make test`. A pass on
@@ -36,7 +36,8 @@ demo: build
 
 ## test: vet, unit tests (race detector on the pure packages), the runtimes' own tests,
 ## the scenario catalogue (on Docker when an engine answers) with its negative controls,
-## the same catalogue again on local processes, the NATS cluster catalogue on both runtimes, the browser test of a real report, a leak check
+## the same catalogue again on local processes, the NATS cluster catalogue on both runtimes (its faults below the proxy on Docker only),
+## the suite of faults below the proxy (Docker only) with its negative control, the browser test of a real report, a leak check
 test: build
 	$(GO) vet ./...
 	$(GO) test -race -count=1 $(PURE)
@@ -47,7 +48,9 @@ test: build
 	  $(GO) test -count=1 -timeout 10m -run TestScenarios ./scenarios -args $(ATTEMPTS)
 	HATEST_REPORT_DIR=$(TESTOUT)/nats $(GO) test -count=1 -timeout 15m ./scenarios/nats -args $(ATTEMPTS)
 	HATEST_RUNTIME=process HATEST_REPORT_DIR=$(TESTOUT)/nats-process \
-	  $(GO) test -count=1 -timeout 10m -run TestNATS ./scenarios/nats -args $(ATTEMPTS)
+	  $(GO) test -count=1 -timeout 10m -run TestNATS ./scenarios/nats -args $(ATTEMPTS) -ginkgo.label-filter='!network'
+	HATEST_RUNTIME=docker HATEST_REPORT_DIR=$(TESTOUT)/network \
+	  $(GO) test -count=1 -timeout 15m ./scenarios/network -args $(ATTEMPTS)
 	HATEST_BROWSER_REPORT_DIR=$(TESTOUT)/catalogue HATEST_ARTIFACT_DIR=$(TESTOUT)/screenshots \
 	  $(GO) test -count=1 ./reports/browser
 	$(MAKE) leaks

@@ -64,6 +64,7 @@ var rules = []struct {
 	{"framework/analysis", "pure", cat(ginkgoDSL, engines, running, declaring)},
 	{"framework/health", "readiness checks, standard library only", cat(ginkgoDSL, engines, runtimes, running, declaring)},
 	{"framework/format", "pure", cat(ginkgoDSL, engines, running, declaring, []string{mod + "framework/result"})},
+	{"framework/shrink", "pure: knows nothing of plans or runs", cat(ginkgoDSL, engines, running, declaring, []string{mod + "framework/planner", mod + "framework/result"})},
 	{"reports", "renders result data only", cat(ginkgoDSL, engines, running, declaring, []string{mod + "framework/timeline", mod + "framework/check", mod + "framework/analysis"})},
 	// The step protocol and the plan know the system's types, never how it
 	// runs or the DSL that declares them.

@@ -1,6 +1,7 @@
 // Package reports renders the result of a run: results.json and report.json
 // (the data), report.html (one scenario, self-contained, readable offline),
-// index.html (the run) and junit.xml (the run for CI). Rendering is a pure
+// index.html (the run), junit.xml (the run for CI) and shrink.html (what
+// `hatest shrink` found). Rendering is a pure
 // function of result data; a thin layer on top writes the files. WriteRun
 // is the one writer of a run's files, for a plain run and merged shards
 // alike, so that they always carry the same verdicts.
@@ -11,6 +12,8 @@
 //	                               dir/<slug>/report.json  ScenarioJSON ◄─ WriteScenario
 //	                               dir/<slug>/report.html  ScenarioHTML
 //	ReadRun(dir) ◄── dir/results.json;  Merge(shards...) ──► one run
+//
+//	reports.Shrink ──► ShrinkHTML ──► shrink.html  (original and minimal run, one time axis)
 //
 // A scenario has three outcomes (Status): passed, failed and invalid, the
 // last when its numbers cannot be vouched for (the probe fell behind its
@@ -39,7 +42,14 @@
 //
 //	err := reports.ScenarioHTML(os.Stdout, &scenario)
 //
-// ExampleMerge and ExampleScenarioHTML, in example_test.go, run both.
+// and the page of a `hatest shrink`, the original failing run above the
+// minimal one on one time axis, both drawn by the scenario page's
+// timeline template:
+//
+//	err := reports.ShrinkHTML(f, &reports.Shrink{Original: orig, Minimal: min, ...})
+//
+// ExampleMerge and ExampleScenarioHTML, in example_test.go, run the first
+// two; ExampleShrinkHTML, in shrink_test.go, the last.
 //
 // The JSON format is specified in docs/report-format.md.
 package reports

@@ -3,7 +3,6 @@ package reports
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -219,20 +218,28 @@ func TestSelfContained(t *testing.T) {
 		"report.html": scenarioHTML(t, sampleScenario()),
 		"index.html":  indexHTML(t, sampleRun()),
 	} {
-		for _, bad := range []string{"<link", "<img", "<iframe", "src=", "@import", "@font-face", "//cdn", "<object", "<embed"} {
-			if strings.Contains(page, bad) {
-				t.Errorf("%s contains %q", name, bad)
-			}
+		checkSelfContained(t, name, page)
+	}
+}
+
+// checkSelfContained fails the test for anything page would fetch: an
+// external script, style, font or image, a URL but the SVG namespace, a
+// url() that is not a local reference.
+func checkSelfContained(t *testing.T, name, page string) {
+	t.Helper()
+	for _, bad := range []string{"<link", "<img", "<iframe", "src=", "@import", "@font-face", "//cdn", "<object", "<embed"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("%s contains %q", name, bad)
 		}
-		rest := strings.ReplaceAll(page, `xmlns="http://www.w3.org/2000/svg"`, "")
-		rest = strings.ReplaceAll(rest, `"http://www.w3.org/2000/svg"`, "") // the script's namespace constant
-		if m := regexp.MustCompile(`https?://`).FindStringIndex(rest); m != nil {
-			t.Errorf("%s refers to a URL: …%s…", name, rest[max(0, m[0]-60):min(len(rest), m[1]+60)])
-		}
-		for _, u := range regexp.MustCompile(`url\(([^)]*)\)`).FindAllStringSubmatch(page, -1) {
-			if !strings.HasPrefix(u[1], "#") {
-				t.Errorf("%s has url(%s), want only local references", name, u[1])
-			}
+	}
+	rest := strings.ReplaceAll(page, `xmlns="http://www.w3.org/2000/svg"`, "")
+	rest = strings.ReplaceAll(rest, `"http://www.w3.org/2000/svg"`, "") // the script's namespace constant
+	if m := regexp.MustCompile(`https?://`).FindStringIndex(rest); m != nil {
+		t.Errorf("%s refers to a URL: …%s…", name, rest[max(0, m[0]-60):min(len(rest), m[1]+60)])
+	}
+	for _, u := range regexp.MustCompile(`url\(([^)]*)\)`).FindAllStringSubmatch(page, -1) {
+		if !strings.HasPrefix(u[1], "#") {
+			t.Errorf("%s has url(%s), want only local references", name, u[1])
 		}
 	}
 }
@@ -279,22 +286,7 @@ func TestSVGWellFormed(t *testing.T) {
 		"index.html":  indexHTML(t, sampleRun()),
 		"large.html":  scenarioHTML(t, largeScenario()),
 	} {
-		svgs := regexp.MustCompile(`(?s)<svg.*?</svg>`).FindAllString(page, -1)
-		if len(svgs) == 0 {
-			t.Errorf("%s has no svg", name)
-		}
-		for _, svg := range svgs {
-			d := xml.NewDecoder(strings.NewReader(svg))
-			for {
-				_, err := d.Token()
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					t.Fatalf("%s: svg is not well-formed: %v", name, err)
-				}
-			}
-		}
+		checkSVG(t, name, page)
 	}
 }
 

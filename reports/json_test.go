@@ -100,6 +100,27 @@ func TestReportJSONFields(t *testing.T) {
 	for i := range s.Assertions {
 		s.Assertions[i].Invalid = true
 	}
+	for i := range s.Steps {
+		s.Steps[i].Unexpected = true
+	}
+	for i := range s.Integrity.Lost {
+		s.Integrity.Lost[i].Version = "v1"
+	}
+	// a plan drawn as data
+	s.PlanData = []byte(`{"schema": 1, "start": "v1", "items": []}`)
+	// the read-back rounds, with every field a finding may omit
+	value := func(v string) *string { return &v }
+	s.ReadBack = result.ReadBack{Values: 3, Rounds: []result.Round{{
+		N: 1, Label: "after roll back to v1", AtMS: 4990, Clients: []string{"c1"}, Problems: []string{"c2: no round line: its round was cut short"},
+		Tallies: []result.Tally{{
+			Way: result.WayParity, Versions: []string{"v1", "v2"}, Keys: 10, Wrong: 1, Young: 1, YoungMS: []float64{120},
+			Examples: []result.Finding{{
+				Client: "c1", Key: "c1-000017", AgeMS: 120, Written: value("x"), Seq: 12, WrittenBy: "v1", AckMS: 4870,
+				Got:   result.Answer{Via: "m1", Version: "v1", Found: true, Seq: 12, Value: value("x"), AtMS: 4990},
+				Other: &result.Answer{Via: "m2", Version: "v2", Found: true, Seq: 12, Value: value("x…"), AtMS: 4991},
+			}},
+		}},
+	}}}
 	if err := WriteScenario(dir, s); err != nil {
 		t.Fatal(err)
 	}

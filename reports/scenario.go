@@ -61,7 +61,7 @@ type scenarioView struct {
 	Clients                                   []clientView
 	ClientMismatches                          int
 	Schedules                                 []scheduleView
-	Timeline                                  *timelineView
+	Timeline                                  timelineBlock
 	Table                                     windowTable
 	// windows: not expected and not probe lag; open; the client's own
 	// lag; with no step or fault on the client's path
@@ -373,7 +373,7 @@ func buildScenario(s *result.Scenario) *scenarioView {
 		v.Schedules = append(v.Schedules, buildSchedule(c))
 	}
 
-	v.Timeline = buildTimeline(s, desc)
+	v.Timeline = timelineBlock{T: buildTimeline(s, desc), ID: "timeline", Zoom: true, Patterns: true}
 	v.Table = buildTable(s.Windows, desc)
 	return v
 }

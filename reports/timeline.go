@@ -75,6 +75,18 @@ type timelineView struct {
 	Versions                          []versionKey
 }
 
+// timelineBlock is what the "timeline" template draws: a laid-out
+// timeline and the ids of its elements, which must differ between the
+// timelines of one page. report.html's are the names its script looks
+// for: the svg "timeline", the others bare ("plot-clip", "grid").
+type timelineBlock struct {
+	T        *timelineView
+	ID       string // the svg's id
+	Prefix   string // put before its other ids: "" on report.html
+	Zoom     bool   // with the zoom toolbar, which only report.html's script drives
+	Patterns bool   // with the hatch patterns of the marks in its own defs; a page of several timelines defines them once
+}
+
 type tickView struct{ X, Label string }
 
 // zeroView is the line at time zero, the scenario's start, drawn when the
@@ -150,6 +162,16 @@ type markView struct {
 }
 
 type versionKey struct{ Version, Class string }
+
+// colours maps each version of the timeline to its colour class, for
+// layTimeline to draw another run's versions in the same colours.
+func (tv *timelineView) colours() map[string]string {
+	m := make(map[string]string, len(tv.Versions))
+	for _, k := range tv.Versions {
+		m[k.Version] = k.Class
+	}
+	return m
+}
 
 // timeScale maps scenario milliseconds to x.
 type timeScale struct{ t0, t1 float64 }
@@ -227,8 +249,19 @@ func scenarioEnd(s *result.Scenario) float64 {
 	return end
 }
 
+// buildTimeline lays out a scenario's timeline on its own time axis, from
+// scenarioStart to scenarioEnd, its versions coloured in their order.
 func buildTimeline(s *result.Scenario, desc map[string]string) *timelineView {
-	ts := timeScale{scenarioStart(s), scenarioEnd(s)}
+	return layTimeline(s, desc, scenarioStart(s), scenarioEnd(s), nil)
+}
+
+// layTimeline lays out a scenario's timeline on the time axis [t0, t1],
+// which should hold scenarioStart and scenarioEnd (what falls outside is
+// clipped). colours gives versions their colour class ("vc0" to "vc7");
+// a version it lacks takes the first class it leaves free. The shrink
+// page draws two runs with it, on one axis and in one set of colours.
+func layTimeline(s *result.Scenario, desc map[string]string, t0, t1 float64, colours map[string]string) *timelineView {
+	ts := timeScale{t0, t1}
 	tv := &timelineView{
 		Width: px(svgW), Left: px(gutter), PlotW: px(plotW), Right: px(gutter + plotW),
 		T0: format.Num(ts.t0, 3), T1: format.Num(ts.t1, 3),
@@ -278,7 +311,7 @@ func buildTimeline(s *result.Scenario, desc map[string]string) *timelineView {
 	// Versions: one lane per node.
 	if len(s.Versions) > 0 {
 		head("Versions", "")
-		lanes, keys := versionLanes(ts, s.Versions)
+		lanes, keys := versionLanes(ts, s.Versions, colours)
 		tv.Versions = keys
 		for _, lane := range lanes {
 			lane.Y = px(y)
@@ -475,19 +508,31 @@ func eventLane(ts timeScale, name, class string, evs []result.Step) (*laneView, 
 	return lane, math.Max(1, float64(len(rowEnd))) * barRowH
 }
 
-// versionLanes draws one lane per node, coloured per version in order of
-// first appearance (usually old to new).
-func versionLanes(ts timeScale, vs []result.Version) ([]*laneView, []versionKey) {
+// versionLanes draws one lane per node. A version in given has the colour
+// it gives; the others are coloured in order of first appearance (usually
+// old to new), each with the first colour given leaves free, and round
+// again once all eight are taken.
+func versionLanes(ts timeScale, vs []result.Version, given map[string]string) ([]*laneView, []versionKey) {
 	vs = append([]result.Version(nil), vs...)
 	sort.SliceStable(vs, func(i, j int) bool { return vs[i].StartMS < vs[j].StartMS })
-	colour := map[string]string{}
+	colour, taken := map[string]string{}, map[string]bool{}
+	for _, c := range given {
+		taken[c] = true
+	}
+	next := 0 // the colours handed out in order
 	var keys []versionKey
 	var nodes []string
 	byNode := map[string][]result.Version{}
 	for _, v := range vs {
 		if _, ok := colour[v.Version]; !ok {
-			colour[v.Version] = fmt.Sprintf("vc%d", len(colour)%8)
-			keys = append(keys, versionKey{Version: v.Version, Class: colour[v.Version]})
+			c, ok := given[v.Version]
+			for !ok {
+				c = fmt.Sprintf("vc%d", next%8)
+				ok = next >= 8 || !taken[c] // past eight, colours repeat
+				next++
+			}
+			colour[v.Version] = c
+			keys = append(keys, versionKey{Version: v.Version, Class: c})
 		}
 		if _, ok := byNode[v.Node]; !ok {
 			nodes = append(nodes, v.Node)

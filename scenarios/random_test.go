@@ -16,7 +16,7 @@ import (
 var _ = scenario.It("seeded random upgrade plan", Label("gate", "upgrade", "random"), func(s *scenario.S) {
 	svc := s.Overlord("driver", "v1")
 	s.Clients(4, svc)
-	steps, final := planner.Plan(s.Rand(), planner.Config{
+	steps, final := planner.For(s, planner.Config{
 		Service: "driver", Versions: []string{"v1", "v2"}, Rehearse: true, MaxFaults: 2,
 	})
 	s.Step(steps...)
@@ -33,7 +33,7 @@ var _ = scenario.It("seeded random upgrade plan", Label("gate", "upgrade", "rand
 var _ = scenario.It("seeded random switchover plan", Label("upgrade", "standby", "random"), func(s *scenario.S) {
 	svc := s.Standby("driver", "v1", "v1")
 	s.Clients(4, svc)
-	steps, final := planner.Plan(s.Rand(), planner.Config{
+	steps, final := planner.For(s, planner.Config{
 		Service: "driver", Versions: []string{"v1", "v2"}, Standby: true, MaxFaults: 3,
 	})
 	s.Step(steps...)

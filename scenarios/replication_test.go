@@ -15,13 +15,20 @@ import (
 // secondary replicates through a proxy in front of the primary
 // ("driver-replication"); the clients' links are untouched, so what they
 // see is what the replication fault costs them.
+//
+// The switchovers below have two clients, not four: a switchover under a
+// replication fault runs both drivers, the overlord and toxiproxy flat
+// out for a moment, and with four clients at 5 ms on two cores their own
+// schedule lag (p99 6-58 ms, on a busy day) made these runs INVALID more
+// often than not. Two clients see the same outage; they are what the
+// scenario is about only as witnesses.
 
 // A partition of the replication link alone is invisible to clients: the
 // primary serves on, the secondary falls behind, reconnects when the link
 // heals and catches up, and the switchover that follows loses nothing.
 var _ = scenario.It("replication partition heals before a switchover", Label("upgrade", "standby", "network"), func(s *scenario.S) {
 	svc := s.Standby("driver", "v1", "v2")
-	s.Clients(4, svc)
+	s.Clients(2, svc)
 	s.Step(
 		fault.For(fault.Down("driver-replication"), time.Second),
 		scenario.Wait(500*time.Millisecond),
@@ -42,7 +49,7 @@ var _ = scenario.It("replication partition heals before a switchover", Label("up
 // attributed to the partition and to the switchover together.
 var _ = scenario.It("switchover waits out a replication partition", Label("upgrade", "standby", "network"), func(s *scenario.S) {
 	svc := s.Standby("driver", "v1", "v2")
-	s.Clients(4, svc)
+	s.Clients(2, svc)
 	s.Step(scenario.Concurrently(
 		fault.For(fault.Down("driver-replication"), time.Second).Expected(),
 		scenario.Sequence(scenario.Wait(300*time.Millisecond), upgrade.Switchover("driver", "v2")),
@@ -60,7 +67,7 @@ var _ = scenario.It("switchover waits out a replication partition", Label("upgra
 // secondary lags, so the switchover's catch-up takes a round of it.
 var _ = scenario.It("switchover with a slow replication stream", Label("upgrade", "standby", "network"), func(s *scenario.S) {
 	svc := s.Standby("driver", "v1", "v2")
-	s.Clients(4, svc)
+	s.Clients(2, svc)
 	s.Step(scenario.Concurrently(
 		fault.For(fault.Latency("driver-replication", 50*time.Millisecond, 10*time.Millisecond).Downstream(), 3*time.Second),
 		scenario.Sequence(scenario.Wait(time.Second), upgrade.Switchover("driver", "v2")),

@@ -44,38 +44,10 @@ func TestInterrupt(t *testing.T) {
 // hatest's process group (a Ctrl-C at the terminal) or to hatest alone.
 func interrupt(t *testing.T, bin, rt string, sig syscall.Signal, group bool) {
 	dir := filepath.Join(t.TempDir(), "out")
-	cmd := exec.Command(bin, "run", "--runtime", rt, "--focus", "^"+longScenario+"$", "--report-dir", dir, setupSuite)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a job of its own, as a shell makes it
-	var stdout bytes.Buffer
-	stderr, w := io.Pipe()
-	cmd.Stdout, cmd.Stderr = &stdout, w
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { err := cmd.Wait(); w.Close(); exited <- err }()
-	// log is stderr, line by line; read it once logDone is closed.
-	var log strings.Builder
-	inStep := make(chan struct{})
-	logDone := make(chan struct{})
-	go func() {
-		defer close(logDone)
-		sc := bufio.NewScanner(stderr)
-		seen := false
-		for sc.Scan() {
-			log.WriteString(sc.Text() + "\n")
-			if !seen && strings.Contains(sc.Text(), longScenario+": 3 wait") {
-				seen = true
-				close(inStep)
-			}
-		}
-	}()
-	// stop ends the run at once, for a test that fails before it ends.
-	stop := func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-logDone
-	}
-	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
+	j := startJob(t, bin, func(l string) bool { return strings.Contains(l, longScenario+": 3 wait") },
+		"run", "--runtime", rt, "--focus", "^"+longScenario+"$", "--report-dir", dir, setupSuite)
+	cmd, exited, logDone, inStep, stop := j.cmd, j.exited, j.logDone, j.seen, j.stop
+	log, stdout := &j.log, &j.stdout
 
 	// Wait until the scenario is in its long step and its client has
 	// recorded some ops.
@@ -257,6 +229,50 @@ func descendants(pid int) map[int]proc {
 }
 
 // buildHatest builds the hatest binary into a temporary directory.
+// job is hatest run as a job of its own, as a shell makes it (a Ctrl-C
+// at the terminal signals its process group), with its stderr read line
+// by line into log; read log whole once logDone is closed. seen is closed
+// at the first line the job's match accepts.
+type job struct {
+	cmd           *exec.Cmd
+	stdout        bytes.Buffer
+	log           strings.Builder
+	exited        chan error
+	seen, logDone chan struct{}
+}
+
+func startJob(t *testing.T, bin string, match func(line string) bool, args ...string) *job {
+	t.Helper()
+	j := &job{cmd: exec.Command(bin, args...), exited: make(chan error, 1), seen: make(chan struct{}), logDone: make(chan struct{})}
+	j.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stderr, w := io.Pipe()
+	j.cmd.Stdout, j.cmd.Stderr = &j.stdout, w
+	if err := j.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(-j.cmd.Process.Pid, syscall.SIGKILL) })
+	go func() { err := j.cmd.Wait(); w.Close(); j.exited <- err }()
+	go func() {
+		defer close(j.logDone)
+		sc := bufio.NewScanner(stderr)
+		seen := false
+		for sc.Scan() {
+			j.log.WriteString(sc.Text() + "\n")
+			if !seen && match(sc.Text()) {
+				seen = true
+				close(j.seen)
+			}
+		}
+	}()
+	return j
+}
+
+// stop ends the job at once, for a test that fails before it ends.
+func (j *job) stop() {
+	_ = syscall.Kill(-j.cmd.Process.Pid, syscall.SIGKILL)
+	<-j.logDone
+}
+
 func buildHatest(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "hatest")

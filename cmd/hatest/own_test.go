@@ -24,8 +24,9 @@ func TestOwnSystemListAndPlan(t *testing.T) {
 	if code != exitPass {
 		t.Fatalf("list: exit %d\n%s", code, stderr)
 	}
-	if lines := strings.Split(strings.TrimSpace(out), "\n"); !slices.Equal(lines, []string{ownScenario + "\texample,upgrade"}) {
-		t.Fatalf("list shows %q, want the example scenario and its labels", lines)
+	want := []string{"example server round trip v1 to v2 and back\texample,upgrade,roundtrip", ownScenario + "\texample,upgrade"}
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); !slices.Equal(lines, want) {
+		t.Fatalf("list shows %q, want the example suite's two scenarios and their labels", lines)
 	}
 
 	code, out, stderr = hatest(t, "plan", "--seed", "3", ownScenario, ownSuite)
@@ -47,7 +48,7 @@ func TestOwnSystemListAndPlan(t *testing.T) {
 
 func TestOwnSystemRun(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	code, stdout, stderr := hatest(t, "run", "--runtime", "process", "--report-dir", dir, ownSuite)
+	code, stdout, stderr := hatest(t, "run", "--runtime", "process", "--report-dir", dir, "--focus", "^"+ownScenario+"$", ownSuite)
 	if code != exitPass {
 		t.Fatalf("run: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}

@@ -28,7 +28,7 @@ import (
 func init() {
 	commands = append(commands, &command{
 		name: "run", summary: "run scenario suites and write the reports",
-		usage: "run [flags] [PKG...]",
+		usage: "run [flags] [PKG...]  |  run --plan FILE [NAME [PKG]]",
 		help: `Compiles each package (default ./scenarios) as a Ginkgo test binary, runs its
 scenarios on the chosen runtime, and writes index.html, results.json and
 junit.xml, plus report.html and report.json per scenario, to the report
@@ -45,6 +45,15 @@ With --budgets, every budget is judged in the suite with the scenario's own
 expectations, so results.json, index.html, junit.xml and the exit code
 always agree.
 
+--plan FILE runs one scenario with the plan in a plan file (hatest plan
+--json writes one; hatest shrink writes the minimal one) in place of the
+plan its seed draws, with the file's seed. The file names its scenario and
+package: NAME, when given, must be the scenario it names; PKG, when given,
+is the suite to find it in (a copy of the suite elsewhere, say). A file that is not a plan
+file, or whose plan does not fit the scenario's topology (another service,
+other versions or members, a fault its rules do not allow there), is
+refused before anything starts, with exit 2.
+
 Exit codes: 0 every scenario passed; 1 a scenario failed or was invalid, or
 the run was interrupted; 2 bad usage or environment (for example --runtime
 docker with no engine, a report directory that cannot be written, or a
@@ -59,7 +68,8 @@ index.html, results.json and junit.xml. A second Ctrl-C skips the cleanup
 Examples:
   hatest run --label-filter gate
   hatest run --runtime process --focus 'upgrade v1 to v2' ./scenarios
-  hatest run --seed 42 --report-dir out ./my/suite`,
+  hatest run --seed 42 --report-dir out ./my/suite
+  hatest run --plan hatest-shrink/minimal-plan.json`,
 		run: runRun,
 	})
 }
@@ -68,6 +78,8 @@ type runOpts struct {
 	runtime, labels, focus, reportDir, timeout string
 	seed, shard, budgets, baseline             string
 	analyze                                    string // a report directory to analyse again (hatest analyze)
+	planFile, planName                         string // a plan file to run in place of the drawn plan (absolute), and its scenario
+	bin, binDir                                string // the suite already compiled (run --plan compiles it to check the file), and its package's directory
 	repeat, attempts                           int
 	verbose, quiet                             bool
 }
@@ -87,12 +99,19 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.attempts, "attempts", 1, "give each scenario up to this many attempts: it fails only if every one fails, and a pass after a failure is reported FLAKY")
 	fs.StringVar(&o.budgets, "budgets", "", "budgets file (YAML or JSON, see docs/gating.md): a breach fails the scenario")
 	fs.StringVar(&o.baseline, "baseline", "", "results.json (or a directory of repeated results) to compare against: a regression fails the run")
+	fs.StringVar(&o.planFile, "plan", "", "run this plan file's plan (hatest plan --json, hatest shrink) in place of the drawn one")
 	fs.BoolVar(&o.verbose, "v", false, "verbose: show each scenario's plan, steps and Ginkgo's full output")
 	fs.BoolVar(&o.quiet, "q", false, "quiet: print only the final verdict and failures")
 	if err := parse(c, fs, args, stdout); err != nil {
 		return err
 	}
 	pkgs := fs.Args()
+	if o.planFile != "" {
+		var err error
+		if pkgs, err = planRun(&o, pkgs); err != nil {
+			return err
+		}
+	}
 	if len(pkgs) == 0 {
 		pkgs = []string{"./scenarios"}
 	}
@@ -141,6 +160,12 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := prepareReportDir(o.reportDir); err != nil {
 		return err
+	}
+	if o.planFile != "" {
+		if err := checkPlanFile(&o, pkgs[0]); err != nil {
+			return err
+		}
+		defer os.RemoveAll(filepath.Dir(o.bin))
 	}
 	if !o.quiet {
 		sweepLeftovers(stderr)
@@ -378,11 +403,20 @@ func failureSummary(reps []result.Run) string {
 // interrupt, the timeout) it stops the suite with stopSuite, passing on
 // the interrupts that arrive on more.
 func runSuite(ctx context.Context, more <-chan os.Signal, o runOpts, rt, pkg, dir string, stdout, stderr io.Writer) (*result.Run, error) {
+	if o.bin != "" {
+		return runCompiled(ctx, more, o, rt, pkg, o.bin, o.binDir, dir, stdout, stderr)
+	}
 	bin, pkgDir, err := compile(ctx, pkg, stderr, o.quiet)
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(filepath.Dir(bin))
+	return runCompiled(ctx, more, o, rt, pkg, bin, pkgDir, dir, stdout, stderr)
+}
+
+// runCompiled runs a suite compile built, as runSuite does: hatest
+// shrink runs one binary many times.
+func runCompiled(ctx context.Context, more <-chan os.Signal, o runOpts, rt, pkg, bin, pkgDir, dir string, stdout, stderr io.Writer) (*result.Run, error) {
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, usageErr("report dir %s: %v", dir, err)
@@ -403,7 +437,8 @@ func runSuite(ctx context.Context, more <-chan os.Signal, o runOpts, rt, pkg, di
 	cmd.Env = append(os.Environ(),
 		settings.EnvRuntime+"="+rt, settings.EnvReportDir+"="+absDir,
 		settings.EnvSeed+"="+o.seed, settings.EnvPackage+"="+pkg, settings.EnvChild+"=1",
-		settings.EnvFocus+"="+o.focus, settings.EnvBudgets+"="+o.budgets, settings.EnvAnalyze+"="+o.analyze)
+		settings.EnvFocus+"="+o.focus, settings.EnvBudgets+"="+o.budgets, settings.EnvAnalyze+"="+o.analyze,
+		settings.EnvPlanFile+"="+o.planFile)
 	prog := newProgress(stderr, stderr == io.Writer(os.Stderr) && isTerminal(os.Stderr) && !o.verbose)
 	defer prog.Close()
 	// Ginkgo's own report (stdout) calls every spec that did not pass
@@ -495,19 +530,27 @@ func compile(ctx context.Context, pkg string, stderr io.Writer, quiet bool) (bin
 // refuses a non-empty directory that does not, and makes sure the reports
 // can be written there, before anything runs.
 func prepareReportDir(dir string) error {
+	return checkOutDir(dir, "results.json", "report dir", "--report-dir", "hatest report")
+}
+
+// checkOutDir refuses an output directory that is not empty and holds no
+// marker (a file of the command's earlier output), and one that cannot be
+// written. label names it in a message, flag is the option that chooses
+// it, and what is what the marker says the directory holds.
+func checkOutDir(dir, marker, label, flag, what string) error {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil:
-		return usageErr("report dir %s: %v; choose another with --report-dir", dir, err)
+		return usageErr("%s %s: %v; choose another with %s", label, dir, unwrapPath(err), flag)
 	case len(entries) == 0:
 	default:
-		if _, err := os.Stat(filepath.Join(dir, "results.json")); err != nil {
-			return usageErr("report dir %s is not empty and holds no earlier hatest report; choose another with --report-dir", dir)
+		if _, err := os.Stat(filepath.Join(dir, marker)); err != nil {
+			return usageErr("%s %s is not empty and holds no earlier %s; choose another with %s", label, dir, what, flag)
 		}
 	}
 	if err := writable(dir); err != nil {
-		return usageErr("report dir %s cannot be written: %v; choose another with --report-dir", dir, err)
+		return usageErr("%s %s cannot be written: %v; choose another with %s", label, dir, err, flag)
 	}
 	return nil
 }

@@ -164,6 +164,27 @@ func TestSetupClusterErrors(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "setup-cluster-member-never-ready", "logs", "e1.log")); err != nil {
 		t.Fatalf("the member's log is not kept with the report: %v", err)
 	}
+
+	// Faults below the proxy are refused before anything starts: what
+	// they name, their numbers, the quorum they leave, the runtime.
+	setupFails(t, "process", "setup: partition names a stranger",
+		"e4 is not a node of this scenario (nodes: e1, e2): name a cluster member, a program or a service", "partition e1 from e4")
+	setupFails(t, "process", "setup: loss of 150%",
+		"loss of 150%: give a percentage above 0 and at most 100", "drop 150% of the packets e1 sends")
+	setupFails(t, "process", "setup: ring of two",
+		"cluster kv has 2 members (e1, e2); a ring needs at least 4", "partition cluster kv into a ring")
+	setupFails(t, "process", "setup: partition leaves no quorum",
+		"leaves no quorum of e1 e2 (no member reaches a majority); call WithoutQuorum() if that is what the scenario tests", "partition e1 from e2")
+	setupFails(t, "process", "setup: partition on the process runtime",
+		"needs the Docker runtime: the process runtime has no network of a member's own to cut (run with --runtime docker)", "partition e1 from e2")
+}
+
+// A delay needs the kernel's sch_netem, which this machine's kernel
+// lacks: the Docker runtime's probe, once the topology is up and before
+// any client starts, says so in one line, and nothing stands in for it.
+func TestSetupNetemDocker(t *testing.T) {
+	dockerEngine(t)
+	setupFails(t, "docker", "setup: delay without netem", "sch_netem", "delay the packets kv sends by 50ms")
 }
 
 // dockerEngine fails the test when no Docker engine answers, unless

@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"iter"
+	"slices"
 	"sort"
 	"time"
 
@@ -85,12 +87,24 @@ type ClientRecord struct {
 	Interval time.Duration  // its schedule; zero when unknown
 	Records  []probe.Record // every line: ops, read-back, summary
 	BadLines []error        // lines that could not be parsed
+	// Log, when set, holds the lines in place of Records: a run's op log
+	// as the runner read it, walked where it lies rather than copied into
+	// a slice of a million Records first.
+	Log *probe.Log
+}
+
+// Lines are the client's records, from Log or Records, and how many.
+func (c ClientRecord) Lines() (iter.Seq[probe.Record], int) {
+	if c.Log != nil {
+		return c.Log.All(), c.Log.Len()
+	}
+	return slices.Values(c.Records), len(c.Records)
 }
 
 // Analyze turns what a run recorded into the scenario's result data. It is
 // pure: windows, statistics, latency buckets, failovers, integrity, the
-// figures per client group, the members' restarts and the start-up
-// overhead all come from its input.
+// read-back rounds, the figures per client group, the members' restarts
+// and the start-up overhead all come from its input.
 func Analyze(in Recorded) result.Scenario {
 	t0 := in.Start.UnixNano()
 	ms := func(t int64) float64 { return float64(t-t0) / 1e6 }
@@ -119,16 +133,18 @@ func Analyze(in Recorded) result.Scenario {
 	events := append([]timeline.Event(nil), in.Events...)
 	sort.SliceStable(events, func(i, j int) bool { return events[i].Start < events[j].Start })
 	for _, e := range events {
-		res.Steps = append(res.Steps, result.Step{ID: e.ID, Desc: e.Desc, Kind: e.Kind, StartMS: ms(e.Start), EndMS: ms(e.End), ExpectOutage: e.ExpectOutage})
+		res.Steps = append(res.Steps, result.Step{ID: e.ID, Desc: e.Desc, Kind: e.Kind, StartMS: ms(e.Start), EndMS: ms(e.End), ExpectOutage: e.ExpectOutage, Unexpected: e.Unexpected})
 	}
-	// The integrity check reads writes, read-backs and summaries only; a
+	// The integrity check and the read-back rounds read writes,
+	// read-backs, round lines and summaries only; a
 	// run of a million ops should copy neither every read nor, by growing
 	// a slice, every write several times.
 	keep := func(rec probe.Record) bool { return rec.Type != "" && rec.Type != probe.TypeOp || rec.Class != "read" }
 	total, kept := 0, 0
 	for _, c := range in.Clients {
-		total += len(c.Records)
-		for _, rec := range c.Records {
+		recs, n := c.Lines()
+		total += n
+		for rec := range recs {
 			if keep(rec) {
 				kept++
 			}
@@ -145,12 +161,17 @@ func Analyze(in Recorded) result.Scenario {
 		names = append(names, c.Name)
 		first := len(ops)
 		span[ci][0] = len(records)
-		for _, rec := range c.Records {
+		recs, _ := c.Lines()
+		var summary *probe.Record // the client's last
+		for rec := range recs {
 			if rec.IsOp() {
 				ops = append(ops, rec.Op())
 			}
 			if keep(rec) {
 				records = append(records, rec)
+			}
+			if rec.Type == probe.TypeSummary {
+				summary = &rec
 			}
 		}
 		span[ci][1] = len(records)
@@ -160,13 +181,10 @@ func Analyze(in Recorded) result.Scenario {
 			rc.BadLines = append(rc.BadLines, err.Error())
 		}
 		interval, skipped := c.Interval, int64(0)
-		for i := len(c.Records) - 1; i >= 0; i-- {
-			if sum := c.Records[i]; sum.Type == probe.TypeSummary {
-				rc.Reported, skipped = sum.Sent, sum.Skipped
-				if sum.Interval > 0 {
-					interval = time.Duration(sum.Interval) // the client's own word
-				}
-				break
+		if sum := summary; sum != nil {
+			rc.Reported, skipped = sum.Sent, sum.Skipped
+			if sum.Interval > 0 {
+				interval = time.Duration(sum.Interval) // the client's own word
 			}
 		}
 		intervals[c.Name] = interval
@@ -227,6 +245,7 @@ func Analyze(in Recorded) result.Scenario {
 		service[c.Name] = c.Service
 	}
 	res.Integrity = check.Integrity(records, t0, func(client string) string { return service[client] })
+	res.ReadBack = check.ReadBack(records, t0, events)
 	groups := clientGroups(in.Clients)
 	res.Groups = append(res.Groups, groupFigures(groups, &res, windows, records, span)...)
 	tol := in.Tolerance

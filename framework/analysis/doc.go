@@ -1,7 +1,8 @@
 // Package analysis turns what a scenario run recorded into its result:
 // outage windows attributed along each client's path, the probe's
 // schedule, statistics, latency buckets, failovers, the integrity check,
-// the version lane, the start-up overhead, the headline figures per client
+// the read-back rounds (check.ReadBack, labelled by the timeline's
+// "readback-N" events), the version lane, the start-up overhead, the headline figures per client
 // group (groups.go) and the members' restarts found from the phase events
 // of their replacements (restarts.go). Analyze is pure: data in,
 // data out. Save and Load keep a run's record beside its report, so that

@@ -18,8 +18,21 @@ import (
 	"github.com/hatest/hatest/framework/timeline"
 )
 
-// Methods are the ways an outage is injected, in the order they run.
+// Methods are the ways an outage is injected on every runtime, in the
+// order they run.
 var Methods = []string{"proxy-down", "sigstop"}
+
+// MethodNetCut is an nftables cut of the driver from its clients, in the
+// driver's own network namespace, below toxiproxy. It runs only on a
+// runtime that can do faults below the proxy (Docker), after Methods, for
+// NetDurations. The cut refuses each packet (a TCP reset): a dropped
+// packet leaves the end of the outage to the clients' TCP retransmission
+// timers (a SYN is sent again after 1 s), which is the system's time,
+// not a measure of hatest's accuracy.
+const MethodNetCut = "nft-cut"
+
+// NetDurations are the lengths of the nft-cut rows.
+var NetDurations = []time.Duration{50 * time.Millisecond, 200 * time.Millisecond, 700 * time.Millisecond}
 
 // DefaultDurations are the injected lengths. 700 ms is not a multiple of
 // the one-second sampler's period: at 1 s the sampler is right by
@@ -31,7 +44,10 @@ var DefaultDurations = []time.Duration{50 * time.Millisecond, 200 * time.Millise
 type Config struct {
 	Interval  time.Duration   // hatest's probe interval; default 5 ms
 	Durations []time.Duration // default DefaultDurations
-	Gap       time.Duration   // quiet time between injections; default 1.5 s
+	// NetDurations are the nft-cut rows' lengths, on a runtime that can
+	// do them; default NetDurations.
+	NetDurations []time.Duration
+	Gap          time.Duration // quiet time between injections; default 1.5 s
 	// LatencyBudget makes stalled ops count as failed; it must be below
 	// the shortest duration. Default 20 ms.
 	LatencyBudget time.Duration
@@ -59,6 +75,8 @@ type Report struct {
 	// Kept is the directory holding the op logs of the rows outside the
 	// target; empty when every row was within it.
 	Kept string `json:"kept,omitempty"`
+	// NotRun names the methods this runtime cannot do, and why.
+	NotRun []string `json:"not_run,omitempty"`
 }
 
 // Schedule is how well a probe kept its open-loop schedule.
@@ -93,13 +111,15 @@ const (
 
 // Row is one injected outage as both samplers measured it.
 type Row struct {
-	Method     string  `json:"method"` // "proxy-down" or "sigstop"
+	Method     string  `json:"method"` // "proxy-down", "sigstop" or "nft-cut"
 	NominalMS  float64 `json:"nominal_ms"`
 	InjectedMS float64 `json:"injected_ms"`
 	// UncertaintyMS is how well the injected length itself is known: half
 	// the time the calls that start and end the outage took, since the
 	// outage begins somewhere inside the call (a Docker freeze takes tens
-	// of milliseconds; a toxiproxy call about one).
+	// of milliseconds; a toxiproxy call about one). For an nft-cut it is
+	// half the spans in which the kernel took the rule and its removal, as
+	// the sidecar read the clock around its netlink calls.
 	UncertaintyMS float64 `json:"uncertainty_ms"`
 	Hatest        Measure `json:"hatest"`
 	Sampler       Measure `json:"sampler_1s"`
@@ -137,11 +157,14 @@ type Measure struct {
 const MinError = 0.1
 
 // injection is one outage as the host clock saw it: t0–t1 is the call
-// that began it, t2–t3 the call that ended it.
+// that began it, t2–t3 the call that ended it. For an nft-cut they are
+// the sidecar's spans around the kernel's taking the rule and its removal,
+// and calls keeps the Docker calls around those.
 type injection struct {
 	method         string
 	d              time.Duration
 	t0, t1, t2, t3 int64
+	calls          [4]int64
 }
 
 // from and to are the outage's start and end: the midpoints of the calls,
@@ -150,6 +173,15 @@ func (in injection) from() int64   { return (in.t0 + in.t1) / 2 }
 func (in injection) to() int64     { return (in.t2 + in.t3) / 2 }
 func (in injection) uncert() int64 { return ((in.t1 - in.t0) + (in.t3 - in.t2)) / 2 }
 
+// call is the host clock around the calls: i = 0 and 1 around the one
+// that began the outage, 2 and 3 around the one that ended it.
+func (in injection) call(i int) int64 {
+	if in.calls == [4]int64{} {
+		return [4]int64{in.t0, in.t1, in.t2, in.t3}[i]
+	}
+	return in.calls[i]
+}
+
 // Run injects every outage and measures it. rt is closed by the caller.
 func Run(ctx context.Context, rt runtime.Runtime, cfg Config) (*Report, error) {
 	if cfg.Interval == 0 {
@@ -157,6 +189,9 @@ func Run(ctx context.Context, rt runtime.Runtime, cfg Config) (*Report, error) {
 	}
 	if len(cfg.Durations) == 0 {
 		cfg.Durations = DefaultDurations
+	}
+	if len(cfg.NetDurations) == 0 {
+		cfg.NetDurations = NetDurations
 	}
 	if cfg.Gap == 0 {
 		cfg.Gap = 1500 * time.Millisecond
@@ -168,6 +203,8 @@ func Run(ctx context.Context, rt runtime.Runtime, cfg Config) (*Report, error) {
 		cfg.Log = io.Discard
 	}
 	sys := system.New(rt, cfg.Log)
+	// The caller closes rt after this returns: those exits are asked for.
+	defer sys.StopWatching()
 	drv, err := sys.StartDriver(ctx, "driver", "v1", reference.DriverSoftware())
 	if err != nil {
 		return nil, err
@@ -186,17 +223,37 @@ func Run(ctx context.Context, rt runtime.Runtime, cfg Config) (*Report, error) {
 	if err := sleep(cfg.Gap); err != nil {
 		return nil, err
 	}
+	type row struct {
+		method string
+		d      time.Duration
+	}
+	var rows []row
 	for _, method := range Methods {
 		for _, d := range cfg.Durations {
-			fmt.Fprintf(cfg.Log, "inject %s for %s\n", method, d)
-			in, err := inject(ctx, method, d, drv)
-			if err != nil {
-				return nil, err
-			}
-			injs = append(injs, in)
-			if err := sleep(cfg.Gap); err != nil {
-				return nil, err
-			}
+			rows = append(rows, row{method, d})
+		}
+	}
+	var notRun []string
+	if nf, ok := rt.(runtime.NetFaulter); ok {
+		// The sidecar now, so that the first cut does not wait for it.
+		if err := nf.NetReady(ctx, drv.Node.Name()); err != nil {
+			return nil, err
+		}
+		for _, d := range cfg.NetDurations {
+			rows = append(rows, row{MethodNetCut, d})
+		}
+	} else {
+		notRun = append(notRun, MethodNetCut+": faults below the proxy need the Docker runtime")
+	}
+	for _, x := range rows {
+		fmt.Fprintf(cfg.Log, "inject %s for %s\n", x.method, x.d)
+		in, err := inject(ctx, x.method, x.d, rt, drv)
+		if err != nil {
+			return nil, err
+		}
+		injs = append(injs, in)
+		if err := sleep(cfg.Gap); err != nil {
+			return nil, err
 		}
 	}
 	if err := sys.StopClients(ctx, 15*time.Second); err != nil {
@@ -210,6 +267,7 @@ func Run(ctx context.Context, rt runtime.Runtime, cfg Config) (*Report, error) {
 		samplerRecs = append(samplerRecs, c.Log.Records()...)
 	}
 	rep := analyze(rt.Name(), cfg, injs, hatestRecs, samplerRecs)
+	rep.NotRun = notRun
 	if !allWithin(rep) {
 		dir, err := keep(cfg.Keep, rep, injs, hatestRecs, samplerRecs)
 		if err != nil {
@@ -222,7 +280,10 @@ func Run(ctx context.Context, rt runtime.Runtime, cfg Config) (*Report, error) {
 
 // inject causes one outage of length d and returns when it really began
 // and ended, read from the host clock around the actions that cause it.
-func inject(ctx context.Context, method string, d time.Duration, drv *system.Driver) (injection, error) {
+func inject(ctx context.Context, method string, d time.Duration, rt runtime.Runtime, drv *system.Driver) (injection, error) {
+	if method == MethodNetCut {
+		return netCut(ctx, d, rt, drv)
+	}
 	in := injection{method: method, d: d}
 	var down, up func(context.Context) error
 	switch method {
@@ -248,6 +309,36 @@ func inject(ctx context.Context, method string, d time.Duration, drv *system.Dri
 		return in, fmt.Errorf("heal %s: %w", method, err)
 	}
 	in.t3 = time.Now().UnixNano()
+	return in, nil
+}
+
+// netCut cuts the driver's node from every address but its own loopback
+// for d, refusing each packet. The outage's edges are the spans in which
+// the kernel took the rule and its removal, as the sidecar read the clock
+// around its netlink calls: far tighter than the Docker calls around them.
+func netCut(ctx context.Context, d time.Duration, rt runtime.Runtime, drv *system.Driver) (injection, error) {
+	in := injection{method: MethodNetCut, d: d}
+	nf, ok := rt.(runtime.NetFaulter)
+	if !ok {
+		return in, fmt.Errorf("%s: the %s runtime cannot do faults below the proxy", MethodNetCut, rt.Name())
+	}
+	in.calls[0] = time.Now().UnixNano()
+	cut, err := nf.NetFault(ctx, drv.Node.Name(), runtime.NetFault{Kind: runtime.NetCut, Reject: true})
+	if err != nil {
+		return in, fmt.Errorf("%s: %w", MethodNetCut, err)
+	}
+	in.calls[1] = time.Now().UnixNano()
+	in.t0, in.t1 = cut.Sent.UnixNano(), cut.Acked.UnixNano()
+	// Aim the middles d apart: the heal is assumed to take as long to
+	// reach the kernel as the cut did.
+	time.Sleep(d - time.Duration(in.calls[1]-in.t0) - time.Duration(in.t0-in.calls[0]))
+	in.calls[2] = time.Now().UnixNano()
+	healed, err := cut.Heal(context.WithoutCancel(ctx))
+	if err != nil {
+		return in, fmt.Errorf("heal %s: %w", MethodNetCut, err)
+	}
+	in.calls[3] = time.Now().UnixNano()
+	in.t2, in.t3 = healed.Sent.UnixNano(), healed.Acked.UnixNano()
 	return in, nil
 }
 
@@ -529,7 +620,7 @@ func keep(dir string, rep *Report, injs []injection, hatest, sampler []probe.Rec
 			UpCall   [2]int64 `json:"up_call"`   // and around the one that ended it
 			From     int64    `json:"from"`
 			To       int64    `json:"to"`
-		}{r, [2]int64{in.t0, in.t1}, [2]int64{in.t2, in.t3}, in.from(), in.to()}, "", "  ")
+		}{r, [2]int64{in.call(0), in.call(1)}, [2]int64{in.call(2), in.call(3)}, in.from(), in.to()}, "", "  ")
 		if err != nil {
 			return dir, err
 		}

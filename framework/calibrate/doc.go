@@ -3,7 +3,12 @@
 // behind a real toxiproxy — a partition (proxy down, then up after D) and a
 // stall (SIGSTOP, then SIGCONT after D) — and measures each twice in the
 // same run: with hatest's open-loop probe at its interval, and with a
-// one-probe-a-second sampler, the common practice. The error of each is
+// one-probe-a-second sampler, the common practice. On a runtime that can
+// do faults below the proxy (runtime.NetFaulter: Docker), three more rows
+// cut the driver's node from its clients with an nftables rule in its
+// own network namespace (MethodNetCut, NetDurations); their edges are the
+// spans in which the kernel took the rule and its removal, as the sidecar
+// read the clock around its netlink calls. The error of each is
 // measured minus injected; each row prints both, and their ratio.
 //
 //	rt, err := process.New(ctx) // or docker.New

@@ -64,6 +64,9 @@ func Table(w io.Writer, r *Report) {
 		"began or ended (lag), by the system failing that many ms before anything was injected\n"+
 		"(early), or by the ± of the injection: the machine was too busy for the row to say anything.\n",
 		MinError)
+	for _, n := range r.NotRun {
+		fmt.Fprintf(w, "not run: %s\n", n)
+	}
 	if r.Kept != "" {
 		fmt.Fprintf(w, "op logs of the rows not plainly within the target: %s\n", r.Kept)
 	}

@@ -1,14 +1,18 @@
 // Package check turns a scenario's result into verdicts. It holds the
 // integrity check (acknowledged writes against the read-back, two
-// primaries at once) and the rules a scenario is judged by. It is the one
+// primaries at once), the summary of the read-back rounds (each write
+// read again through the route and every member, during the run and on
+// stop) and the rules a scenario is judged by. It is the one
 // verdict engine of hatest: the Gomega matchers a scenario expects, the
 // built-in rules every scenario gets, and the budgets of a budgets file
 // (gate.Budgets.Rules) are all a Rule, judged in the suite before any
 // report is written.
 //
-//	op log records ──▶ Integrity(records, start) ──▶ result.Integrity
-//	                                                        │
-//	timeline windows, summary, clients ──▶ result.Scenario ◀┘
+//	op log records ──▶ Integrity(records, start) ──────────▶ result.Integrity
+//	      │                                                         │
+//	      └──┬──▶ ReadBack(records, start, events) ──▶ result.ReadBack
+//	timeline events ("readback-N" label the rounds)                 │
+//	timeline windows, summary, clients, steps ──▶ result.Scenario ◀┘
 //	                                             │
 //	Builtins(), s.Expect(...), budgets ──▶ Evaluate ──▶ s.Assertions ──▶ Status
 //
@@ -44,10 +48,40 @@
 //     answer before the run ended) fails every outage rule, whatever the
 //     budget, and OutageEnds.
 //   - Nothing measured: on a run that recorded no op, every rule of this
-//     package but the built-ins is Invalid, and so is every budget.
+//     package but the built-ins and NoUnexpectedExit is Invalid, and so
+//     is every budget.
 //   - Lost and unchecked writes: an acknowledged write the read-back found
 //     missing or older is lost, and fails NoLostWrites; one that was never
 //     read back is unchecked, not lost, and makes NoLostWrites Invalid.
+//   - Read-back rounds (ReadBack): on each SIGUSR1 a client reads back
+//     every key it wrote so far (round N, from 1), and once more on stop
+//     (round 0), through its own route and through each member it was
+//     given. The step that signals it puts an event "readback-N" on the
+//     timeline, described "read-back round N: <label>"; the label names
+//     the round in every message. An acknowledged write is checked in
+//     each read that began after it was acknowledged. A read is wrong when
+//     it found nothing, an older seq (or a newer one of a key written
+//     once), or another value; values are
+//     compared only where the seqs (or, without seqs, a key written once)
+//     show the read is of that write, and only when both lines say one.
+//   - Lag: a member may not have a write acknowledged just before the
+//     read. EveryMemberHolds(lag) and ReplyParity(lag) excuse the wrong
+//     reads of writes at most lag old; the result keeps the ages of the
+//     young wrong reads (up to AgeHorizon, at most MaxYoung of them), so
+//     that a lag up to AgeHorizon gives an exact count (past MaxYoung
+//     young wrong reads, maybe an "at least" one).
+//   - RoundTrip fails on a wrong read through the route, in any round or
+//     on stop; EveryMemberHolds on one through a member, past the lag;
+//     ReplyParity on two members of different versions answering one read
+//     differently, past the lag. Each is Invalid when it cannot judge: the
+//     clients say no value (or, for RoundTrip, read back in no round
+//     during the run; for the other two, through no member); acknowledged
+//     writes were not read in a round (unread: unchecked, not lost); for
+//     ReplyParity, no round was taken while members ran different
+//     versions. None is ever a silent pass.
+//   - NoUnexpectedExit fails on every program exit nothing asked for
+//     (result.Step.Unexpected), naming each; it judges the timeline, so
+//     it is not Invalid on a run that measured nothing.
 //   - The built-ins (Builtins): OpLogComplete is Invalid when a client's op
 //     log has a gap; ProbeKeptSchedule is Invalid when a client issued under
 //     99% of its nominal rate, or its schedule lag p99 is over one interval,
@@ -64,6 +98,10 @@
 //		check.NoUnexpectedOutage(),
 //		check.LastServedBy("v2"),
 //		check.NoLostWrites(),
+//		check.RoundTrip(),                                  // every write reads back as written, in every round
+//		check.EveryMemberHolds(500*time.Millisecond),       // through every member, past 500ms of lag
+//		check.ReplyParity(500*time.Millisecond),            // old and new members answer alike
+//		check.NoUnexpectedExit(),                           // no member crashed
 //	)
 //
 // (upgrade is the handle s.Step returned.) A custom verdict is a Rule; it

@@ -5,7 +5,9 @@ import (
 	"time"
 
 	"github.com/hatest/hatest/framework/check"
+	"github.com/hatest/hatest/framework/probe"
 	"github.com/hatest/hatest/framework/result"
+	"github.com/hatest/hatest/framework/timeline"
 )
 
 // upgraded is the result of a run in which client c3 could not write for
@@ -57,4 +59,29 @@ func ExampleRule() {
 	res := upgraded()
 	fmt.Println(check.Evaluate(&res, writesShort))
 	// Output: client c3 write window at 1204.5ms for 2314.2ms
+}
+
+// The read-back rounds of a run, summarised from the op log and judged:
+// client c1 wrote two keys under v2; after the roll back to v1 (round 1,
+// labelled by its timeline event) one was missing and the other had
+// another value, though on stop both read back as written.
+func ExampleRoundTrip() {
+	start := time.Unix(1_700_000_000, 0)
+	at := func(ms int) int64 { return start.Add(time.Duration(ms) * time.Millisecond).UnixNano() }
+	val := func(s string) *string { return &s }
+	records := []probe.Record{
+		{Client: "c1", Class: "write", Key: "c1-000001", Seq: 1, Start: at(10), End: at(12), OK: true, Version: "v2", Value: val("")},
+		{Client: "c1", Class: "write", Key: "c1-000002", Seq: 2, Start: at(20), End: at(22), OK: true, Version: "v2", Value: val("é-2-☃")},
+		{Type: probe.TypeReadback, Client: "c1", Key: "c1-000001", Round: 1, Start: at(500), End: at(502), Version: "v1"},
+		{Type: probe.TypeReadback, Client: "c1", Key: "c1-000002", Round: 1, Start: at(500), End: at(502), Version: "v1", Found: true, Seq: 2, Value: val("w6k")},
+		{Type: probe.TypeRound, Client: "c1", Round: 1},
+		// the read-back on stop: round 0, after the roll forward
+		{Type: probe.TypeReadback, Client: "c1", Key: "c1-000001", Start: at(900), End: at(902), Version: "v2", Found: true, Seq: 1, Value: val("")},
+		{Type: probe.TypeReadback, Client: "c1", Key: "c1-000002", Start: at(900), End: at(902), Version: "v2", Found: true, Seq: 2, Value: val("é-2-☃")},
+	}
+	events := []timeline.Event{{ID: timeline.RoundEventID(1), Desc: "read-back round 1: after roll back to v1", Start: at(490), End: at(510)}}
+	res := result.Scenario{Summary: result.Summary{Ops: 2}, ReadBack: check.ReadBack(records, start.UnixNano(), events)}
+	fmt.Println(check.Evaluate(&res, check.RoundTrip()))
+	// Output:
+	// round 1 (after roll back to v1): 2 of 2 keys read back wrong: c1-000001 written "" under v2 at 12.0ms, missing under v1; c1-000002 written "é-2-☃" under v2 at 22.0ms, read "w6k" under v1
 }

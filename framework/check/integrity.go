@@ -25,9 +25,13 @@ import (
 //     ("missing"), or an older seq ("seq 12"). A newer seq is fine when the
 //     client sent another write of the key (one that failed may have been
 //     applied).
+//   - The read-back is the one on stop, through the client's own route:
+//     readback lines of round 0 with no via. The rounds taken during the
+//     run and the reads through each member are ReadBack's.
 //   - It is unchecked (Unchecked), not lost, when the read-back never
 //     reported on its key: the client wrote read-back lines for other keys
-//     but not this one (its read-back was cut short), or none at all.
+//     but not this one (its read-back was cut short, or the line says an
+//     error), or none at all.
 //   - Checked is false when some client has acknowledged writes but wrote
 //     no read-back line at all: its writes were not checked, which is not a
 //     pass. With no acknowledged writes at all there is nothing to check
@@ -56,8 +60,15 @@ func Integrity(records []probe.Record, start int64, serviceOf func(client string
 	for _, r := range records {
 		switch {
 		case r.Type == probe.TypeReadback:
-			readback[ck{r.Client, r.Key}] = r
-			hasRB[r.Client] = true
+			// The read-back on stop through the client's own route; the
+			// rounds taken during the run, and the reads through each
+			// member, are ReadBack's. A line with an error read nothing.
+			if r.Round == 0 && r.Via == "" {
+				hasRB[r.Client] = true
+				if r.Err == "" {
+					readback[ck{r.Client, r.Key}] = r
+				}
+			}
 		case r.IsOp() && r.Class == "write":
 			if !r.OK {
 				in.Indeterminate++
@@ -103,7 +114,7 @@ func Integrity(records []probe.Record, start int64, serviceOf func(client string
 			found = fmt.Sprintf("seq %d", rb.Seq)
 		}
 		in.Lost = append(in.Lost, result.LostWrite{
-			Client: k.client, Key: k.key, Seq: a.Seq, AckMS: msSince(a.End, start), Found: found,
+			Client: k.client, Key: k.key, Seq: a.Seq, AckMS: msSince(a.End, start), Found: found, Version: a.Version,
 		})
 	}
 	// The seqs acknowledged for the keys that also have failed writes.

@@ -28,6 +28,11 @@ func withSeq(r probe.Record, seq uint64) probe.Record {
 	return r
 }
 
+func withVersion(r probe.Record, version string) probe.Record {
+	r.Version = version
+	return r
+}
+
 func readback(client, key string, seq uint64, found bool) probe.Record {
 	return probe.Record{Type: probe.TypeReadback, Client: client, Key: key, Seq: seq, Found: found}
 }
@@ -180,6 +185,33 @@ func TestIntegrity(t *testing.T) {
 			want: result.Integrity{AckedWrites: 2, ReadBack: 1, Checked: true, Lost: []result.LostWrite{
 				{Client: "c2", Key: "k", Seq: 2, AckMS: 21, Found: "seq 1"},
 			}},
+		},
+		{
+			// The rounds taken during the run and the reads through each
+			// member are ReadBack's: here round 1 and a member found k1
+			// missing, and a member found k2; only the route's read-back
+			// on stop counts, and it found k1 and lost k2.
+			name: "only the read-back on stop through the route counts; a lost write names the version that acknowledged it",
+			recs: []probe.Record{
+				write("c1", "k1", 1, 10, true), withVersion(write("c1", "k2", 2, 20, true), "v2-lazy"),
+				{Type: probe.TypeReadback, Client: "c1", Key: "k1", Round: 1},
+				{Type: probe.TypeReadback, Client: "c1", Key: "k1", Seq: 1, Found: true},
+				{Type: probe.TypeReadback, Client: "c1", Key: "k2", Found: false},
+				{Type: probe.TypeReadback, Client: "c1", Key: "k1", Via: "m2"},
+				{Type: probe.TypeReadback, Client: "c1", Key: "k2", Via: "m2", Seq: 2, Found: true},
+			},
+			want: result.Integrity{AckedWrites: 2, ReadBack: 1, Checked: true, Lost: []result.LostWrite{
+				{Client: "c1", Key: "k2", Seq: 2, AckMS: 21, Found: "missing", Version: "v2-lazy"},
+			}},
+		},
+		{
+			name: "a read-back line with an error read nothing: its write is unchecked",
+			recs: []probe.Record{
+				write("c1", "k1", 1, 10, true), write("c1", "k2", 2, 20, true),
+				readback("c1", "k1", 1, true),
+				{Type: probe.TypeReadback, Client: "c1", Key: "k2", Err: "timeout"},
+			},
+			want: result.Integrity{AckedWrites: 2, ReadBack: 1, Unchecked: 1, Checked: true},
 		},
 		{
 			name: "incr and read ops are not writes",

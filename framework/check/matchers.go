@@ -310,7 +310,8 @@ func OutageEnds() Rule {
 }
 
 // NoLostWrites passes when the read-back found every acknowledged write.
-// It fails when a write was lost: the read-back found it missing or older.
+// It fails when a write was lost: the read-back found it missing or older;
+// each example names the version that acknowledged it.
 // Otherwise it is INVALID when some acknowledged writes were never read
 // back (Integrity.Unchecked, or no read-back at all for a client with
 // acknowledged writes, Checked false): they are unchecked, not lost.
@@ -324,7 +325,11 @@ func NoLostWrites() Rule {
 		if n := len(in.Lost); n > 0 {
 			var ex []string
 			for _, l := range in.Lost[:min(n, 3)] {
-				ex = append(ex, fmt.Sprintf("client %s key %s seq %d acknowledged at %s, found %s", l.Client, l.Key, l.Seq, format.MS(l.AckMS), l.Found))
+				by := ""
+				if l.Version != "" {
+					by = " by " + l.Version
+				}
+				ex = append(ex, fmt.Sprintf("client %s key %s seq %d acknowledged%s at %s, found %s", l.Client, l.Key, l.Seq, by, format.MS(l.AckMS), l.Found))
 			}
 			more := ""
 			if n > 3 {

@@ -229,6 +229,16 @@ func TestNoLostWritesOutcomes(t *testing.T) {
 		{"lost beats unchecked", result.Integrity{AckedWrites: 20, ReadBack: 10, Unchecked: 9, Checked: true,
 			Lost: []result.LostWrite{{Client: "c1", Key: "k", Seq: 3, AckMS: 5, Found: "missing"}}},
 			Fail, "1 of 20 acknowledged writes lost: client c1 key k seq 3 acknowledged at 5.0ms, found missing (and 9 never read back: unchecked, not lost)"},
+		{"the version that acknowledged a lost write", result.Integrity{AckedWrites: 500, ReadBack: 496, Checked: true,
+			Lost: []result.LostWrite{
+				{Client: "c1", Key: "c1-000123", Seq: 41, AckMS: 3200, Found: "missing", Version: "v2-lazy"},
+				{Client: "c1", Key: "c1-000124", Seq: 42, AckMS: 3210, Found: "seq 40", Version: "v2-lazy"},
+				{Client: "c2", Key: "c2-000007", Seq: 9, AckMS: 3300, Found: "missing"},
+				{Client: "c2", Key: "c2-000008", Seq: 10, AckMS: 3400, Found: "missing", Version: "v1"},
+			}},
+			Fail, "4 of 500 acknowledged writes lost: client c1 key c1-000123 seq 41 acknowledged by v2-lazy at 3200.0ms, found missing; " +
+				"client c1 key c1-000124 seq 42 acknowledged by v2-lazy at 3210.0ms, found seq 40; " +
+				"client c2 key c2-000007 seq 9 acknowledged at 3300.0ms, found missing; and 1 more"},
 	} {
 		s := base()
 		s.Integrity = c.in

@@ -47,6 +47,17 @@ func (s Step) Meta() step.Meta {
 	return step.Meta{Kind: timeline.KindFault, ExpectsOutage: s.Expect, Targets: s.Fault.Targets()}
 }
 
+// RanOn is what the fault acted on, when it learns that only as it runs
+// (the members a cut of a cluster cut, the leader IsolateLeader asked
+// for): the runner puts it on the timeline in place of Targets
+// (step.Resolved). Nil for the others.
+func (s Step) RanOn() []string {
+	if r, ok := s.Fault.(interface{ RanOn() []string }); ok {
+		return r.RanOn()
+	}
+	return nil
+}
+
 // Run injects, waits and heals. The heal runs even when ctx ends early.
 func (s Step) Run(ctx context.Context, sys *system.System) error {
 	heal, err := s.Fault.Inject(ctx, sys)

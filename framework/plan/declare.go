@@ -32,11 +32,26 @@ type S struct {
 	warmup, settle time.Duration
 	budget         time.Duration
 	tolerance      time.Duration
+
+	// given is a plan given as data (hatest run --plan), for the body's
+	// planner to use in place of the one the seed draws; taken says it
+	// did. data is the plan data the body's planner recorded.
+	given []byte
+	taken bool
+	data  func() []byte
 }
 
 // Declare runs body on a fresh S for the scenario called name, with the
 // defaults filled in, and returns it.
 func Declare(name string, labels []string, seed int64, body func(*S)) *S {
+	return DeclareGiven(name, labels, seed, nil, body)
+}
+
+// DeclareGiven is Declare with a plan given as data (a plan file's
+// bytes, from hatest run --plan) for the body's planner to use in place
+// of the one the seed draws. A body that draws no plan as data cannot
+// use it: DeclareGiven panics in one line.
+func DeclareGiven(name string, labels []string, seed int64, given []byte, body func(*S)) *S {
 	h := fnv.New64a()
 	h.Write([]byte(name))
 	s := &S{
@@ -44,8 +59,12 @@ func Declare(name string, labels []string, seed int64, body func(*S)) *S {
 		rng:    rand.New(rand.NewPCG(uint64(seed), h.Sum64())),
 		warmup: time.Second, settle: time.Second,
 		budget: DefaultLatencyBudget,
+		given:  given,
 	}
 	body(s)
+	if given != nil && !s.taken {
+		panic(fmt.Sprintf("scenario %q draws no plan as data (planner.For), so a plan file has nothing to replace: give --plan only to scenarios whose plan hatest plan --json shows", name))
+	}
 	return s
 }
 
@@ -211,6 +230,37 @@ func (s *S) Seed() int64 { return s.seed }
 
 // Rand is a random source determined by the seed and the scenario's name.
 func (s *S) Rand() *rand.Rand { return s.rng }
+
+// GivenPlan is the plan given as data (a plan file's bytes), for the
+// planner to use in place of the one the seed draws; nil when there is
+// none. Asking for it takes it: a scenario takes at most one plan.
+func (s *S) GivenPlan() []byte {
+	if s.given != nil {
+		s.taken = true
+	}
+	return s.given
+}
+
+// RecordPlan records the scenario's plan as data: encode is called once
+// the plan is numbered (Build), so that the data can name each item's
+// events, and its bytes go to results.json and hatest plan --json. A
+// scenario records one plan: a second panics.
+func (s *S) RecordPlan(encode func() []byte) {
+	if s.data != nil {
+		panic(fmt.Sprintf("scenario %q draws two plans as data; draw one, and step the other's steps yourself", s.name))
+	}
+	s.data = encode
+}
+
+// TrackStep is Track for a package that draws steps but may not import
+// this one (package planner): the step, and the IDs of the events it
+// becomes once the plan is numbered.
+func (s *S) TrackStep(st step.Step) interface {
+	step.Step
+	StepIDs() []string
+} {
+	return Track(st)
+}
 
 // Name is the scenario's name.
 func (s *S) Name() string { return s.name }

@@ -32,6 +32,10 @@ type Plan struct {
 	Tolerance     time.Duration
 	Warmup        time.Duration
 	Settle        time.Duration
+	// Data is the plan as data, when the scenario drew it with the
+	// planner (planner.For): the plan file hatest plan --json writes and
+	// results.json carries (plan_data); nil for a plan written by hand.
+	Data []byte
 }
 
 // Node is one numbered step of a plan.
@@ -73,6 +77,9 @@ func Build(s *S) *Plan {
 	top = append(top, step.WaitAs(fmt.Sprintf("settle for %s", s.settle), s.settle))
 	for i, st := range top {
 		p.Nodes = append(p.Nodes, node(fmt.Sprint(i+2), st))
+	}
+	if s.data != nil {
+		p.Data = s.data()
 	}
 	return p
 }

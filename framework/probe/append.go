@@ -45,6 +45,11 @@ func AppendJSON(b []byte, r *Record) []byte {
 	if r.Found {
 		b = appendKey(b, `"found":true`)
 	}
+	if r.Value != nil {
+		b = appendString(appendKey(b, `"value":`), *r.Value)
+	}
+	b = appendStr(b, `"via":`, r.Via)
+	b = appendInt(b, `"round":`, int64(r.Round))
 	return append(b, '}')
 }
 

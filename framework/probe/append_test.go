@@ -6,6 +6,11 @@ import (
 	"testing"
 )
 
+var (
+	empty  = ""
+	quoted = "ü \"q\" \n <x>"
+)
+
 var appendTests = []Record{
 	{},
 	{Client: "c1"},
@@ -13,6 +18,9 @@ var appendTests = []Record{
 		OK: true, Version: "v2", Role: "primary", Server: "v2-4242", Key: "c1-000007", Seq: 41, Applied: 1700000000000500000},
 	{Client: "c1", N: 8, Class: "read", Conn: "new", Start: 1, End: 2, Err: "dial: connect: connection refused"},
 	{Type: TypeReadback, Client: "c1", Key: "c1-000007", Seq: 41, Found: true},
+	{Type: TypeReadback, Client: "c1", Key: "c1-000008", Seq: 42, Found: true, Value: &empty, Via: "127.0.0.1:7001", Round: 2},
+	{Type: TypeReadback, Client: "c1", Key: "c1-000009", Value: &quoted},
+	{Type: TypeRound, Client: "c1", Round: 1, Err: "no member answered"},
 	{Type: TypeSummary, Client: "c1", Sent: 8, Failed: 1, Interval: 5000000, Skipped: 3},
 	{Client: `quote " backslash \ slash / <tag> & amp`, Err: "ctl \x00\x01\b\f\n\r\t\x1f\x7f end"},
 	{Client: "utf8 é ü 日本 😀 \u2028 \u2029 bad \xff\xfe \xe2\x82 end", Key: "\xed\xa0\x80"},
@@ -51,7 +59,10 @@ func FuzzAppendJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, typ, client, class, errs, key string, n, start int64, seq uint64, ok, found bool) {
 		r := Record{Type: typ, Client: client, N: n, Sched: start - n, Class: class, Conn: class + key, Start: start, End: start + n,
 			OK: ok, Err: errs, Version: typ + errs, Role: client, Server: key, Key: key, Seq: seq, Applied: n ^ start,
-			Sent: n, Failed: -n, Interval: start, Skipped: n / 3, Found: found}
+			Sent: n, Failed: -n, Interval: start, Skipped: n / 3, Found: found, Via: class, Round: int(n)}
+		if found {
+			r.Value = &errs
+		}
 		want, err := json.Marshal(r)
 		if err != nil {
 			t.Fatal(err)

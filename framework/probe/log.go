@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"iter"
 	"sync"
 
 	"github.com/hatest/hatest/framework/timeline"
@@ -12,8 +13,10 @@ import (
 // Log accumulates one client's op log as it is written: the runtime copies
 // the client's stdout into it. It splits the stream into lines, parses each
 // one, and keeps every record and every parse error (with its line
-// number); nothing is dropped silently. It is safe for concurrent use: one
-// writer and any number of readers asking for progress.
+// number); nothing is dropped silently. It keeps the records compactly
+// (see entry) and makes them on demand: Records as a slice, All one at a
+// time. It is safe for concurrent use: one writer and any number of
+// readers asking for progress.
 type Log struct {
 	mu      sync.Mutex
 	raw     io.Writer
@@ -22,23 +25,32 @@ type Log struct {
 	skip    bool   // the current line is too long; discard to its newline
 	line    int
 	closed  bool
-	records []Record
+	dec     decoder
+	f       fields // the line being parsed
+	entries entries
+	strs    strtab
+	extras  []extra // by entry index
 	errs    []error
 	ops     int // op records among records
 	ok      int64
 	failed  int64
-	summary int // index of the last summary record, -1 when none
+	summary *Record // the last summary record, nil when none
 	// downSince is the start of the oldest failed op not yet followed by
 	// a success that started after it: the client's open outage, for
 	// progress lines. 0 when the client is up.
 	downSince int64
+	// round and roundErr are the highest read-back round a round line
+	// ended so far, and that line's err.
+	round    int
+	roundErr string
 }
 
 // NewLog makes a Log. When raw is not nil, every byte written to the Log
 // is copied to it first (the op-log artifact file). An error writing raw
 // is recorded among Errors and stops the copy; parsing goes on.
 func NewLog(raw io.Writer) *Log {
-	l := &Log{summary: -1}
+	l := &Log{}
+	l.strs.init()
 	if raw != nil {
 		l.raw = raw
 	}
@@ -68,6 +80,11 @@ func (l *Log) Write(p []byte) (int, error) {
 	}
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
+		if i >= 0 && len(l.pending) == 0 && !l.skip {
+			l.endLine(p[:i]) // the whole line is in p: parse it there
+			p = p[i+1:]
+			continue
+		}
 		chunk := p
 		if i >= 0 {
 			chunk = p[:i]
@@ -82,18 +99,20 @@ func (l *Log) Write(p []byte) (int, error) {
 		if i < 0 {
 			break
 		}
-		l.endLine()
+		l.endLine(l.pending)
 		p = p[i+1:]
 	}
+	l.f = fields{} // it held bytes of p
 	return n, nil
 }
 
-// endLine parses the pending line. l.mu is held.
-func (l *Log) endLine() {
+// endLine parses line, which is l.pending or a line of the bytes being
+// written, and keeps its record. l.mu is held.
+func (l *Log) endLine(line []byte) {
 	l.line++
-	line := bytes.TrimSuffix(l.pending, []byte("\r"))
+	line = bytes.TrimSuffix(line, []byte("\r"))
 	tooLong := l.skip || len(line) > MaxLine
-	l.pending, l.skip = l.pending[:0], false
+	l.pending, l.skip = l.pending[:0], false // line's bytes stay until the next Write
 	if tooLong {
 		l.errs = append(l.errs, &LineError{l.line, fmt.Errorf("line longer than %d bytes", MaxLine)})
 		return
@@ -101,29 +120,39 @@ func (l *Log) endLine() {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return
 	}
-	rec, err := Parse(line)
+	f := &l.f
+	t, err := parse(&l.dec, f, line)
 	if err != nil {
 		l.errs = append(l.errs, &LineError{l.line, err})
 		return
 	}
-	switch {
-	case rec.IsOp():
+	e, hasExtra := entryOf(f, t, &l.strs)
+	if hasExtra {
+		l.extras = append(l.extras, extra{at: l.entries.n, sent: f.sent, failed: f.failed, interval: f.interval, skipped: f.skipped, round: f.round})
+	}
+	switch typeNames[t] {
+	case "", TypeOp:
 		l.ops++
-		if rec.OK {
+		if f.ok {
 			l.ok++
-			if rec.Start >= l.downSince {
+			if f.start >= l.downSince {
 				l.downSince = 0
 			}
 		} else {
 			l.failed++
-			if l.downSince == 0 || rec.Start < l.downSince {
-				l.downSince = rec.Start
+			if l.downSince == 0 || f.start < l.downSince {
+				l.downSince = f.start
 			}
 		}
-	case rec.Type == TypeSummary:
-		l.summary = len(l.records)
+	case TypeSummary:
+		r := f.record(t, nil)
+		l.summary = &r
+	case TypeRound:
+		if f.round > l.round {
+			l.round, l.roundErr = f.round, l.strs.at(e.str[sErr])
+		}
 	}
-	l.records = append(l.records, rec)
+	l.entries.add(&e)
 }
 
 // Close parses a last line that has no newline. Call it when the client's
@@ -136,28 +165,58 @@ func (l *Log) Close() error {
 	}
 	l.closed = true
 	if len(l.pending) > 0 || l.skip {
-		l.endLine()
+		l.endLine(l.pending)
 	}
 	return nil
 }
 
-// Records is every parsed line, in order: ops, read-backs, summaries.
+// Records is every parsed line, in order: ops, read-backs, summaries. It
+// makes a new slice on every call; the Log keeps its records compactly,
+// and All reads them without making one. The records' strings and Values
+// are the Log's own: do not change them.
 func (l *Log) Records() []Record {
+	v := l.view()
+	out := make([]Record, 0, v.n)
+	v.each(func(r *Record) bool {
+		out = append(out, *r)
+		return true
+	})
+	return out
+}
+
+// All is every record parsed before the loop began, in order, as Records
+// gives them but made one at a time: reading a million records takes no
+// slice of a million. The loop runs without the Log's lock.
+func (l *Log) All() iter.Seq[Record] {
+	return func(yield func(Record) bool) {
+		l.view().each(func(r *Record) bool { return yield(*r) })
+	}
+}
+
+// Len is how many records have been parsed so far.
+func (l *Log) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]Record(nil), l.records...)
+	return l.entries.n
+}
+
+// view is what the Log holds now, to read without its lock.
+func (l *Log) view() view {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return view{blocks: l.entries.blocks, n: l.entries.n, ops: l.ops, strs: l.strs.blocks, extras: l.extras}
 }
 
 // Ops is every op line as a timeline.Op, in log order.
 func (l *Log) Ops() []timeline.Op {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := make([]timeline.Op, 0, l.ops)
-	for _, r := range l.records {
-		if r.IsOp() {
-			out = append(out, r.Op())
+	v := l.view()
+	out := make([]timeline.Op, 0, v.ops)
+	v.entries(func(_ int, e *entry) bool {
+		if e.isOp() {
+			out = append(out, v.op(e))
 		}
-	}
+		return true
+	})
 	return out
 }
 
@@ -165,10 +224,10 @@ func (l *Log) Ops() []timeline.Op {
 func (l *Log) Summary() (Record, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.summary < 0 {
+	if l.summary == nil {
 		return Record{}, false
 	}
-	return l.records[l.summary], true
+	return *l.summary, true
 }
 
 // Errors is every malformed line (each a *LineError wrapping ErrMalformed)
@@ -192,6 +251,16 @@ func (l *Log) DownSince() int64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.downSince
+}
+
+// Round is the highest read-back round the client has ended so far (its
+// round line was parsed), 0 before the first, and that round line's err:
+// why the client could not read back through some via, "" when it could.
+// A caller that asked for round n waits until Round is n or more.
+func (l *Log) Round() (n int, err string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.round, l.roundErr
 }
 
 // Counts is how many op lines so far succeeded and failed (by their ok

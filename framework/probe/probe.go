@@ -6,6 +6,9 @@ const (
 	TypeOp       = "op"
 	TypeSummary  = "summary"
 	TypeReadback = "readback"
+	// TypeRound ends a read-back round: the client has printed a readback
+	// line for every key of round Round (Err says why it could not).
+	TypeRound = "round"
 )
 
 // Record is one op-log line as a client writes it. Times are Unix
@@ -44,4 +47,18 @@ type Record struct {
 
 	// Readback lines only: whether Key was found after the run.
 	Found bool `json:"found,omitempty"`
+
+	// Value is the value written (write and incr lines: for incr, the
+	// value the server returned), read (read lines) or found (readback
+	// lines), as Shown gives it; nil when the client does not say. An
+	// empty value is "", never nil.
+	Value *string `json:"value,omitempty"`
+	// Via is the member address a readback line was read through, as the
+	// client was given it; empty for a read through the client's own
+	// route (its primary, or its connection).
+	Via string `json:"via,omitempty"`
+	// Round is the read-back round of a readback or round line: N for
+	// the round the client began on its Nth SIGUSR1, 0 (omitted) for the
+	// read-back on stop.
+	Round int `json:"round,omitempty"`
 }

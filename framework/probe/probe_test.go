@@ -307,6 +307,16 @@ func TestLogConcurrent(t *testing.T) {
 			l.Counts()
 			l.Ops()
 			l.Errors()
+			n := len(l.Records())
+			for r := range l.All() {
+				if r.Client == "" {
+					t.Error("All gave a record without a client")
+				}
+				n--
+			}
+			if n > 0 {
+				t.Errorf("All gave fewer records than Records did before it")
+			}
 		}
 	}()
 	wg.Wait()

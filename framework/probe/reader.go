@@ -3,7 +3,6 @@ package probe
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +37,9 @@ type Reader struct {
 	line int
 	buf  []byte
 	err  error // sticky I/O error or io.EOF
+	dec  decoder
+	f    fields
+	last [nStr]string // each field's last string, to repeat rather than copy
 }
 
 // NewReader reads the op log in r.
@@ -75,11 +77,11 @@ func (r *Reader) Next() (Record, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		rec, perr := Parse(line)
-		if perr != nil {
-			return Record{}, &LineError{r.line, perr}
+		t, err := parse(&r.dec, &r.f, line)
+		if err != nil {
+			return Record{}, &LineError{r.line, err}
 		}
-		return rec, nil
+		return r.f.record(t, &r.last), nil
 	}
 }
 
@@ -116,38 +118,62 @@ func (r *Reader) readLine() (line []byte, tooLong bool, err error) {
 // Parse decodes and validates one op-log line (without its newline).
 // Errors are short and lowercase; Reader and Log add the line number.
 func Parse(line []byte) (Record, error) {
-	var rec Record
-	if err := json.Unmarshal(line, &rec); err != nil {
-		return Record{}, fmt.Errorf("invalid JSON: %w", err)
-	}
-	if err := rec.Validate(); err != nil {
+	var (
+		d decoder
+		f fields
+	)
+	t, err := parse(&d, &f, line)
+	if err != nil {
 		return Record{}, err
 	}
-	return rec, nil
+	return f.record(t, nil), nil
+}
+
+// parse decodes line into f, by d when the line is in the shape d knows
+// and by encoding/json when it is not, and validates it. It gives the
+// line's type as its number in typeNames.
+func parse(d *decoder, f *fields, line []byte) (uint8, error) {
+	if !d.decode(f, line) {
+		if err := decodeJSON(f, line); err != nil {
+			return 0, err
+		}
+	}
+	return f.check()
 }
 
 // Validate checks the rules every line must follow: a known type, a
 // client, and for op lines a start time and an end not before it.
 func (r Record) Validate() error {
 	switch r.Type {
-	case "", TypeOp, TypeSummary, TypeReadback:
+	case "", TypeOp, TypeSummary, TypeReadback, TypeRound:
 	default:
-		return fmt.Errorf("unknown type %q", r.Type)
+		return unknownType(r.Type)
 	}
-	if r.Client == "" {
+	return validate(r.Type, r.Client != "", r.Key != "", r.Start, r.End, r.Round)
+}
+
+func unknownType(t string) error { return fmt.Errorf("unknown type %q", t) }
+
+// validate is Validate for a line of known type typ.
+func validate(typ string, client, key bool, start, end int64, round int) error {
+	if !client {
 		return errors.New("no client")
 	}
-	switch {
-	case r.IsOp():
-		if r.Start <= 0 {
+	switch typ {
+	case "", TypeOp:
+		if start <= 0 {
 			return errors.New("op has no start time")
 		}
-		if r.End < r.Start {
+		if end < start {
 			return errors.New("op has end before start")
 		}
-	case r.Type == TypeReadback:
-		if r.Key == "" {
+	case TypeReadback:
+		if !key {
 			return errors.New("readback has no key")
+		}
+	case TypeRound:
+		if round <= 0 {
+			return errors.New("round line has no round number")
 		}
 	}
 	return nil

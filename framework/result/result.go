@@ -1,6 +1,9 @@
 package result
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Schema is the version of the results.json and report.json format. Bump it
 // on any change that is not a pure addition, and say so in
@@ -47,32 +50,41 @@ type Scenario struct {
 	// Ginkgo's --flake-attempts and an earlier attempt failed: a passing
 	// scenario with Attempt 2 is flaky. Zero (omitted) for a first attempt;
 	// EarlierFailure is then the failure of the attempt before.
-	Attempt        int        `json:"attempt,omitempty"`
-	EarlierFailure string     `json:"earlier_failure,omitempty"`
-	Runtime        string     `json:"runtime"`
-	Seed           int64      `json:"seed"`
-	StartedAt      time.Time  `json:"started_at"`
-	DurationMS     float64    `json:"duration_ms"`
-	Startup        Startup    `json:"startup"` // what the scenario cost before its first op
-	Plan           []string   `json:"plan"`    // the numbered plan tree, one line each
-	Steps          []Step     `json:"steps"`
-	Windows        []Window   `json:"windows"`
-	Summary        Summary    `json:"summary"`
-	Clients        []Client   `json:"clients"`
-	Versions       []Version  `json:"versions"` // which node ran which version, when
-	Latency        []Bucket   `json:"latency"`  // op latency over time, bucketed
-	Failovers      []Failover `json:"failovers"`
-	Integrity      Integrity  `json:"integrity"`
+	Attempt        int       `json:"attempt,omitempty"`
+	EarlierFailure string    `json:"earlier_failure,omitempty"`
+	Runtime        string    `json:"runtime"`
+	Seed           int64     `json:"seed"`
+	StartedAt      time.Time `json:"started_at"`
+	DurationMS     float64   `json:"duration_ms"`
+	Startup        Startup   `json:"startup"` // what the scenario cost before its first op
+	Plan           []string  `json:"plan"`    // the numbered plan tree, one line each
+	// PlanData is the plan as data, when the scenario drew it with the
+	// planner (planner.For): a plan file, which hatest run --plan runs
+	// again and hatest shrink shrinks. Absent for a plan written by hand.
+	PlanData  json.RawMessage `json:"plan_data,omitempty"`
+	Steps     []Step          `json:"steps"`
+	Windows   []Window        `json:"windows"`
+	Summary   Summary         `json:"summary"`
+	Clients   []Client        `json:"clients"`
+	Versions  []Version       `json:"versions"` // which node ran which version, when
+	Latency   []Bucket        `json:"latency"`  // op latency over time, bucketed
+	Failovers []Failover      `json:"failovers"`
+	Integrity Integrity       `json:"integrity"`
 	// Groups are the headline figures per client group, in the order of
 	// each group's first client; empty when no client is in a named group
 	// (the summary is then the one group's figures).
 	Groups []GroupFigures `json:"groups"`
 	// Restarts are the replacements of members (upgrade, downgrade,
 	// restart) found on the timeline, in the order they began.
-	Restarts   []MemberRestart `json:"restarts"`
-	Assertions []Assertion     `json:"assertions"`
-	Artifacts  []Artifact      `json:"artifacts"`
-	Replay     string          `json:"replay"` // the command that reruns exactly this scenario
+	Restarts []MemberRestart `json:"restarts"`
+	// ReadBack is what the read-back rounds found: each client's
+	// acknowledged writes read again, on a signal during the run and on
+	// stop, through its own route and through each member. Absent when
+	// the clients wrote no read-back line and said no value.
+	ReadBack   ReadBack    `json:"readback,omitzero"`
+	Assertions []Assertion `json:"assertions"`
+	Artifacts  []Artifact  `json:"artifacts"`
+	Replay     string      `json:"replay"` // the command that reruns exactly this scenario
 }
 
 // Startup is a scenario's start-up overhead: the wall-clock time from the
@@ -95,6 +107,10 @@ type Step struct {
 	StartMS      float64 `json:"start_ms"`
 	EndMS        float64 `json:"end_ms"`
 	ExpectOutage bool    `json:"expect_outage"`
+	// Unexpected marks a program's exit that no step or fault asked for
+	// (a member that crashed); Desc names the program, its exit code and
+	// its last log lines. check.NoUnexpectedExit fails on it.
+	Unexpected bool `json:"unexpected,omitempty"`
 }
 
 // Window is one client-visible outage window.
@@ -221,6 +237,149 @@ type LostWrite struct {
 	Seq    uint64  `json:"seq"`
 	AckMS  float64 `json:"ack_ms"`
 	Found  string  `json:"found"` // what was found instead ("missing", "seq 12")
+	// Version is the version that acknowledged the write (its op line's
+	// version); empty when the client did not say.
+	Version string `json:"version,omitempty"`
+}
+
+// ReadBack is what the read-back rounds found (check.ReadBack). A client
+// reads back every key it wrote so far on each SIGUSR1 (round N, from 1)
+// and once more on stop (round 0): through its own route, and through each
+// member it was given. The lists are bounded: counts, and a few examples.
+type ReadBack struct {
+	// Values counts the write and read-back lines that say a value (the
+	// value written, or found): 0 when the clients do not report values.
+	Values int `json:"values"`
+	// Rounds are the rounds in the order they were taken: 1, 2, ..., then
+	// 0, the read-back on stop.
+	Rounds []Round `json:"rounds"`
+}
+
+// Round is one read-back round.
+type Round struct {
+	N int `json:"n"` // 0 for the read-back on stop
+	// Label says when the round was taken: the description of the
+	// timeline event "readback-N" without its "read-back round N: "
+	// prefix ("after roll back to v1"); "on stop" for round 0; "" when the
+	// timeline has no such event.
+	Label string  `json:"label"`
+	AtMS  float64 `json:"at_ms"` // the event's start; without one, the round's first read
+	// Clients are the clients that took part in the round (wrote a line
+	// of it), in run order; Problems what went wrong, at most five and
+	// "and N more": a client whose round line says an error ("c2: <its
+	// err>"), that wrote no round line ("c3: no round line: its round was
+	// cut short"), or that had acknowledged writes and read nothing ("c4:
+	// did not read back in this round", "c4: no read-back on stop").
+	Clients  []string `json:"clients"`
+	Problems []string `json:"problems"`
+	// Tallies are what each way of reading found, in this order: the
+	// clients' own routes (Way WayRoute), each member by address
+	// (WayMember, sorted by Via), and the answers of members of different
+	// versions to the same read, compared pair by pair (WayParity).
+	Tallies []Tally `json:"tallies"`
+}
+
+// The ways of reading a Tally counts.
+const (
+	WayRoute  = "route"  // through each client's own route (readback lines with no via)
+	WayMember = "member" // through one member (readback lines with that via)
+	WayParity = "parity" // two members of different versions, compared
+)
+
+// Route is the round's tally of the clients' own routes (zero when it
+// has none).
+func (r Round) Route() Tally { return r.first(WayRoute) }
+
+// Parity is the round's tally of the answers of members of different
+// versions (zero when it has none).
+func (r Round) Parity() Tally { return r.first(WayParity) }
+
+// Members are the round's tallies of each member.
+func (r Round) Members() []Tally {
+	var out []Tally
+	for _, t := range r.Tallies {
+		if t.Way == WayMember {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (r Round) first(way string) Tally {
+	for _, t := range r.Tallies {
+		if t.Way == way {
+			return t
+		}
+	}
+	return Tally{}
+}
+
+// Tally counts what one way of reading found in one round of the
+// acknowledged writes (for WayParity: of the pairs of answers). An
+// acknowledged write is the one of each client and key the server
+// applied last, as Integrity picks it; it is checked in a read that began
+// after it was acknowledged. A finding's age is how long before the read
+// the key was last written: for a write, how long after its
+// acknowledgement the read began; for a pair of answers, how long before
+// the earlier read the last write of the key ended.
+type Tally struct {
+	Way string `json:"way"` // WayRoute, WayMember or WayParity
+	Via string `json:"via"` // the member's address, as the clients were given it; "" for the others
+	// Versions are the versions that answered the reads, sorted: for
+	// WayParity those of the members, two or more when the members ran
+	// different versions while the round was taken.
+	Versions []string `json:"versions"`
+	Keys     int      `json:"keys"` // writes checked (Parity: pairs of answers compared)
+	// Unread counts the acknowledged writes not read this way although
+	// they were acknowledged before the client's round began: no line, or
+	// a line with an error. Never counted for Parity.
+	Unread int `json:"unread"`
+	// Unjudged counts the writes found whose value could not be
+	// compared: a line did not say it, or another write of the key (one
+	// that failed may have been applied, an incr) may have replaced it
+	// and the seqs do not show it did not.
+	Unjudged int `json:"unjudged"`
+	// Wrong counts the writes read back missing, older or with another
+	// value (Parity: the pairs whose answers disagree).
+	Wrong int `json:"wrong"`
+	// Young counts the wrong ones younger than check.AgeHorizon, and
+	// YoungMS lists their ages, youngest first, at most check.MaxYoung:
+	// what a rule with a lag needs to excuse the writes a member may not
+	// have had yet.
+	Young   int       `json:"young"`
+	YoungMS []float64 `json:"young_ms"`
+	// Examples are the first wrong ones (by when they were read) and the
+	// oldest, at most six, in the order they were read.
+	Examples []Finding `json:"examples"`
+}
+
+// Finding is one wrong read-back, or one disagreement of two members.
+type Finding struct {
+	Client string  `json:"client"`
+	Key    string  `json:"key"`
+	AgeMS  float64 `json:"age_ms"` // see Tally
+	// The acknowledged write the read was checked against: its value
+	// (absent when not said), seq, the version that acknowledged it and
+	// when. For a disagreement only AckMS is set: when the last write of
+	// the key ended.
+	Written   *string `json:"written,omitempty"`
+	Seq       uint64  `json:"seq,omitempty"`
+	WrittenBy string  `json:"written_by,omitempty"`
+	AckMS     float64 `json:"ack_ms"`
+	// Got is the answer read; Other, for a disagreement, the other
+	// member's answer.
+	Got   Answer  `json:"got"`
+	Other *Answer `json:"other,omitempty"`
+}
+
+// Answer is one read of a key in a read-back round.
+type Answer struct {
+	Via     string  `json:"via,omitempty"`     // the member read through; "" for the client's route
+	Version string  `json:"version,omitempty"` // the version that answered, when the client said
+	Found   bool    `json:"found"`
+	Seq     uint64  `json:"seq,omitempty"`
+	Value   *string `json:"value,omitempty"` // absent when not found or not said
+	AtMS    float64 `json:"at_ms"`           // when the read began
 }
 
 // GroupFigures are the headline figures of one client group: the clients

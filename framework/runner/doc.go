@@ -7,6 +7,13 @@
 // every op log and node log beside the report, which is what hatest
 // analyze reads again.
 //
+// Start refuses, before anything starts, what cannot run, in one line: a
+// client group's name, a cluster's option, a fault that names what the
+// topology lacks or leaves a cluster no quorum (fault.Checked), a fault
+// below the proxy on a runtime that cannot do it. A fault the machine
+// cannot do (a delay on a kernel without sch_netem) fails the start too,
+// before anything starts.
+//
 //	plan.Plan ──New(rt)──▶ Start ──▶ Steps ──▶ Collect ──▶ analysis.Recorded
 //	                                               └──▶ KeepArtifacts(dir): logs/*.ops.jsonl, node logs
 //

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hatest/hatest/framework/analysis"
+	"github.com/hatest/hatest/framework/fault"
 	"github.com/hatest/hatest/framework/plan"
 	"github.com/hatest/hatest/framework/result"
 	"github.com/hatest/hatest/framework/runtime"
@@ -72,6 +73,20 @@ func (r *Runner) Start(ctx context.Context) error {
 	if err := r.refuse(); err != nil {
 		return fmt.Errorf("start the topology: %w", err)
 	}
+	if err := r.probe(ctx); err != nil {
+		return fmt.Errorf("start the topology: %w", err)
+	}
+	// Docker's toxiproxy starts beside the first nodes, not after them.
+	// An error is the first Proxy's to report; Start waits for it, so
+	// nothing of it outlives a Start that fails.
+	if ps, ok := r.rt.(runtime.ProxyStarter); ok && len(r.p.Services)+len(r.p.Programs)+len(r.p.Clusters) > 0 {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_ = ps.StartProxies(ctx)
+		}()
+		defer func() { <-done }()
+	}
 	for _, svc := range r.p.Services {
 		if _, err := r.sys.StartOverlord(ctx, svc.Spec); err != nil {
 			return fmt.Errorf("start the topology: %w", err)
@@ -86,6 +101,9 @@ func (r *Runner) Start(ctx context.Context) error {
 		if _, err := r.sys.StartCluster(ctx, c.Spec()); err != nil {
 			return fmt.Errorf("start the topology: %w", err)
 		}
+	}
+	if err := r.ready(ctx); err != nil {
+		return fmt.Errorf("start the topology: %w", err)
 	}
 	r.topologyReady = time.Now()
 	for _, g := range r.p.Clients {
@@ -121,7 +139,8 @@ var groupName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 
 // refuse says what in the declaration cannot run, before anything starts:
 // two client groups of one name (their clients would share names, and be
-// judged as one), an option a cluster cannot take.
+// judged as one), an option a cluster cannot take, a fault that names
+// what the topology does not have or that this runtime cannot do.
 func (r *Runner) refuse() error {
 	named := map[string]bool{}
 	for _, g := range r.p.Clients {
@@ -140,7 +159,106 @@ func (r *Runner) refuse() error {
 			return err
 		}
 	}
+	// Every fault's own check first: bad input is bad on every runtime.
+	faults, topo := r.faults(), r.topology()
+	for _, f := range faults {
+		if c, ok := f.(fault.Checked); ok {
+			if err := c.Check(topo); err != nil {
+				return err
+			}
+		}
+	}
+	for _, f := range faults {
+		if err := fault.NeedsNetwork(f, r.rt); err != nil {
+			return fmt.Errorf("%w (run with --runtime docker)", err)
+		}
+	}
 	return nil
+}
+
+// faults is every fault the plan holds, in plan order, those in groups
+// included.
+func (r *Runner) faults() []fault.Fault {
+	var out []fault.Fault
+	var walk func(ns []*plan.Node)
+	walk = func(ns []*plan.Node) {
+		for _, n := range ns {
+			switch st := n.Step.(type) {
+			case fault.Step:
+				out = append(out, st.Fault)
+			case *fault.Step:
+				if st != nil {
+					out = append(out, st.Fault)
+				}
+			}
+			walk(n.Children)
+		}
+	}
+	walk(r.p.Nodes)
+	return out
+}
+
+// topology is what the faults check themselves against: the clusters'
+// members, the nodes faults below the proxy may act on, the links.
+func (r *Runner) topology() fault.Topology {
+	t := fault.Topology{Clusters: map[string][]string{}}
+	for _, svc := range r.p.Services {
+		t.Nodes = append(t.Nodes, svc.Name)
+		t.Links = append(t.Links, svc.Spec.Links()...)
+	}
+	for _, pr := range r.p.Programs {
+		t.Nodes = append(t.Nodes, pr.Name)
+		t.Links = append(t.Links, pr.Name)
+	}
+	for _, c := range r.p.Clusters {
+		t.Clusters[c.Name] = c.Names()
+		t.Nodes = append(t.Nodes, c.Names()...)
+		t.Links = append(t.Links, c.Names()...)
+	}
+	return t
+}
+
+// probe asks the runtime whether this machine can do the faults of the
+// plan that need the kernel's sch_netem (a delay, a reordering, a
+// duplication), once a kind, before anything starts: a machine that
+// cannot fails the start in one line that names what is missing.
+func (r *Runner) probe(ctx context.Context) error {
+	nf, ok := r.rt.(runtime.NetFaulter)
+	if !ok {
+		return nil // refuse refused every fault that needs it
+	}
+	asked := map[runtime.NetKind]bool{}
+	for _, f := range r.faults() {
+		b, ok := f.(fault.Below)
+		if !ok {
+			continue
+		}
+		for _, k := range b.NetKinds() {
+			if !k.Netem() || asked[k] {
+				continue
+			}
+			asked[k] = true
+			if err := nf.NetProbe(ctx, k); err != nil {
+				return fmt.Errorf("%s: %w", f.Name(), err)
+			}
+		}
+	}
+	return nil
+}
+
+// ready has the runtime, once the topology runs, make every node (and
+// toxiproxy) ready for the plan's faults below the proxy, if it has any,
+// so that no fault waits for a sidecar to start.
+func (r *Runner) ready(ctx context.Context) error {
+	nf, ok := r.rt.(runtime.NetFaulter)
+	if !ok || !slices.ContainsFunc(r.faults(), func(f fault.Fault) bool { _, ok := f.(fault.Below); return ok }) {
+		return nil
+	}
+	nodes := []string{runtime.ProxyHost}
+	for _, n := range r.sys.Nodes() {
+		nodes = append(nodes, n.Name())
+	}
+	return nf.NetReady(ctx, nodes...)
 }
 
 // clientAddrs is where clients of target send: through its proxies, or
@@ -278,6 +396,8 @@ func (r *Runner) Collect(ctx context.Context) (analysis.Recorded, error) {
 	var err error
 	r.step.Store("stop the clients; they read back their writes")
 	err = r.sys.StopClients(ctx, 15*time.Second)
+	// The run is over: what exits from here on is the teardown's.
+	r.sys.StopWatching()
 	for _, o := range r.overlords() {
 		evs, oerr := o.Events(ctx)
 		if oerr != nil {
@@ -298,7 +418,7 @@ func (r *Runner) Collect(ctx context.Context) (analysis.Recorded, error) {
 	for _, c := range r.sys.Clients() {
 		rec.Clients = append(rec.Clients, analysis.ClientRecord{
 			Name: c.Name, Version: c.Version, Service: r.service[c.Name], Path: r.paths[c.Name], Group: c.Group, Interval: c.Interval,
-			Records: c.Log.Records(), BadLines: c.Log.Errors(),
+			Log: c.Log, BadLines: c.Log.Errors(),
 		})
 	}
 	return rec, err

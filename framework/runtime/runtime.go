@@ -40,6 +40,13 @@ type Runtime interface {
 	Close(ctx context.Context) error
 }
 
+// ProxyStarter is a Runtime whose proxies need a server of their own
+// started first (Docker's toxiproxy container). The runner starts it
+// beside the topology's first nodes, not after them; Proxy waits for it.
+type ProxyStarter interface {
+	StartProxies(ctx context.Context) error
+}
+
 // Endpoint is one listening port of a node as two parties see it.
 type Endpoint struct {
 	// Internal is host:port as other nodes of the run reach it: a network
@@ -56,7 +63,8 @@ type Node interface {
 	// Endpoint returns the endpoint of a port named in NodeSpec.Ports.
 	Endpoint(port string) Endpoint
 	// Signal sends sig to the node's main process (its process group for
-	// processes). SIGKILL, SIGTERM, SIGSTOP and SIGCONT are supported.
+	// processes). SIGKILL, SIGTERM, SIGSTOP and SIGCONT are supported, and
+	// SIGUSR1, which asks a probe client for a read-back round.
 	Signal(ctx context.Context, sig syscall.Signal) error
 	// Pause freezes every process of the node (Docker's freezer; SIGSTOP to
 	// the process group for processes); Resume undoes it.

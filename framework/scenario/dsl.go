@@ -44,6 +44,7 @@ var (
 	DoOn         = step.DoOn
 	Sequence     = step.Sequence
 	Concurrently = step.Concurrently
+	ReadBack     = step.ReadBack
 	Track        = plan.Track
 
 	// Services and programs.

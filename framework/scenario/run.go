@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"github.com/hatest/hatest/framework/check"
 	"github.com/hatest/hatest/framework/format"
 	"github.com/hatest/hatest/framework/plan"
+	"github.com/hatest/hatest/framework/planner"
 	"github.com/hatest/hatest/framework/result"
 	"github.com/hatest/hatest/framework/runner"
 	"github.com/hatest/hatest/framework/runtime"
@@ -48,12 +50,26 @@ func run(ctx ginkgo.SpecContext, name, location string, labels []string, body fu
 	if err != nil {
 		ginkgo.Fail("hatest: " + err.Error())
 	}
-	p, err := build(name, labels, c.Seed, body)
+	if c.Analyze != "" {
+		// Judged again as it ran: with the plan it ran, a plan file's too.
+		if pd := savedPlanData(filepath.Join(c.Analyze, result.Slug(name))); pd != nil {
+			c.Plan = pd
+		}
+	}
+	p, err := build(name, labels, c, body)
 	if err != nil {
+		if c.PlanOnly != "" {
+			// hatest plan and run --plan read why from here, not from
+			// Ginkgo's output.
+			_ = os.WriteFile(c.PlanOnly+".err", []byte(err.Error()), 0o644)
+		}
 		failEarly(c, name, location, labels, begun, err.Error())
 	}
 	if c.PlanOnly != "" {
 		if err := appendPlan(c.PlanOnly, p.Lines()); err != nil {
+			ginkgo.Fail("hatest: " + err.Error())
+		}
+		if err := writePlanData(c.PlanOnly, p.Data); err != nil {
 			ginkgo.Fail("hatest: " + err.Error())
 		}
 		return
@@ -136,6 +152,7 @@ func (sp *spec) finish(ctx context.Context, evaluate bool) {
 	}
 	res := sp.judge(rec, evaluate)
 	res.Artifacts = artifacts
+	res.PlanData = sp.p.Data
 	res = publish(sp.dir, res, "")
 	if evaluate && !res.Passed {
 		ginkgo.Fail(res.Failure)
@@ -157,13 +174,22 @@ func publish(dir string, res result.Scenario, how string) result.Scenario {
 
 // build declares and numbers a scenario; a body that panics is an error,
 // not a crash of the suite.
-func build(name string, labels []string, seed int64, body func(*S)) (p *plan.Plan, err error) {
+func build(name string, labels []string, c settings.Config, body func(*S)) (p *plan.Plan, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("declare %q: the scenario's body panicked: %v", name, r)
 		}
 	}()
-	return plan.Build(plan.Declare(name, labels, seed, body)), nil
+	p = plan.Build(plan.DeclareGiven(name, labels, c.Seed, c.Plan, body))
+	if p.Data != nil {
+		d, err := planner.Parse(p.Data)
+		if err != nil {
+			return nil, fmt.Errorf("declare %q: its plan data: %w", name, err)
+		}
+		d.Package = c.Package
+		p.Data = d.JSON()
+	}
+	return p, nil
 }
 
 // failEarly records a scenario that failed before anything ran or could
@@ -196,12 +222,22 @@ func (sp *spec) judge(rec analysis.Recorded, evaluate bool) result.Scenario {
 			rules = append(rules, b)
 		}
 		rules = append(rules, sp.p.Expects...)
+		if !lists(sp.p.Expects, check.NoUnexpectedExit().Name) {
+			// A member that crashed fails every scenario, whatever else
+			// it asks: the overlord restarting it does not hide it.
+			rules = append(rules, check.NoUnexpectedExit())
+		}
 		if sp.cfg.Budgets != nil {
 			for _, b := range sp.cfg.Budgets.Rules(sp.p.Name, sp.p.Labels) {
 				rules = append(rules, b)
 			}
 		}
 		_ = check.Evaluate(&res, rules...)
+	} else if !rec.Interrupted && rec.SetupError == "" {
+		// A step failed, and no verdict is made on a run cut short; but a
+		// crash is a fact on the timeline whatever the step did (the
+		// overlord's rollback after failed starts, say), and is named too.
+		_ = check.Evaluate(&res, check.NoUnexpectedExit())
 	}
 	res.Status = check.Status(res.Assertions, len(rec.Failures) > 0)
 	res.Passed = res.Status == result.StatusPassed
@@ -228,6 +264,7 @@ func (sp *spec) reanalyse(dir string) {
 	// What failed beyond any measurement (a step, the setup, an
 	// interrupt) failed then and fails now.
 	res := sp.judge(rec, !rec.Interrupted && rec.SetupError == "")
+	res.PlanData = sp.p.Data
 	if err := copyLogs(dir, sp.dir); err != nil {
 		logf("%s: %v", sp.p.Name, err)
 	}
@@ -326,6 +363,34 @@ func verdict(s result.Scenario) string {
 	return line
 }
 
+// savedPlanData is the plan data of the report in dir (a scenario's
+// directory of an earlier run), or nil when it has none.
+func savedPlanData(dir string) []byte {
+	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		return nil
+	}
+	var s struct {
+		PlanData json.RawMessage `json:"plan_data"`
+	}
+	if json.Unmarshal(b, &s) != nil {
+		return nil
+	}
+	return s.PlanData
+}
+
+// writePlanData writes a scenario's plan data (a plan file) to
+// path+".json", for hatest plan --json; nothing when it has none.
+func writePlanData(path string, data []byte) error {
+	if data == nil {
+		return nil
+	}
+	if err := os.WriteFile(path+".json", data, 0o644); err != nil {
+		return fmt.Errorf("write plan data: %w", err)
+	}
+	return nil
+}
+
 func appendPlan(path string, plan []string) error {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -344,4 +409,14 @@ func runID() string {
 
 func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "hatest: "+format+"\n", args...)
+}
+
+// lists says whether rules has a check.Rule of that name.
+func lists(rules []gtypes.GomegaMatcher, name string) bool {
+	for _, m := range rules {
+		if r, ok := m.(check.Rule); ok && r.Name == name {
+			return true
+		}
+	}
+	return false
 }

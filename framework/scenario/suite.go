@@ -83,9 +83,10 @@ func RunSuite(t *testing.T, description string) {
 		}
 	})
 	suite, rc := ginkgo.GinkgoConfiguration()
-	if suite.LabelFilter == "" && c.PlanOnly == "" && c.Analyze == "" {
+	if suite.LabelFilter == "" && c.PlanOnly == "" && c.Analyze == "" && c.PlanFile == "" {
 		// Negative controls fail on purpose; they run when asked for by
-		// label (hatest run --label-filter negative).
+		// label (hatest run --label-filter negative), or by a plan file,
+		// which names its scenario.
 		suite.LabelFilter = "!negative"
 		fmt.Fprintln(os.Stderr, "hatest: no label filter given, so the negative controls are left out (label-filter !negative)")
 	}

@@ -21,6 +21,7 @@ const (
 	EnvSeed      = "HATEST_SEED"       // default: chosen at random and printed
 	EnvPlanOnly  = "HATEST_PLAN_ONLY"  // a file: write each focused plan there, run nothing
 	EnvPackage   = "HATEST_PACKAGE"    // the suite's package, for replay commands
+	EnvPlanFile  = "HATEST_PLAN_FILE"  // a plan file: the plan to run in place of the drawn one
 	// EnvFocus is a regular expression matched against scenario names
 	// (Ginkgo's own -ginkgo.focus also sees the suite's description).
 	// Scenarios it does not match are not declared at all.
@@ -49,6 +50,11 @@ type Config struct {
 	Analyze   string // the report directory to analyse again; "" to run
 	Package   string
 	Commit    string
+	// PlanFile is the plan file to run in place of the plan the seed
+	// draws (hatest run --plan), and Plan its bytes; "" and nil when none
+	// was given.
+	PlanFile string
+	Plan     []byte
 	// Budgets are the limits of the budgets file named by EnvBudgets; nil
 	// when none was given.
 	Budgets *gate.Budgets
@@ -87,6 +93,13 @@ func Read() (Config, error) {
 		c.Seed = time.Now().UnixNano() % 1_000_000
 	}
 	c.Commit = gitCommit()
+	if f := os.Getenv(EnvPlanFile); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return c, fmt.Errorf("%s: %w", EnvPlanFile, err)
+		}
+		c.PlanFile, c.Plan = f, b
+	}
 	if f := os.Getenv(EnvBudgets); f != "" {
 		b, err := gate.LoadBudgets(f)
 		if err != nil {
@@ -106,7 +119,10 @@ func Read() (Config, error) {
 // Replay is the command that reruns exactly the scenario called name with
 // c's seed and runtime.
 func Replay(c Config, name string) string {
-	return fmt.Sprintf("hatest run --runtime %s --seed %d --focus %s %s", c.Runtime, c.Seed, shellQuote(Focus(name)), c.Package)
+	if c.PlanFile != "" {
+		return fmt.Sprintf("hatest run --runtime %s --plan %s %s %s", c.Runtime, ShellQuote(c.PlanFile), ShellQuote(name), c.Package)
+	}
+	return fmt.Sprintf("hatest run --runtime %s --seed %d --focus %s %s", c.Runtime, c.Seed, ShellQuote(Focus(name)), c.Package)
 }
 
 // Focus is a Ginkgo focus expression that matches exactly the scenarios
@@ -133,7 +149,9 @@ func regexpQuote(s string) string {
 	return b.String()
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+// ShellQuote puts s in single quotes for a shell: what a replay command
+// prints.
+func ShellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 func moduleRoot() (string, error) {
 	out, err := exec.Command("go", "env", "GOMOD").Output()

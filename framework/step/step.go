@@ -194,3 +194,27 @@ func (q sequence) Run(ctx context.Context, sys *system.System) error {
 	}
 	return nil
 }
+
+// ReadBack is a step that asks every client for a read-back round and
+// waits until each has read back every key it wrote so far, through its
+// route and through each member it knows (system.ReadBack). Round-trip,
+// member and parity checks judge what the rounds read; label says when
+// it was taken ("after the upgrade to v2").
+func ReadBack(label string) Step { return readBack{label} }
+
+type readBack struct{ label string }
+
+func (r readBack) Description() string {
+	if r.label == "" {
+		return "read back every write"
+	}
+	return "read back every write " + r.label
+}
+
+// Meta: a round only measures, so it never causes a window (a window
+// during it is put down to what is really going on).
+func (r readBack) Meta() Meta { return Meta{Idle: true} }
+func (r readBack) Run(ctx context.Context, sys *system.System) error {
+	_, err := sys.ReadBack(ctx, r.label, 0)
+	return err
+}

@@ -94,7 +94,7 @@ func (s *System) StartClients(ctx context.Context, spec ClientSpec) ([]*Client, 
 			n, err := s.start(ctx, runtime.NodeSpec{
 				Name: c.Name, Version: spec.Version, Software: spec.Software,
 				Args: args, Stdout: c.Log, Stderr: c.Stderr,
-			})
+			}, false)
 			mu.Lock()
 			defer mu.Unlock()
 			c.Node = n

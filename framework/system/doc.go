@@ -13,7 +13,9 @@
 //	end := sys.Events.BeginEvent(timeline.Event{ID: "step-3", Kind: timeline.KindStep, Desc: "upgrade driver v1 -> v2", ExpectOutage: true})
 //	_, err = o.Upgrade(ctx, "v2", system.Replacement{})
 //	end()
+//	round, err := sys.ReadBack(ctx, "after the upgrade to v2", 0) // every client reads back every value
 //	err = sys.StopClients(ctx, 15*time.Second)
+//	sys.StopWatching() // before the runtime closes: its exits are asked for
 //
 // Every service of the topology is a Service, kept by name: an overlord
 // and its drivers, a program of your own (StartService), each member of a
@@ -31,6 +33,14 @@
 // A Replacement closes the member's proxy and then sends SIGTERM, or, with
 // Drain, sends its Signal (SIGUSR2: NATS's lame-duck mode) with the proxy
 // open, so that the program drains its own clients.
+//
+// Every node of the system under test (not a client) is watched for
+// exits: one that no Stop, Restart or signal of the framework asked for is
+// an Unexpected event on the timeline, with its exit code and last log
+// lines (exits.go). An overlord reports its drivers' deaths itself, each
+// saying whether it was asked for (Overlord.TimelineEvents). ReadBack asks
+// every client for a read-back round (SIGUSR1) and waits for each to end
+// it (readback.go).
 //
 // See Example, which compiles.
 package system

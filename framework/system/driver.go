@@ -48,7 +48,7 @@ func (s *System) StartDriver(ctx context.Context, name, version string, sw runti
 		Name: name, Version: version, Software: sw,
 		Args:  []string{"-listen", "${LISTEN:7000}", "-data", "${DATA}", "-name", name},
 		Ports: []string{"7000"}, Ready: "7000", DataDir: true,
-	})
+	}, true)
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,7 @@ func Example() {
 		return
 	}
 	sys := system.New(rt, os.Stderr)
+	defer sys.StopWatching() // runs before rt.Close: the teardown's exits are asked for
 	o, err := sys.StartOverlord(ctx, system.OverlordSpec{Name: "driver", Version: "v1", Software: reference.OverlordSoftware()})
 	if err != nil {
 		return
@@ -34,6 +35,9 @@ func Example() {
 	end := sys.Events.BeginEvent(timeline.Event{ID: "step-3", Kind: timeline.KindStep, Desc: "upgrade driver v1 -> v2", ExpectOutage: true})
 	_, err = o.Upgrade(ctx, "v2", system.Replacement{})
 	end()
+	if _, err := sys.ReadBack(ctx, "after the upgrade to v2", 0); err != nil {
+		return
+	}
 	_ = sys.StopClients(ctx, 15*time.Second)
 	for _, c := range sys.Clients() {
 		ok, failed := c.Log.Counts()

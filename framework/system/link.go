@@ -21,6 +21,10 @@ var _ runtime.Proxy = (*link)(nil)
 
 func (l *link) Name() string { return l.name }
 
+// Proxies are the link's proxies: a fault below toxiproxy
+// (fault.Blackhole) needs every one's port.
+func (l *link) Proxies() []runtime.Proxy { return append([]runtime.Proxy(nil), l.proxies...) }
+
 // Endpoint is the first proxy's; a link has no single address.
 func (l *link) Endpoint() runtime.Endpoint { return l.proxies[0].Endpoint() }
 

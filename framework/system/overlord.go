@@ -49,6 +49,19 @@ type Overlord struct {
 // ReplicationLink is the name of a standby pair's replication link.
 func ReplicationLink(service string) string { return service + "-replication" }
 
+// SecondaryLink is the name of a standby pair's link to its secondary.
+func SecondaryLink(service string) string { return service + "-secondary" }
+
+// Links are the links of the overlord service spec declares: its own
+// and, for a standby pair, its secondary's and its replication link. A
+// client of the service depends on all of them (Path).
+func (spec OverlordSpec) Links() []string {
+	if spec.Standby {
+		return []string{spec.Name, SecondaryLink(spec.Name), ReplicationLink(spec.Name)}
+	}
+	return []string{spec.Name}
+}
+
 // StartOverlord starts the overlord node and its proxies.
 func (s *System) StartOverlord(ctx context.Context, spec OverlordSpec) (*Overlord, error) {
 	if spec.Software.Name == "" {
@@ -65,7 +78,7 @@ func (s *System) StartOverlord(ctx context.Context, spec OverlordSpec) (*Overlor
 	node, err := s.start(ctx, runtime.NodeSpec{
 		Name: spec.Name, Version: spec.Version, Software: spec.Software,
 		Args: args, Ports: ports, Ready: "7100", ReadyHTTP: "/healthz", DataDir: true,
-	})
+	}, true)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +94,7 @@ func (s *System) StartOverlord(ctx context.Context, spec OverlordSpec) (*Overlor
 	for i, p := range driverPorts {
 		name := spec.Name
 		if i > 0 {
-			name += "-secondary"
+			name = SecondaryLink(spec.Name)
 		}
 		px, err := s.Runtime.Proxy(ctx, name, node.Endpoint(p))
 		if err != nil {
@@ -169,13 +182,7 @@ func (o *Overlord) Nodes() []runtime.Node { return []runtime.Node{o.Node} }
 
 // Path is the service and, for a standby pair, the secondary's proxy and
 // the replication link: a client of the pair depends on all three.
-func (o *Overlord) Path() []string {
-	path := []string{o.Spec.Name}
-	if o.Spec.Standby {
-		path = append(path, o.Spec.Name+"-secondary", ReplicationLink(o.Spec.Name))
-	}
-	return path
-}
+func (o *Overlord) Path() []string { return o.Spec.Links() }
 
 // UpgradeSecondary restarts a standby pair's secondary at version (kill
 // and restart; it replicates again from the primary), and waits until it
@@ -238,6 +245,11 @@ type OverlordEvent struct {
 	PID     int    `json:"pid"`
 	Desc    string `json:"desc"`
 	Phase   string `json:"phase"`
+	// Asked is set on a "died" event when the exit was asked for: a
+	// signal through the overlord's API, or a stop of its own (an
+	// upgrade, a switchover, a hung driver it killed). A died event
+	// without it is a crash, an unexpected exit.
+	Asked bool `json:"asked,omitempty"`
 }
 
 // Events fetches the overlord's event log.
@@ -272,8 +284,9 @@ func (o *Overlord) TimelineEvents(evs []OverlordEvent) []timeline.Event {
 			Kind:  timeline.KindSystem,
 			Desc:  fmt.Sprintf("overlord %s: %s", o.Spec.Name, desc),
 			Start: e.Time, End: e.Time,
-			Phase:   e.Phase,
-			Targets: []string{o.Spec.Name},
+			Phase:      e.Phase,
+			Targets:    []string{o.Spec.Name},
+			Unexpected: e.Kind == "died" && !e.Asked,
 		})
 	}
 	return out

@@ -175,7 +175,7 @@ func (s *System) startService(ctx context.Context, spec ServiceSpec, pins map[st
 		Name: spec.Name, Version: spec.Version, Software: spec.Software,
 		Args: spec.Args, Env: spec.Env, Ports: spec.ports(), HostPorts: pins,
 		DataDir: spec.DataDir, Files: spec.Files,
-	})
+	}, true)
 	svc.Node = node
 	if err != nil {
 		return svc, err
@@ -232,19 +232,29 @@ func (v *Program) waitReady(ctx context.Context) error {
 	return fmt.Errorf("%w%s", err, lastLines(v.Node, 20))
 }
 
-// lastLines is the node's last n lines of output, as a suffix for an
-// error, or "; no output".
+// lastLines is the node's last count lines of output, as a suffix for
+// an error, or "; no output".
 func lastLines(n runtime.Node, count int) string {
-	b, err := io.ReadAll(n.Logs())
-	text := strings.TrimRight(string(b), "\n")
-	if err != nil || text == "" {
+	lines := tail(n, count)
+	if len(lines) == 0 {
 		return "; no output"
 	}
-	lines := strings.Split(text, "\n")
-	if len(lines) > count {
-		lines = lines[len(lines)-count:]
-	}
 	return fmt.Sprintf("; its last %d lines of output:\n\t%s", len(lines), strings.Join(lines, "\n\t"))
+}
+
+// tail is the node's last count non-empty lines of output.
+func tail(n runtime.Node, count int) []string {
+	b, err := io.ReadAll(n.Logs())
+	if err != nil {
+		return nil
+	}
+	var lines []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimRight(l, " \t\r"); strings.TrimSpace(l) != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines[max(0, len(lines)-count):]
 }
 
 // builder returns the function that makes the build of a version of sw

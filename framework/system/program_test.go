@@ -39,7 +39,9 @@ func newSystem(t *testing.T) *system.System {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { rt.Close(context.Background()) })
-	return system.New(rt, nil)
+	sys := system.New(rt, nil)
+	t.Cleanup(sys.StopWatching) // cleanups run last first: before rt.Close
+	return sys
 }
 
 // ask sends one request line to addr and returns the reply line.

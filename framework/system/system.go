@@ -21,6 +21,12 @@ type System struct {
 	clients  []*Client
 	clusters map[string][]string // member names by cluster name
 	nodes    []runtime.Node
+	rounds   int // read-back rounds asked for (readback.go)
+	exits    int // unexpected exits seen (exits.go)
+
+	// watching ends the watch on the nodes' exits (StopWatching).
+	watching     context.Context
+	stopWatching context.CancelFunc
 }
 
 // New returns an empty system on rt. Progress lines go to log.
@@ -28,7 +34,8 @@ func New(rt runtime.Runtime, log io.Writer) *System {
 	if log == nil {
 		log = io.Discard
 	}
-	return &System{Runtime: rt, Log: log, services: map[string]Service{}}
+	ctx, stop := context.WithCancel(context.Background())
+	return &System{Runtime: rt, Log: log, services: map[string]Service{}, watching: ctx, stopWatching: stop}
 }
 
 // Overlord returns the overlord service named name, or nil.
@@ -52,9 +59,13 @@ func (s *System) Nodes() []runtime.Node {
 }
 
 // start starts a node and remembers it even when it failed to become
-// ready, so its logs can be kept.
-func (s *System) start(ctx context.Context, spec runtime.NodeSpec) (runtime.Node, error) {
+// ready, so its logs can be kept. A node of the system under test is
+// watched for exits nothing asked for (exits.go); a client is not.
+func (s *System) start(ctx context.Context, spec runtime.NodeSpec, watch bool) (runtime.Node, error) {
 	n, err := s.Runtime.Start(ctx, spec)
+	if n != nil && err == nil && watch {
+		n = s.watch(n)
+	}
 	if n != nil {
 		s.mu.Lock()
 		s.nodes = append(s.nodes, n)

@@ -1,6 +1,9 @@
 package timeline
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Op is one client operation as the probe recorded it. Times are Unix
 // nanoseconds read from the host clock; End is when the client saw the
@@ -43,7 +46,22 @@ type Event struct {
 	// of services, nodes, proxies and links (see Config.Paths). An event
 	// with no Targets acts on everything: it may cause any client's window.
 	Targets []string `json:"targets,omitempty"`
+	// Unexpected marks a program's exit that no step or fault asked for:
+	// a member that crashed, seen by the runtime or reported by the
+	// system under test (the overlord's "died" of a driver it was not
+	// told to stop). Desc names the program, its exit code and its last
+	// log lines. check.NoUnexpectedExit fails on it.
+	Unexpected bool `json:"unexpected,omitempty"`
 }
+
+// RoundEventPrefix is the ID prefix of the event that marks a read-back
+// round on the timeline: RoundEventID(n), "readback-2", with a Desc of the
+// form "read-back round 2: <label>" (system.ReadBack puts it there,
+// check.ReadBack reads it).
+const RoundEventPrefix = "readback-"
+
+// RoundEventID is the ID of the timeline event of read-back round n.
+func RoundEventID(n int) string { return RoundEventPrefix + strconv.Itoa(n) }
 
 // Event kinds and failover phases.
 const (

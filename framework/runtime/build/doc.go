@@ -8,6 +8,13 @@
 //
 //	path, err := build.Binary(ctx, "./fixtures/driver", "-X main.version=v2")
 //
+// It links once for its inputs, not once a process: go list -deps -export
+// names the inputs without linking (the build ID of every package in the
+// binary, which changes with any source, flag or toolchain), and
+// CacheDir()/index/ maps them and the ldflags to the binary built for
+// them by any process before. A run of the reference system, fifteen
+// builds, then starts without running go build at all.
+//
 // Module builds a released program from the Go module proxy, cached by
 // module, version and package, so that two releases of one product can
 // sit in one suite:

@@ -37,10 +37,11 @@
 // Dockerfile, tagged by a hash of the directory. Tags are inspected first
 // and built only when missing, with the classic builder, once per process
 // however many nodes use them. Images are a cache: Close leaves them.
-// toxiproxy (hatest/toxiproxy:<sha12>) and the sandboxes' pause program
+// toxiproxy (hatest/toxiproxy:<sha12>), the sandboxes' pause program
 // (hatest/pause:<sha12>, package
-// github.com/hatest/hatest/framework/runtime/docker/pause) are built the
-// same way, in the module under test, which needs nothing but hatest.
+// github.com/hatest/hatest/framework/runtime/docker/pause) and the
+// netfault sidecars' program (hatest/netfault:<sha12>) are built the same
+// way, in the module under test, which needs nothing but hatest.
 //
 // # Containers
 //
@@ -99,12 +100,32 @@
 // counts an immediate EOF as "not yet"; ReadyHTTP is health.HTTP through
 // the same address.
 //
+// # Faults below the proxy
+//
+// Runtime is a runtime.NetFaulter. A node's faults below the proxy are
+// set by its netfault sidecar, hatest-netfault-<run>-<name>: a container
+// of the netfault program (package docker/netfault, built like pause into
+// an image FROM scratch) that joins the sandbox's network namespace (for
+// toxiproxy, its own container's) with NET_ADMIN and no other capability,
+// no new privileges and a read-only root. Its main process only waits;
+// each fault and each heal is a Docker exec of the program, which sets or
+// removes an nftables table or a root qdisc over netlink and prints when
+// the kernel took it (runtime.Span). NetReady starts the sidecars of the
+// nodes it names at once (the runner calls it before the first client of
+// a plan with such faults); otherwise a node's first fault starts its
+// sidecar. A sidecar lives as long as the sandbox, so the rules in force
+// survive Restart. Whether the kernel has sch_netem is asked once,
+// by a throwaway sidecar with no network; without it, the netem kinds fail
+// with an error wrapping runtime.ErrUnsupported that names what is missing.
+// See netfault.go.
+//
 // # Cleanup
 //
 // Every container (sandboxes too), network and volume carries the labels
 // hatest.run=<run>, hatest.pid=<pid> and hatest.host=<hostname>. Close
-// removes all of them on a fresh context, each node's sandbox after its
-// program's container, and the sandbox of a node that failed to start. A process that dies through os.Exit or a signal cannot;
+// removes all of them on a fresh context, each node's netfault sidecar
+// and program's container before its sandbox, and the sandbox of a node
+// that failed to start. A process that dies through os.Exit or a signal cannot;
 // Sweep, which New calls, removes what processes that no longer run on this
 // host left behind.
 //

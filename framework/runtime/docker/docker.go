@@ -57,6 +57,8 @@ type Runtime struct {
 
 	proxyMu  sync.Mutex
 	proxySrv *proxyServer
+
+	nf netfaults // see netfault.go
 }
 
 var _ runtime.Runtime = (*Runtime)(nil)

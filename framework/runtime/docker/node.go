@@ -162,6 +162,8 @@ type node struct {
 	followed  string            // the container whose output is followed
 	logsDone  chan struct{}     // closed when the current container's output ends
 	logCancel context.CancelFunc
+
+	side sidecar // its netfault sidecar, see netfault.go
 }
 
 var _ runtime.Node = (*node)(nil)
@@ -664,10 +666,14 @@ func (n *node) Restart(ctx context.Context, version string) error {
 	return nil
 }
 
-// remove kills the program's container, drains its output and removes
-// it, then its sandbox and its volume.
+// remove removes the node's netfault sidecar, kills the program's
+// container, drains its output and removes it, then its sandbox and its
+// volume.
 func (n *node) remove(ctx context.Context) error {
 	cli := n.rt.cli
+	// A sidecar that will not go is swept by its label later; the rest of
+	// the node, its output first, must not wait on it.
+	serr := n.removeSidecar(ctx)
 	var derr error
 	if id := n.ID(); id != "" {
 		if _, err := cli.ContainerKill(ctx, id, client.ContainerKillOptions{Signal: "SIGKILL"}); err == nil {
@@ -693,6 +699,9 @@ func (n *node) remove(ctx context.Context) error {
 		if _, err := cli.VolumeRemove(ctx, n.volume, client.VolumeRemoveOptions{Force: true}); err != nil && !cerrdefs.IsNotFound(err) {
 			return fmt.Errorf("remove volume %s: %w", n.volume, err)
 		}
+	}
+	if serr != nil {
+		return serr
 	}
 	if derr != nil {
 		return fmt.Errorf("remove: %w", derr)

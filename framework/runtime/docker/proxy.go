@@ -21,10 +21,7 @@ const (
 	ProxyPorts = 16
 )
 
-var toxiproxySoftware = runtime.Software{
-	Name:     proxyAlias,
-	Versions: map[string]runtime.Build{"": {Package: toxiproxyPackage}},
-}
+var toxiproxySoftware = builtin(proxyAlias, toxiproxyPackage)
 
 // Proxy creates a toxiproxy proxy called name in front of upstream.Internal.
 // When that is a node of this run ("driver:7000"), toxiproxy is given the
@@ -60,6 +57,14 @@ func (r *Runtime) Proxy(ctx context.Context, name string, upstream runtime.Endpo
 	p.SetEndpoint(runtime.Endpoint{Internal: proxyAlias + ":" + port, External: srv.node.Endpoint(port).External})
 	r.logf("proxy %s: %s -> %s", name, p.Endpoint().External, upstream.Internal)
 	return p, nil
+}
+
+// StartProxies starts the run's toxiproxy container now, if it has not
+// started: the runner calls it beside the first nodes' starts, so that
+// the container is up when their proxies are made (runtime.ProxyStarter).
+func (r *Runtime) StartProxies(ctx context.Context) error {
+	_, err := r.ProxyAPI(ctx)
+	return err
 }
 
 // ProxyAPI returns the run's toxiproxy API client, starting the container
@@ -128,9 +133,7 @@ func (r *Runtime) upstreamOf(addr string) string {
 	if n == nil || n.internal {
 		return addr
 	}
-	n.mu.Lock()
-	ip := n.ip
-	n.mu.Unlock()
+	ip := n.addr()
 	if ip == "" {
 		return addr
 	}

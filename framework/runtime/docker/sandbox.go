@@ -35,9 +35,12 @@ import (
 // builds toxiproxy.
 const pausePackage = "github.com/hatest/hatest/framework/runtime/docker/pause"
 
-var pauseSoftware = runtime.Software{
-	Name:     "pause",
-	Versions: map[string]runtime.Build{"": {Package: pausePackage}},
+var pauseSoftware = builtin("pause", pausePackage)
+
+// builtin is a program the runtime runs for itself (pause, toxiproxy,
+// netfault): one version, "", built from pkg.
+func builtin(name, pkg string) runtime.Software {
+	return runtime.Software{Name: name, Versions: map[string]runtime.Build{"": {Package: pkg}}}
 }
 
 // labelSandbox marks a sandbox container, which cleanup removes after the

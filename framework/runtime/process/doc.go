@@ -36,6 +36,9 @@
 //     checks that they are still free. No host port goes to two nodes of
 //     a run: a pin or a reservation of one that another node has fails
 //     with runtime.ErrPortInUse naming both. Close ends the reservations.
+//     A free port is drawn below the kernel's ephemeral range, where no
+//     outgoing connection of the machine takes it between the choice and
+//     the node's bind.
 //   - Files. NodeSpec.Files are written, mode 0644, to
 //     <run>/nodes/<name>/files/<file name> before the program starts
 //     ("${FILE:<file name>}" in Args is that absolute path), and written

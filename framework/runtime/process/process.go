@@ -10,12 +10,14 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	mrand "math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -319,7 +321,7 @@ func (r *Runtime) allocPorts(name string, ports []string, pins map[string]int, f
 			continue
 		}
 		for tries := 0; ; tries++ {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			ln, err := listenFree(tries)
 			if err != nil {
 				return nil, nil, fmt.Errorf("port %s: %w", p, err)
 			}
@@ -360,6 +362,43 @@ func (r *Runtime) releasePorts(name string, hosts []int) {
 	if len(r.held[name]) == 0 {
 		delete(r.held, name)
 	}
+}
+
+// Ports are chosen below the kernel's range of ephemeral ports, from
+// which every outgoing connection on the machine takes its local port: a
+// port chosen there is free when it is chosen and may be some
+// connection's by the time the node binds it (a busy test run made it
+// happen: "bind: address already in use"). Below the range only another
+// listener can take it.
+const lowestPort = 10000
+
+// listenFree listens on a free 127.0.0.1 port below the ephemeral range,
+// drawn at random; after 50 tries, or where the range leaves too little
+// room below it, on any free port.
+func listenFree(tries int) (net.Listener, error) {
+	if lo, ok := ephemeralLow(); ok && lo-lowestPort > 1000 && tries < 50 {
+		for range 50 {
+			host := lowestPort + mrand.IntN(lo-lowestPort)
+			if ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(host))); err == nil {
+				return ln, nil
+			}
+		}
+	}
+	return net.Listen("tcp", "127.0.0.1:0")
+}
+
+// ephemeralLow is the lowest port of the kernel's ephemeral range.
+func ephemeralLow() (int, bool) {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0, false
+	}
+	f := strings.Fields(string(b))
+	if len(f) != 2 {
+		return 0, false
+	}
+	lo, err := strconv.Atoi(f[0])
+	return lo, err == nil
 }
 
 func portInUse(port string, host int, err error) error {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -164,5 +165,30 @@ func TestReserveInvalid(t *testing.T) {
 	_, err := rt.Reserve(spec)
 	if want := `reserve "bad/name": ` + spec.Validate().Error(); err == nil || err.Error() != want {
 		t.Fatalf("reserve an invalid spec: %v, want %s", err, want)
+	}
+}
+
+// A port the run chooses lies below the kernel's ephemeral range, where
+// no outgoing connection takes its local port between the choice and the
+// node's bind.
+func TestReservedPortsBelowTheEphemeralRange(t *testing.T) {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		t.Skipf("no ephemeral range to stay below: %v", err)
+	}
+	lo, err := strconv.Atoi(strings.Fields(string(b))[0])
+	if err != nil || lo < 12000 {
+		t.Skipf("ephemeral range from %s: too little room below it", strings.TrimSpace(string(b)))
+	}
+	rt := newRuntime(t)
+	for i := range 40 {
+		got, err := rt.Reserve(echoSpec("n" + strconv.Itoa(i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, port, _ := net.SplitHostPort(got["7000"])
+		if n, _ := strconv.Atoi(port); n >= lo || n < 10000 {
+			t.Fatalf("reserved %s, in the ephemeral range from %d (or below 10000)", got["7000"], lo)
+		}
 	}
 }

@@ -13,6 +13,15 @@
 //	missing image   a Build whose Image the engine does not have
 //	never ready     testdata/setup/mute, which prints a line and never
 //	                listens, with a 3 s ReadyTimeout
+//	cluster ...     a cluster of two that cannot start: a template naming
+//	                a stranger, one host port pinned twice, members never
+//	                ready
+//	partition ..., loss of 150%, ring of two
+//	                faults below the proxy on that cluster, refused before
+//	                anything starts: a stranger, a share out of range, a
+//	                ring too small, no quorum, the process runtime
+//	delay without netem
+//	                a delay on Docker, on a kernel without sch_netem
 //	long            the example server and one client for five minutes: a run
 //	                to interrupt
 //	flaky           fails its first attempt, passes the next

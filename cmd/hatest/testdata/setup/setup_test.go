@@ -84,6 +84,43 @@ var _ = scenario.It("setup: cluster member never ready", func(s *scenario.S) {
 	kvCluster(s, mute, scenario.ReadyTimeout(3*time.Second))
 })
 
+// The faults below the proxy a scenario cannot have, each refused in one
+// line before anything starts: a partition naming a node the topology
+// lacks, a share out of range, a ring of two, a partition that leaves no
+// quorum, and any of them on the process runtime. Delay needs the
+// kernel's sch_netem, which the Docker runtime probes for once the
+// topology is up, before the clients start.
+var _ = scenario.It("setup: partition names a stranger", func(s *scenario.S) {
+	kvCluster(s, server)
+	s.Step(fault.For(fault.Partition([]string{"e1"}, []string{"e4"}), time.Second))
+})
+
+var _ = scenario.It("setup: loss of 150%", func(s *scenario.S) {
+	kvCluster(s, server)
+	s.Step(fault.For(fault.Loss("e1", 150), time.Second))
+})
+
+var _ = scenario.It("setup: ring of two", func(s *scenario.S) {
+	kvCluster(s, server)
+	s.Step(fault.For(fault.Ring("kv"), time.Second))
+})
+
+var _ = scenario.It("setup: partition leaves no quorum", func(s *scenario.S) {
+	kvCluster(s, server)
+	s.Step(fault.For(fault.Partition([]string{"e1"}, []string{"e2"}), time.Second))
+})
+
+var _ = scenario.It("setup: partition on the process runtime", func(s *scenario.S) {
+	kvCluster(s, server)
+	s.Step(fault.For(fault.Partition([]string{"e1"}, []string{"e2"}).WithoutQuorum(), time.Second))
+})
+
+var _ = scenario.It("setup: delay without netem", func(s *scenario.S) {
+	svc := kv(s, server)
+	s.Clients(1, svc, scenario.ClientSoftware(client))
+	s.Step(fault.For(fault.Delay("kv", 50*time.Millisecond, 0), time.Second))
+})
+
 // long runs for five minutes, so that a test can interrupt it in the middle.
 var _ = scenario.It("setup: long", func(s *scenario.S) {
 	svc := kv(s, server)
