@@ -162,7 +162,8 @@ func Analyze(in Recorded) result.Scenario {
 		first := len(ops)
 		span[ci][0] = len(records)
 		recs, _ := c.Lines()
-		var summary *probe.Record // the client's last
+		var summary probe.Record // the client's last, if any
+		hasSummary := false
 		for rec := range recs {
 			if rec.IsOp() {
 				ops = append(ops, rec.Op())
@@ -171,7 +172,7 @@ func Analyze(in Recorded) result.Scenario {
 				records = append(records, rec)
 			}
 			if rec.Type == probe.TypeSummary {
-				summary = &rec
+				summary, hasSummary = rec, true // a copy: rec itself stays on the stack
 			}
 		}
 		span[ci][1] = len(records)
@@ -181,7 +182,7 @@ func Analyze(in Recorded) result.Scenario {
 			rc.BadLines = append(rc.BadLines, err.Error())
 		}
 		interval, skipped := c.Interval, int64(0)
-		if sum := summary; sum != nil {
+		if sum := summary; hasSummary {
 			rc.Reported, skipped = sum.Sent, sum.Skipped
 			if sum.Interval > 0 {
 				interval = time.Duration(sum.Interval) // the client's own word
