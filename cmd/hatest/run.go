@@ -21,6 +21,7 @@ import (
 	"github.com/hatest/hatest/framework/gate"
 	"github.com/hatest/hatest/framework/result"
 	"github.com/hatest/hatest/framework/runtime/auto"
+	"github.com/hatest/hatest/framework/runtime/build"
 	"github.com/hatest/hatest/framework/settings"
 	"github.com/hatest/hatest/reports"
 )
@@ -514,16 +515,43 @@ func compile(ctx context.Context, pkg string, stderr io.Writer, quiet bool) (bin
 	if !quiet {
 		fmt.Fprintf(stderr, "hatest: compiling %s\n", pkg)
 	}
-	out, err = exec.CommandContext(ctx, "go", "test", "-c", "-o", bin, pkg).CombinedOutput()
-	if err != nil {
-		os.RemoveAll(tmp)
-		return "", "", usageErr("compile %s: %s", pkg, strings.TrimSpace(string(out)))
+	// Linked once for its sources (build.Suite), then this run's own copy:
+	// the cache may prune its file while a long run still needs it.
+	cached, err := build.Suite(ctx, pkg)
+	if err == nil {
+		err = linkOrCopy(cached, bin)
 	}
-	if _, err := os.Stat(bin); err != nil {
+	switch {
+	case errors.Is(err, build.ErrNoTests):
 		os.RemoveAll(tmp)
 		return "", "", usageErr("package %s has no tests to run: it needs a _test.go file that calls scenario.RunSuite", pkg)
+	case err != nil:
+		os.RemoveAll(tmp)
+		return "", "", usageErr("compile %s: %s", pkg, strings.TrimSpace(err.Error()))
 	}
 	return bin, dir, nil
+}
+
+// linkOrCopy puts the file at src at dst: a hard link where both are on
+// one file system, else a copy.
+func linkOrCopy(src, dst string) error {
+	if os.Link(src, dst) == nil {
+		return nil
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // prepareReportDir empties dir if it holds an earlier hatest report,

@@ -48,13 +48,9 @@ func Binary(ctx context.Context, pkg, ldflags string) (string, error) {
 		// changes a link but not a package's build ID.
 		linked := strings.Join(append([]string{inputs, "CGO_ENABLED=0", os.Getenv("GOFLAGS"), os.Getenv("GO_EXTLINK_ENABLED")}, args...), "\x00")
 		index = filepath.Join(dir, "index", hashString(linked)[:32])
-		if b, err := os.ReadFile(index); err == nil {
-			if p := strings.TrimSpace(string(b)); p != "" {
-				if _, err := os.Stat(p); err == nil {
-					built[key] = p
-					return p, nil
-				}
-			}
+		if p, ok := indexed(index); ok {
+			built[key] = p
+			return p, nil
 		}
 	}
 	tmp, err := os.CreateTemp(dir, "build-*")
@@ -115,6 +111,22 @@ func packageInputs(ctx context.Context, root, pkg string) (string, error) {
 	in := pkg + "\n" + string(out)
 	inputs[pkg] = in
 	return in, nil
+}
+
+// indexed is the binary index names, if it still exists.
+func indexed(index string) (string, bool) {
+	b, err := os.ReadFile(index)
+	if err != nil {
+		return "", false
+	}
+	p := strings.TrimSpace(string(b))
+	if p == "" {
+		return "", false
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", false
+	}
+	return p, true
 }
 
 // writeIndex records that the binary at path was built for index's

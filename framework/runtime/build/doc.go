@@ -15,6 +15,14 @@
 // them by any process before. A run of the reference system, fifteen
 // builds, then starts without running go build at all.
 //
+// Suite compiles a package's tests (go test -c) the same way, linked once
+// for its inputs (go list -test -deps -export), so that hatest runs a
+// suite it compiled before without linking it again:
+//
+//	bin, err := build.Suite(ctx, "./scenarios")
+//
+// The cache keeps the last two binaries of each suite package.
+//
 // Module builds a released program from the Go module proxy, cached by
 // module, version and package, so that two releases of one product can
 // sit in one suite:
