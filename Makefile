@@ -6,10 +6,11 @@ GO      ?= go
 HATEST  := bin/hatest
 PURE    := ./framework/timeline/... ./framework/probe/... ./framework/check/... ./framework/gate/... ./framework/analysis/... ./framework/format/... ./framework/result/... ./framework/shrink/... ./reports
 # Packages whose tests run scenarios and judge them (hatest run end to end,
-# the example suite, calibration): a scenario on a machine that is busy
-# with other tests is rightly judged INVALID (its probe falls behind), so
-# these run one package at a time, with nothing else beside them.
-MEASURING := ./cmd/hatest ./fixtures/example/suite ./framework/calibrate
+# calibration): a scenario on a machine that is busy with other tests is
+# rightly judged INVALID (its probe falls behind), so these run one package
+# at a time, with nothing else beside them. The example suite runs after
+# them, alone, with the catalogue's attempts.
+MEASURING := ./cmd/hatest ./framework/calibrate
 # everything else but the scenario suite and the browser test, which run on their own below
 OTHER    = $$($(GO) list ./... | grep -v -e /scenarios -e /reports -e /framework/timeline -e /framework/probe -e /framework/check -e /framework/gate -e /framework/analysis -e /framework/format -e /framework/result -e /framework/shrink -e /cmd/hatest -e /fixtures/example/suite -e /framework/calibrate)
 GOLANGCI_VERSION := v2.15.0
@@ -43,6 +44,7 @@ test: build
 	$(GO) test -race -count=1 $(PURE)
 	HATEST_REPORT_DIR=$(TESTOUT)/other $(GO) test -count=1 $(OTHER)
 	HATEST_REPORT_DIR=$(TESTOUT)/measuring $(GO) test -count=1 -p 1 $(MEASURING)
+	HATEST_REPORT_DIR=$(TESTOUT)/example $(GO) test -count=1 ./fixtures/example/suite -args $(ATTEMPTS)
 	HATEST_REPORT_DIR=$(TESTOUT)/catalogue $(GO) test -count=1 -timeout 30m ./scenarios -args $(ATTEMPTS)
 	HATEST_RUNTIME=process HATEST_REPORT_DIR=$(TESTOUT)/process \
 	  $(GO) test -count=1 -timeout 10m -run TestScenarios ./scenarios -args $(ATTEMPTS)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,7 +71,10 @@ func TestNothingLeaksAfterSIGKILL(t *testing.T) {
 
 	second := exec.Command(bin, "run", "--runtime", "docker", "-q", "--focus", "^skew: client v1 with driver v1$",
 		"--report-dir", filepath.Join(dir, "second"), suite)
-	if out, err := second.CombinedOutput(); err != nil {
+	// Its verdict is not what is tested, only that it ran to the end and
+	// swept: on a busy machine its numbers may rightly be INVALID (exit 1).
+	out, err := second.CombinedOutput()
+	if ee := (*exec.ExitError)(nil); err != nil && (!errors.As(err, &ee) || ee.ExitCode() != exitFail || !strings.Contains(string(out), "1 invalid")) {
 		t.Fatalf("the second run failed: %v\n%s", err, out)
 	}
 	if left := labelled(t, "label=hatest.run="+runID); left != "" {
