@@ -180,8 +180,8 @@ func TestSetupClusterErrors(t *testing.T) {
 }
 
 // A delay needs the kernel's sch_netem, which this machine's kernel
-// lacks: the Docker runtime's probe, once the topology is up and before
-// any client starts, says so in one line, and nothing stands in for it.
+// lacks: the Docker runtime's probe, before anything starts, says so in
+// one line, and nothing stands in for it.
 func TestSetupNetemDocker(t *testing.T) {
 	dockerEngine(t)
 	setupFails(t, "docker", "setup: delay without netem", "sch_netem", "delay the packets kv sends by 50ms")

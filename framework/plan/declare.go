@@ -26,8 +26,10 @@ type S struct {
 	programs []system.ServiceSpec // your own servers (Program), in order
 	clusters []*Cluster           // your own clusters, in order
 	clients  []ClientGroup
-	steps    []*Handle
-	expects  []types.GomegaMatcher
+	// clientDefaults are applied before each Clients call's own options.
+	clientDefaults []ClientOption
+	steps          []*Handle
+	expects        []types.GomegaMatcher
 
 	warmup, settle time.Duration
 	budget         time.Duration
@@ -140,6 +142,9 @@ func OverlordFlags(args ...string) ServiceOption {
 // proxies, on an open-loop schedule.
 func (s *S) Clients(n int, target *Service, opts ...ClientOption) {
 	d := ClientGroup{Spec: system.ClientSpec{Count: n}, Target: target}
+	for _, o := range s.clientDefaults {
+		o(&d.Spec)
+	}
 	for _, o := range opts {
 		o(&d.Spec)
 	}
@@ -153,6 +158,13 @@ func (s *S) Clients(n int, target *Service, opts ...ClientOption) {
 		d.Spec.Prefix = fmt.Sprintf("g%d-c", len(s.clients)+1)
 	}
 	s.clients = append(s.clients, d)
+}
+
+// ClientDefaults sets options that every later Clients call applies
+// before its own, such as a suite's schedule (scenario.RunSuite's client
+// defaults come this way, before the body runs).
+func (s *S) ClientDefaults(opts ...ClientOption) {
+	s.clientDefaults = append(s.clientDefaults, opts...)
 }
 
 // ClientOption adjusts a group of clients.

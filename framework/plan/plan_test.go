@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,5 +69,26 @@ func TestSameSeedSamePlan(t *testing.T) {
 	}
 	if other := strings.Join(Build(Declare("random", nil, 8, body)).Lines(), "\n"); other == first {
 		t.Fatalf("seeds 7 and 8 gave the same plan")
+	}
+}
+
+// A suite's client defaults come before each Clients call's own options:
+// a group that sets its own schedule keeps it, the others take the
+// default, and groups declared before the defaults are not touched.
+func TestClientDefaults(t *testing.T) {
+	s := Declare("defaults", nil, 1, func(s *S) {
+		svc := s.Overlord("driver", "v1")
+		s.Clients(1, svc, Named("before"))
+		s.ClientDefaults(Every(20 * time.Millisecond))
+		s.Clients(1, svc, Named("suite"))
+		s.Clients(1, svc, Named("own"), Every(7*time.Millisecond))
+	})
+	got := map[string]time.Duration{}
+	for _, c := range Build(s).Clients {
+		got[c.Spec.Group] = c.Spec.Interval
+	}
+	want := map[string]time.Duration{"before": 0, "suite": 20 * time.Millisecond, "own": 7 * time.Millisecond}
+	if !maps.Equal(got, want) {
+		t.Fatalf("intervals %v, want %v", got, want)
 	}
 }

@@ -180,7 +180,11 @@ func build(name string, labels []string, c settings.Config, body func(*S)) (p *p
 			err = fmt.Errorf("declare %q: the scenario's body panicked: %v", name, r)
 		}
 	}()
-	p = plan.Build(plan.DeclareGiven(name, labels, c.Seed, c.Plan, body))
+	defaults := suiteClientDefaults()
+	p = plan.Build(plan.DeclareGiven(name, labels, c.Seed, c.Plan, func(s *S) {
+		s.ClientDefaults(defaults...)
+		body(s)
+	}))
 	if p.Data != nil {
 		d, err := planner.Parse(p.Data)
 		if err != nil {

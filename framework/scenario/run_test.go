@@ -2,8 +2,10 @@ package scenario
 
 import (
 	"testing"
+	"time"
 
 	"github.com/hatest/hatest/framework/result"
+	"github.com/hatest/hatest/framework/settings"
 )
 
 func TestVerdict(t *testing.T) {
@@ -55,5 +57,22 @@ func TestKeepReplacesEarlierAttempts(t *testing.T) {
 	defer mu.Unlock()
 	if len(results) != 2 || results[0].Scenario != "a" || !results[0].Passed || results[1].Scenario != "b" {
 		t.Fatalf("results = %+v; want a (passed, last attempt) then b", results)
+	}
+}
+
+// RunSuite's client defaults reach every scenario's clients, before the
+// scenario's own options.
+func TestSuiteClientDefaults(t *testing.T) {
+	setClientDefaults([]ClientOption{Every(20 * time.Millisecond)})
+	t.Cleanup(func() { setClientDefaults(nil) })
+	p, err := build("suite defaults", nil, settings.Config{Seed: 1}, func(s *S) {
+		svc := s.Overlord("driver", "v1")
+		s.Clients(2, svc)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Clients) != 1 || p.Clients[0].Spec.Interval != 20*time.Millisecond {
+		t.Fatalf("clients %+v, want one group every 20ms", p.Clients)
 	}
 }

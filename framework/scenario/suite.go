@@ -38,7 +38,23 @@ var (
 	results   []result.Scenario
 	started   time.Time
 	nameIndex = map[string]bool{}
+
+	// clientDefaults are RunSuite's: every scenario's clients start from
+	// them.
+	clientDefaults []ClientOption
 )
+
+func setClientDefaults(opts []ClientOption) {
+	mu.Lock()
+	defer mu.Unlock()
+	clientDefaults = opts
+}
+
+func suiteClientDefaults() []ClientOption {
+	mu.Lock()
+	defer mu.Unlock()
+	return clientDefaults
+}
 
 func register(name string) {
 	mu.Lock()
@@ -52,8 +68,12 @@ func register(name string) {
 // RunSuite runs the Ginkgo suite of scenarios in place of RunSpecs: it
 // chooses the runtime, sweeps what dead runs left behind, and after the
 // last spec writes index.html, results.json and junit.xml to the report
-// directory.
-func RunSuite(t *testing.T, description string) {
+// directory. clientDefaults, if any, apply to every scenario's clients
+// before the scenario's own options, such as a suite-wide schedule:
+//
+//	scenario.RunSuite(t, "my scenarios", scenario.Every(20*time.Millisecond))
+func RunSuite(t *testing.T, description string, clientDefaults ...ClientOption) {
+	setClientDefaults(clientDefaults)
 	gomega.RegisterFailHandler(ginkgo.Fail)
 	c, err := config()
 	if err != nil {

@@ -7,6 +7,7 @@
 //
 // Faults below the proxy need Docker; the process runtime refuses every
 // scenario here before anything starts (exit 2, one line), which
-// refusal_test.go checks. The NATS cluster's network scenarios are in
+// framework/runner's TestRefuseFaults and cmd/hatest's setup tests check.
+// The NATS cluster's network scenarios are in
 // scenarios/nats/network_test.go.
 package network
