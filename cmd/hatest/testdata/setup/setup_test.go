@@ -136,10 +136,7 @@ const EnvFlakyMarker = "HATEST_SETUP_FLAKY_MARKER"
 // hatest run --attempts.
 var _ = scenario.It("setup: flaky", func(s *scenario.S) {
 	svc := kv(s, server)
-	// Every 20 ms, not 5: what is tested is the attempts, and a client a
-	// few ms behind its 5 ms schedule on a busy machine (its numbers
-	// rightly INVALID) would fail the test for another reason.
-	s.Clients(1, svc, scenario.ClientSoftware(client), scenario.Every(20*time.Millisecond))
+	s.Clients(1, svc, scenario.ClientSoftware(client))
 	s.Warmup(200 * time.Millisecond)
 	s.Settle(200 * time.Millisecond)
 	s.Step(scenario.Do("fail unless this is a later attempt", func(context.Context, *system.System) error {
@@ -165,7 +162,7 @@ var liar = scenario.GoSoftware("liar", "github.com/hatest/hatest/cmd/hatest/test
 // a budget below 400 ms fails it (the test of hatest run --budgets).
 var _ = scenario.It("verdicts: outage", Label("verdicts"), func(s *scenario.S) {
 	svc := kv(s, server)
-	s.Clients(1, svc, scenario.ClientSoftware(client), scenario.Every(5*time.Millisecond))
+	s.Clients(1, svc, scenario.ClientSoftware(client))
 	s.Warmup(300 * time.Millisecond)
 	s.Settle(300 * time.Millisecond)
 	s.Step(fault.For(fault.Down("kv"), 400*time.Millisecond).Expected())
