@@ -118,6 +118,19 @@ func RunSuite(t *testing.T, description string, clientDefaults ...ClientOption) 
 
 // config reads the settings once: the runtime is chosen once, so the
 // whole suite uses one.
+// Runtime is the runtime the suite runs on: "docker" or "process", or
+// "none" when nothing runs (hatest plan, list); "" when the settings are
+// wrong. A scenario may size its clients by it: a process restarts in a
+// few milliseconds, which only a fine schedule sees, while on Docker the
+// same clients would fall behind that schedule on a small machine.
+func Runtime() string {
+	c, err := config()
+	if err != nil {
+		return ""
+	}
+	return c.Runtime
+}
+
 func config() (settings.Config, error) {
 	cfgOnce.Do(func() {
 		cfg, cfgErr = settings.Read()
